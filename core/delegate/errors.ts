@@ -1,0 +1,49 @@
+// Errors that delegation and binding can end with, with Finagle/Linkerd's messages.
+
+/** A namer failed to answer (Finagle: the lookup Activity failed). */
+export class NamingError extends Error {
+  override name = 'NamingError';
+}
+
+/** `/$/<class>` with no such namer: Linkerd says "Unknown namer: <class> for path: <path>". */
+export class UnknownNamerError extends NamingError {
+  constructor(
+    readonly kind: string,
+    pathShown: string,
+  ) {
+    super(`Unknown namer: ${kind} for path: ${pathShown}`);
+  }
+}
+
+/** The delegator went deeper than 100 rewrites (Linkerd's DelegateTree expansion). */
+export class DelegateDepthError extends Error {
+  override name = 'DelegateDepthError';
+  constructor() {
+    super('Max recursion level reached.');
+  }
+}
+
+/** Binding went deeper than namerMaxDepth (Finagle's NamerExceededMaxDepthException). */
+export class BindDepthError extends Error {
+  override name = 'BindDepthError';
+  constructor(readonly maxDepth: number) {
+    super(`Max recursion level: ${maxDepth} reached in Namer lookup`);
+  }
+}
+
+/**
+ * Our own guard, not Finagle's: a dtab whose rewrites fan out (`/s => /s & /s`) makes a tree that
+ * doubles at each of 100 levels. Finagle would run out of time or memory; we stop with this.
+ */
+export class DelegationBudgetError extends Error {
+  override name = 'DelegationBudgetError';
+  constructor(
+    readonly what: 'delegation' | 'binding',
+    readonly budget: number,
+  ) {
+    super(
+      `The ${what} stopped after ${budget} steps: the dtab rewrites this path into itself more than once ` +
+        `(through \`&\` or \`|\`), so the tree grows exponentially. Look for a dentry whose destination leads back to its own prefix.`,
+    );
+  }
+}

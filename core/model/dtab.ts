@@ -1,0 +1,111 @@
+// Dentries and dtabs, and Dtab.lookup: one rewriting step, later dentries first.
+
+import { alt, mapTree, NEG, type NameTree } from './nametree.js';
+import type { Path } from './path.js';
+
+/** The wildcard prefix element `*`: matches any one path element. */
+export const ANY = Symbol('*');
+export type PrefixElem = string | typeof ANY;
+export type Prefix = readonly PrefixElem[];
+
+export interface Dentry {
+  readonly prefix: Prefix;
+  readonly dst: NameTree<Path>;
+}
+
+export function prefixMatches(prefix: Prefix, path: Path): boolean {
+  if (prefix.length > path.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    const e = prefix[i];
+    if (e !== ANY && e !== path[i]) return false;
+  }
+  return true;
+}
+
+/** A match of one dentry against a path: which dentry, and the rewritten destination. */
+export interface DentryMatch {
+  readonly index: number;
+  readonly dentry: Dentry;
+  readonly tree: NameTree<Path>;
+}
+
+interface TrieNode {
+  readonly children: Map<string, TrieNode>;
+  any: TrieNode | undefined;
+  /** Indices of the dentries whose prefix ends here. */
+  readonly ends: number[];
+}
+
+function trieNode(): TrieNode {
+  return { children: new Map(), any: undefined, ends: [] };
+}
+
+export class Dtab {
+  static readonly empty = new Dtab([]);
+  private index: TrieNode | undefined;
+
+  constructor(readonly dentries: readonly Dentry[]) {}
+
+  get size(): number {
+    return this.dentries.length;
+  }
+
+  /** `this ++ other`: other's dentries come later, so they take precedence. */
+  concat(other: Dtab): Dtab {
+    if (other.size === 0) return this;
+    if (this.size === 0) return other;
+    return new Dtab([...this.dentries, ...other.dentries]);
+  }
+
+  /**
+   * The dentries whose prefix matches `path`, latest first, each with its destination rewritten
+   * (the unmatched rest of the path appended to every leaf). Found through a prefix trie, so the
+   * cost depends on the path and the matches, not on the size of the dtab.
+   */
+  matches(path: Path): DentryMatch[] {
+    const found: number[] = [];
+    collect(this.trie(), path, 0, found);
+    if (found.length > 1) found.sort((a, b) => b - a);
+    return found.map((index) => {
+      const dentry = this.dentries[index]!;
+      const residual = path.slice(dentry.prefix.length);
+      const tree = residual.length === 0 ? dentry.dst : mapTree(dentry.dst, (p) => p.concat(residual));
+      return { index, dentry, tree };
+    });
+  }
+
+  /** Finagle's Dtab.lookup: Neg when nothing matches, the one match, or an Alt of all (latest first). */
+  lookup(path: Path): NameTree<Path> {
+    const ms = this.matches(path);
+    if (ms.length === 0) return NEG;
+    if (ms.length === 1) return ms[0]!.tree;
+    return alt(ms.map((m) => m.tree));
+  }
+
+  private trie(): TrieNode {
+    if (this.index) return this.index;
+    const root = trieNode();
+    this.dentries.forEach((d, i) => {
+      let node = root;
+      for (const e of d.prefix) {
+        if (e === ANY) node = node.any ??= trieNode();
+        else {
+          let next = node.children.get(e);
+          if (!next) node.children.set(e, (next = trieNode()));
+          node = next;
+        }
+      }
+      node.ends.push(i);
+    });
+    this.index = root;
+    return root;
+  }
+}
+
+function collect(node: TrieNode, path: Path, depth: number, out: number[]): void {
+  for (const i of node.ends) out.push(i);
+  if (depth >= path.length) return;
+  const next = node.children.get(path[depth]!);
+  if (next) collect(next, path, depth + 1, out);
+  if (node.any) collect(node.any, path, depth + 1, out);
+}

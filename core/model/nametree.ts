@@ -1,0 +1,127 @@
+// Finagle's NameTree: Leaf, Alt (`|`), Union (`&` with weights), Neg (`~`), Fail (`!`), Empty (`$`).
+
+export type NameTree<T> = Leaf<T> | Alt<T> | Union<T> | Neg | Fail | Empty;
+
+export interface Leaf<T> {
+  readonly type: 'leaf';
+  readonly value: T;
+}
+export interface Alt<T> {
+  readonly type: 'alt';
+  readonly trees: readonly NameTree<T>[];
+}
+export interface Weighted<T> {
+  readonly weight: number;
+  readonly tree: NameTree<T>;
+}
+export interface Union<T> {
+  readonly type: 'union';
+  readonly trees: readonly Weighted<T>[];
+}
+export interface Neg {
+  readonly type: 'neg';
+}
+export interface Fail {
+  readonly type: 'fail';
+}
+export interface Empty {
+  readonly type: 'empty';
+}
+
+export const NEG: Neg = Object.freeze({ type: 'neg' });
+export const FAIL: Fail = Object.freeze({ type: 'fail' });
+export const EMPTY: Empty = Object.freeze({ type: 'empty' });
+export const DEFAULT_WEIGHT = 1.0;
+
+export function leaf<T>(value: T): Leaf<T> {
+  return { type: 'leaf', value };
+}
+export function alt<T>(trees: readonly NameTree<T>[]): Alt<T> {
+  return { type: 'alt', trees };
+}
+export function union<T>(trees: readonly Weighted<T>[]): Union<T> {
+  return { type: 'union', trees };
+}
+
+export function mapTree<A, B>(tree: NameTree<A>, f: (a: A) => B): NameTree<B> {
+  switch (tree.type) {
+    case 'leaf':
+      return leaf(f(tree.value));
+    case 'alt':
+      return alt(tree.trees.map((t) => mapTree(t, f)));
+    case 'union':
+      return union(tree.trees.map((w) => ({ weight: w.weight, tree: mapTree(w.tree, f) })));
+    default:
+      return tree;
+  }
+}
+
+/**
+ * NameTree.simplified: evaluation-equivalent and idempotent. Alt drops `~` and cuts after the
+ * first `!`; Union drops `~` and `!`; one survivor replaces its parent; nothing is flattened.
+ */
+export function simplify<T>(tree: NameTree<T>): NameTree<T> {
+  switch (tree.type) {
+    case 'alt': {
+      if (tree.trees.length === 0) return NEG;
+      if (tree.trees.length === 1) return simplify(tree.trees[0]!);
+      const kept: NameTree<T>[] = [];
+      for (const child of tree.trees) {
+        const s = simplify(child);
+        if (s.type === 'neg') continue;
+        kept.push(s);
+        if (s.type === 'fail') break;
+      }
+      if (kept.length === 0) return NEG;
+      if (kept.length === 1) return kept[0]!;
+      return alt(kept);
+    }
+    case 'union': {
+      if (tree.trees.length === 0) return NEG;
+      if (tree.trees.length === 1) return simplify(tree.trees[0]!.tree);
+      const kept: Weighted<T>[] = [];
+      for (const w of tree.trees) {
+        const s = simplify(w.tree);
+        if (s.type === 'neg' || s.type === 'fail') continue;
+        kept.push({ weight: w.weight, tree: s });
+      }
+      if (kept.length === 0) return NEG;
+      if (kept.length === 1) return kept[0]!.tree;
+      return union(kept);
+    }
+    default:
+      return tree;
+  }
+}
+
+/** NameTree.eval: undefined for "no destination", else the set of leaves (weights ignored). */
+export function evaluate<T>(tree: NameTree<T>): Set<T> | undefined {
+  switch (tree.type) {
+    case 'leaf':
+      return new Set([tree.value]);
+    case 'empty':
+      return new Set();
+    case 'neg':
+    case 'fail':
+      return undefined;
+    case 'alt': {
+      // Only a literal `!` among the alternatives stops the search (Finagle's `case Alt(Fail, _*)`).
+      for (const child of tree.trees) {
+        if (child.type === 'fail' && tree.trees.length > 1) return undefined;
+        const r = evaluate(child);
+        if (r !== undefined) return r;
+      }
+      return undefined;
+    }
+    case 'union': {
+      let out: Set<T> | undefined;
+      for (const w of tree.trees) {
+        const r = evaluate(w.tree);
+        if (r === undefined) continue;
+        out ??= new Set();
+        for (const v of r) out.add(v);
+      }
+      return out;
+    }
+  }
+}

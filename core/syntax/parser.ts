@@ -1,0 +1,543 @@
+// The dtab parser: a transliteration of Finagle 21.4.0's NameTreeParsers (one character of
+// lookahead, the same calls to eatWhitespace in the same places, the same first error at the same
+// offset) that also records spans, comments and, for whole dtabs, recovers after an error so that
+// every broken dentry gets its own diagnostic.
+
+import { EOI, hexValue, isHexChar, isJavaWhitespace, isLabelChar, isNumberChar, isShowable } from './chars.js';
+import { charAdvice, describeChar, DtabSyntaxError, type SyntaxErrorCode } from './errors.js';
+import type {
+  DentrySyntax,
+  DtabSyntax,
+  EntrySyntax,
+  LabelSyntax,
+  PathSyntax,
+  PrefixSyntax,
+  Span,
+  TreeSyntax,
+  WeightedSyntax,
+  WeightSyntax,
+  WildcardSyntax,
+} from './ast.js';
+
+const SLASH = 0x2f;
+const STAR = 0x2a;
+const BACKSLASH = 0x5c;
+const HASH = 0x23;
+const NEWLINE = 0x0a;
+const EQUALS = 0x3d;
+const GT = 0x3e;
+const PIPE = 0x7c;
+const AMP = 0x26;
+const SEMI = 0x3b;
+const LPAREN = 0x28;
+const RPAREN = 0x29;
+const BANG = 0x21;
+const TILDE = 0x7e;
+const DOLLAR = 0x24;
+const DOT = 0x2e;
+const LOWER_X = 0x78;
+
+/** What the parser was reading, for plain messages. */
+type Context = { readonly what: 'path' | 'prefix' | 'tree' | 'dentry' | 'dtab' };
+
+class Parser {
+  i = 0;
+  readonly n: number;
+  readonly comments: Span[] = [];
+  /** The prefix of the dentry being parsed, for messages. */
+  currentPrefix: PrefixSyntax | undefined;
+  /** Open parentheses, innermost last, for "missing `)`" messages. */
+  readonly openParens: number[] = [];
+
+  constructor(
+    readonly src: string,
+    readonly ctx: Context,
+  ) {
+    this.n = src.length;
+  }
+
+  // ---- Finagle's primitives -------------------------------------------------------------------
+
+  peek(): number {
+    return this.i >= this.n ? EOI : this.src.charCodeAt(this.i);
+  }
+
+  atEnd(): boolean {
+    return this.i >= this.n;
+  }
+
+  maybeEat(c: number): boolean {
+    if (this.peek() !== c) return false;
+    this.i++;
+    return true;
+  }
+
+  eatWhitespace(): void {
+    const { src, n } = this;
+    let i = this.i;
+    while (i < n) {
+      const c = src.charCodeAt(i);
+      if (c === HASH) {
+        const start = i;
+        while (i < n && src.charCodeAt(i) !== NEWLINE) i++;
+        this.comments.push({ start, end: i });
+        if (i < n) i++;
+      } else if (isJavaWhitespace(c)) {
+        i++;
+      } else break;
+    }
+    this.i = i;
+  }
+
+  fail(expected: string, code: SyntaxErrorCode, plain: string, found = this.peek(), span?: Span): never {
+    const at = this.i;
+    const atEnd = at >= this.n;
+    const where: Span = span ?? (atEnd ? { start: this.n, end: this.n } : { start: at, end: at + 1 });
+    throw new DtabSyntaxError(this.src, at, expected, found, code, plain, where);
+  }
+
+  found(): string {
+    return describeChar(this.peek(), this.atEnd());
+  }
+
+  advice(): string {
+    return charAdvice(this.peek());
+  }
+
+  // ---- labels and paths -----------------------------------------------------------------------
+
+  parseHexChar(): number {
+    const c = this.peek();
+    if (!isHexChar(c)) {
+      this.fail(
+        'hex char',
+        'expected-hex',
+        `An escape is \`\\x\` and exactly two hex digits (0-9, a-f); found ${this.found()}.`,
+      );
+    }
+    this.i++;
+    return hexValue(c);
+  }
+
+  parseLabel(): LabelSyntax {
+    const start = this.i;
+    let bytes: number[] | undefined;
+    do {
+      const c = this.peek();
+      if (isShowable(c)) {
+        this.i++;
+        bytes?.push(c);
+      } else if (c === BACKSLASH) {
+        if (bytes === undefined) {
+          bytes = [];
+          for (let k = start; k < this.i; k++) bytes.push(this.src.charCodeAt(k));
+        }
+        this.i++;
+        if (this.peek() !== LOWER_X) {
+          this.fail(
+            "'x'",
+            'expected-x',
+            `\`\\\` starts an escape, which must be \`\\x\` and two hex digits (lower-case x); found ${this.found()}.`,
+          );
+        }
+        this.i++;
+        const hi = this.parseHexChar();
+        const lo = this.parseHexChar();
+        bytes.push((hi << 4) | lo);
+      } else {
+        this.failLabelChar();
+      }
+    } while (isLabelChar(this.peek()));
+    const value = bytes === undefined ? this.src.slice(start, this.i) : String.fromCharCode(...bytes);
+    return { kind: 'label', start, end: this.i, value };
+  }
+
+  failLabelChar(): never {
+    const c = this.peek();
+    let plain: string;
+    if (this.atEnd() || isJavaWhitespace(c) || c === SEMI) plain = 'A path cannot end with `/`: remove the trailing `/`.';
+    else if (c === SLASH) plain = 'Empty label: `//` is not allowed in a path.';
+    else if (c === STAR)
+      plain =
+        this.ctx.what === 'prefix'
+          ? '`*` must be a whole label (`/a/*/b`).'
+          : '`*` is only allowed in a dentry prefix (left of `=>`), as a whole label.';
+    else plain = `Expected a label after \`/\`, found ${this.found()}.${this.advice()}`;
+    this.fail('label char', 'expected-label', plain);
+  }
+
+  parsePath(): PathSyntax {
+    this.eatWhitespace();
+    const start = this.i;
+    this.eatSlash('path');
+    if (!isLabelChar(this.peek())) return { kind: 'path', start, end: this.i, labels: [] };
+    const labels: LabelSyntax[] = [];
+    do labels.push(this.parseLabel());
+    while (this.maybeEat(SLASH));
+    return { kind: 'path', start, end: this.i, labels };
+  }
+
+  eatSlash(what: 'path' | 'prefix'): void {
+    if (this.peek() === SLASH) {
+      this.i++;
+      return;
+    }
+    const c = this.peek();
+    let plain: string;
+    if (what === 'prefix' && this.ctx.what === 'dtab') {
+      plain =
+        c === SEMI
+          ? 'Empty dentry: remove the extra `;`.'
+          : `Expected a dentry (\`/prefix => destination\`), found ${this.found()}.${this.advice()}`;
+    } else {
+      plain = `A ${what} starts with \`/\`; found ${this.found()}.${this.advice()}`;
+    }
+    this.fail("'/'", 'expected-slash', plain);
+  }
+
+  parsePrefix(): PrefixSyntax {
+    this.eatWhitespace();
+    const start = this.i;
+    this.eatSlash('prefix');
+    const c0 = this.peek();
+    if (!isLabelChar(c0) && c0 !== STAR) return { kind: 'prefix', start, end: this.i, elems: [] };
+    const elems: (LabelSyntax | WildcardSyntax)[] = [];
+    do {
+      if (this.peek() === STAR) {
+        elems.push({ kind: 'wildcard', start: this.i, end: this.i + 1 });
+        this.i++;
+      } else elems.push(this.parseLabel());
+    } while (this.maybeEat(SLASH));
+    return { kind: 'prefix', start, end: this.i, elems };
+  }
+
+  // ---- trees --------------------------------------------------------------------------------
+
+  parseTree(): TreeSyntax {
+    const first = this.parseTree1();
+    this.eatWhitespace();
+    if (this.peek() !== PIPE) return first;
+    const branches: TreeSyntax[] = [first];
+    const bars: Span[] = [];
+    while (this.peek() === PIPE) {
+      bars.push({ start: this.i, end: this.i + 1 });
+      this.i++;
+      branches.push(this.parseTree1());
+      this.eatWhitespace();
+    }
+    return { kind: 'alt', start: first.start, end: branches[branches.length - 1]!.end, branches, bars };
+  }
+
+  parseTree1(): TreeSyntax {
+    const first = this.parseWeighted();
+    this.eatWhitespace();
+    if (this.peek() !== AMP) {
+      if (first.weight === undefined) return first.tree;
+      return { kind: 'weighted', start: first.start, end: first.end, weight: first.weight, tree: first.tree };
+    }
+    const branches: WeightedSyntax[] = [first];
+    const amps: Span[] = [];
+    while (this.peek() === AMP) {
+      amps.push({ start: this.i, end: this.i + 1 });
+      this.i++;
+      branches.push(this.parseWeighted());
+      this.eatWhitespace();
+    }
+    return { kind: 'union', start: first.start, end: branches[branches.length - 1]!.end, branches, amps };
+  }
+
+  parseWeighted(): WeightedSyntax {
+    this.eatWhitespace();
+    if (!isNumberChar(this.peek())) {
+      const tree = this.parseSimple();
+      return { start: tree.start, end: tree.end, weight: undefined, tree };
+    }
+    const start = this.i;
+    const { text, value } = this.parseNumber();
+    const numEnd = this.i;
+    this.eatWhitespace();
+    const starAt = this.i;
+    if (this.peek() !== STAR) {
+      this.fail(
+        "'*'",
+        'expected-star',
+        `A weight must be followed by \`*\` and a term (\`${text} * /svc\`); found ${this.found()}.${this.advice()}`,
+      );
+    }
+    this.i++;
+    this.eatWhitespace();
+    const tree = this.parseSimple();
+    const weight: WeightSyntax = { start, end: numEnd, value, text, star: { start: starAt, end: starAt + 1 } };
+    return { start, end: tree.end, weight, tree };
+  }
+
+  parseNumber(): { text: string; value: number } {
+    const start = this.i;
+    let seenDot = false;
+    let ascii = true;
+    while (isNumberChar(this.peek())) {
+      const c = this.peek();
+      if (c === DOT) {
+        if (seenDot) this.fail('number char', 'number-char', 'A weight has at most one `.`.');
+        seenDot = true;
+      } else if (c > 0x7f) ascii = false;
+      this.i++;
+    }
+    const text = this.src.slice(start, this.i);
+    if (text === '.') {
+      // Finagle has consumed the `.` already: its message names '.' but brackets the next char.
+      this.fail('weight', 'lone-dot-weight', '`.` alone is not a weight: write a number such as `0.5`.', DOT, {
+        start,
+        end: this.i,
+      });
+    }
+    if (!ascii) {
+      // Java's Double.parseDouble accepts only ASCII digits: NumberFormatException, no position.
+      throw new DtabSyntaxError(
+        this.src,
+        start,
+        'number',
+        this.src.charCodeAt(start),
+        'number-format',
+        `\`${text}\` is not a number: weights use the ASCII digits 0-9.`,
+        { start, end: this.i },
+        `For input string: "${text}"`,
+      );
+    }
+    return { text, value: Number(text) };
+  }
+
+  parseSimple(): TreeSyntax {
+    this.eatWhitespace();
+    const start = this.i;
+    const c = this.peek();
+    switch (c) {
+      case LPAREN: {
+        this.i++;
+        this.openParens.push(start);
+        const tree = this.parseTree();
+        this.eatWhitespace();
+        if (this.peek() !== RPAREN) {
+          const { line } = lineCol(this.src, start);
+          this.fail(
+            "')'",
+            'expected-close-paren',
+            `Missing \`)\` to close the \`(\` on line ${line}; found ${this.found()}.${this.advice()}`,
+          );
+        }
+        this.i++;
+        this.openParens.pop();
+        return { kind: 'group', start, end: this.i, tree };
+      }
+      case SLASH: {
+        const path = this.parsePath();
+        return { kind: 'leaf', start: path.start, end: path.end, path };
+      }
+      case BANG:
+        this.i++;
+        return { kind: 'fail', start, end: this.i };
+      case TILDE:
+        this.i++;
+        return { kind: 'neg', start, end: this.i };
+      case DOLLAR:
+        this.i++;
+        return { kind: 'empty', start, end: this.i };
+    }
+    let plain = `Expected a destination here (a path, \`~\`, \`!\`, \`$\` or \`(\`), found ${this.found()}.${this.advice()}`;
+    if (c === PIPE || c === AMP) plain = `\`${String.fromCharCode(c)}\` needs a term on both sides; found it with none before it.`;
+    else if (c === SEMI) plain = 'Expected a destination before `;`.';
+    this.fail('simple', 'expected-term', plain);
+  }
+
+  // ---- dentries and dtabs -------------------------------------------------------------------
+
+  parseDentry(): DentrySyntax {
+    const prefix = this.parsePrefix();
+    this.currentPrefix = prefix;
+    this.eatWhitespace();
+    const arrowStart = this.i;
+    if (this.peek() !== EQUALS) {
+      const shown = this.src.slice(prefix.start, prefix.end);
+      let plain = `Expected \`=>\` after the prefix \`${shown}\`, found ${this.found()}.${this.advice()}`;
+      if (this.peek() === STAR || (prefix.elems.length > 0 && this.src.charCodeAt(this.i - 1) === STAR && isLabelChar(this.peek())))
+        plain = `\`*\` must be a whole label in a prefix (\`/a/*/b\`); found ${this.found()}.`;
+      this.fail("'='", 'expected-arrow', plain);
+    }
+    this.i++;
+    if (this.peek() !== GT) {
+      this.fail("'>'", 'split-arrow', `Expected \`>\` right after \`=\`: write \`=>\` with nothing between; found ${this.found()}.`);
+    }
+    this.i++;
+    const dst = this.parseTree();
+    const arrow = { start: arrowStart, end: arrowStart + 2 };
+    return { kind: 'dentry', start: prefix.start, end: dst.end, prefix, arrow, dst, semicolon: undefined };
+  }
+
+  ensureEnd(what: string): void {
+    if (this.atEnd()) return;
+    const c = this.peek();
+    let plain = `Unexpected ${this.found()} after the ${what}.${this.advice()}`;
+    if (this.ctx.what === 'dtab') {
+      if (c === SLASH) plain = 'Missing `;` between dentries: dentries are separated by `;`, not by new lines.';
+      else if (c === 0x2c) plain = 'Dentries are separated by `;`, not `,`.';
+      else if (c === RPAREN) plain = 'Unmatched `)`.';
+    } else if (c === RPAREN) plain = 'Unmatched `)`.';
+    else if (c === SEMI && this.ctx.what === 'dentry') plain = 'A single dentry cannot end with `;`.';
+    this.fail('end of input', 'expected-end', plain);
+  }
+
+  /**
+   * The whole-dtab rule `dtab , ws , EOI`. The first error is Finagle's; after an error, parsing
+   * resumes at the next `;` or at the next line that starts a dentry, and the broken text is kept.
+   */
+  parseDtab(): { entries: EntrySyntax[]; errors: DtabSyntaxError[] } {
+    const entries: EntrySyntax[] = [];
+    const errors: DtabSyntaxError[] = [];
+    for (;;) {
+      this.eatWhitespace();
+      if (this.atEnd()) break;
+      const entryStart = this.i;
+      let entry: EntrySyntax;
+      try {
+        this.currentPrefix = undefined;
+        entry = this.parseDentry();
+        this.eatWhitespace();
+        if (this.peek() === SEMI) {
+          entry.semicolon = { start: this.i, end: this.i + 1 };
+          this.i++;
+          entries.push(entry);
+          continue;
+        }
+        if (this.atEnd()) {
+          entries.push(entry);
+          break;
+        }
+        entries.push(entry);
+        this.ensureEnd('dentry');
+        continue;
+      } catch (e) {
+        if (!(e instanceof DtabSyntaxError)) throw e;
+        errors.push(e);
+        const resume = this.recover(Math.max(e.index, entryStart));
+        const last = entries[entries.length - 1];
+        if (last !== undefined && last.kind === 'dentry' && last.end <= e.index && e.code === 'expected-end') {
+          // The dentry itself was fine; the error is what followed it.
+          entries.push(this.broken(e.index, resume.end, e, undefined, resume.semicolon));
+        } else {
+          const prefix = this.currentPrefix !== undefined && this.currentPrefix.start >= entryStart ? this.currentPrefix : undefined;
+          entries.push(this.broken(entryStart, resume.end, e, prefix, resume.semicolon));
+        }
+        // Always make progress, whatever the recovery found.
+        this.i = Math.max(resume.next, entryStart + 1);
+      }
+    }
+    return { entries, errors };
+  }
+
+  broken(start: number, end: number, error: DtabSyntaxError, prefix: PrefixSyntax | undefined, semicolon: Span | undefined): EntrySyntax {
+    return { kind: 'broken', start, end: Math.max(end, Math.min(start + 1, this.n)), error, prefix, semicolon };
+  }
+
+  /**
+   * Where to resume after an error at `from`: after the next `;` outside a comment, or at a line
+   * whose first token starts a dentry (`/path =>`), or at `from` itself when a dentry starts there
+   * (a missing `;`). Returns the end of the broken text, its `;` if any, and where to go on.
+   */
+  recover(from: number): { end: number; next: number; semicolon: Span | undefined } {
+    const { src, n } = this;
+    let p = Math.min(from, n);
+    if (p < n && src.charCodeAt(p) === SLASH && startsDentry(src, p) && p > 0) {
+      return { end: trimEnd(src, p), next: p, semicolon: undefined };
+    }
+    let lineStart = false;
+    while (p < n) {
+      const c = src.charCodeAt(p);
+      if (c === SEMI) return { end: trimEnd(src, p), next: p + 1, semicolon: { start: p, end: p + 1 } };
+      if (c === NEWLINE) {
+        lineStart = true;
+        p++;
+        continue;
+      }
+      if (c === HASH) {
+        // `#` after `/` or inside a label is a label character; elsewhere it starts a comment.
+        const prev = p > 0 ? src.charCodeAt(p - 1) : -1;
+        if (prev !== SLASH && !isLabelChar(prev)) {
+          while (p < n && src.charCodeAt(p) !== NEWLINE) p++;
+          continue;
+        }
+      }
+      if (isJavaWhitespace(c)) {
+        p++;
+        continue;
+      }
+      if (lineStart && c === SLASH && startsDentry(src, p)) return { end: trimEnd(src, p), next: p, semicolon: undefined };
+      lineStart = false;
+      p++;
+    }
+    return { end: trimEnd(src, n), next: n, semicolon: undefined };
+  }
+}
+
+const DENTRY_HEAD = /\/(?:(?:[A-Za-z0-9_:.#$%*-]|\\x[0-9A-Fa-f]{2})+(?:\/(?:[A-Za-z0-9_:.#$%*-]|\\x[0-9A-Fa-f]{2})+)*)?[ \t]*=>/y;
+
+function startsDentry(src: string, at: number): boolean {
+  DENTRY_HEAD.lastIndex = at;
+  return DENTRY_HEAD.test(src);
+}
+
+function trimEnd(src: string, end: number): number {
+  while (end > 0 && isJavaWhitespace(src.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+/** 1-based line and column of an offset (for messages only; editors use LineIndex). */
+function lineCol(src: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let last = -1;
+  for (let k = 0; k < offset; k++) if (src.charCodeAt(k) === NEWLINE) (line++, (last = k));
+  return { line, col: offset - last };
+}
+
+// ---- entry points ---------------------------------------------------------------------------
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: DtabSyntaxError };
+
+function parseAll<T>(src: string, what: Context['what'], rule: (p: Parser) => T, endWhat: string): ParseResult<T> {
+  const p = new Parser(src, { what });
+  try {
+    const value = rule(p);
+    p.eatWhitespace();
+    p.ensureEnd(endWhat);
+    return { ok: true, value };
+  } catch (e) {
+    if (e instanceof DtabSyntaxError) return { ok: false, error: e };
+    throw e;
+  }
+}
+
+/** Path.read */
+export function parsePath(src: string): ParseResult<PathSyntax> {
+  return parseAll(src, 'path', (p) => p.parsePath(), 'path');
+}
+
+/** Dentry.Prefix.read */
+export function parsePrefix(src: string): ParseResult<PrefixSyntax> {
+  return parseAll(src, 'prefix', (p) => p.parsePrefix(), 'prefix');
+}
+
+/** NameTree.read */
+export function parseTree(src: string): ParseResult<TreeSyntax> {
+  return parseAll(src, 'tree', (p) => p.parseTree(), 'destination');
+}
+
+/** Dentry.read (a trailing `;` is an error here, as in Finagle). */
+export function parseDentry(src: string): ParseResult<DentrySyntax> {
+  return parseAll(src, 'dentry', (p) => p.parseDentry(), 'dentry');
+}
+
+/** Dtab.read, with recovery: never throws, returns every entry and every error. */
+export function parseDtab(src: string): DtabSyntax {
+  const p = new Parser(src, { what: 'dtab' });
+  const { entries, errors } = p.parseDtab();
+  return { text: src, entries, comments: p.comments, errors };
+}
