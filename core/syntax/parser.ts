@@ -376,7 +376,10 @@ class Parser {
   ensureEnd(what: string): void {
     if (this.atEnd()) return;
     const c = this.peek();
-    let plain = `Unexpected ${this.found()} after the ${what}.${this.advice()}`;
+    let plain =
+      this.ctx.what === 'dtab'
+        ? `Expected \`;\` or the end of the text after the dentry, found ${this.found()}.${this.advice()}`
+        : `Expected the end of the ${what}, found ${this.found()}.${this.advice()}`;
     if (this.ctx.what === 'dtab') {
       if (c === SLASH) plain = 'Missing `;` between dentries: dentries are separated by `;`, not by new lines.';
       else if (c === 0x2c) plain = 'Dentries are separated by `;`, not `,`.';
@@ -418,7 +421,7 @@ class Parser {
       } catch (e) {
         if (!(e instanceof DtabSyntaxError)) throw e;
         errors.push(e);
-        const resume = this.recover(Math.max(e.index, entryStart));
+        const resume = this.recover(Math.max(e.index, entryStart), e.code === 'expected-end');
         const last = entries[entries.length - 1];
         if (last !== undefined && last.kind === 'dentry' && last.end <= e.index && e.code === 'expected-end') {
           // The dentry itself was fine; the error is what followed it.
@@ -443,10 +446,11 @@ class Parser {
    * whose first token starts a dentry (`/path =>`), or at `from` itself when a dentry starts there
    * (a missing `;`). Returns the end of the broken text, its `;` if any, and where to go on.
    */
-  recover(from: number): { end: number; next: number; semicolon: Span | undefined } {
+  recover(from: number, missingSemicolon: boolean): { end: number; next: number; semicolon: Span | undefined } {
     const { src, n } = this;
     let p = Math.min(from, n);
-    if (p < n && src.charCodeAt(p) === SLASH && startsDentry(src, p) && p > 0) {
+    // A `/` where `;` was expected is almost always a missing `;`: start the next dentry there.
+    if (p < n && src.charCodeAt(p) === SLASH && p > 0 && (missingSemicolon || startsDentry(src, p))) {
       return { end: trimEnd(src, p), next: p, semicolon: undefined };
     }
     let lineStart = false;

@@ -1,0 +1,173 @@
+// Diagnostics for a dtab: every syntax error (with Finagle's exact wording kept alongside the plain
+// one) and the warnings for things Finagle accepts silently but that rarely mean what was meant.
+// One walk over the syntax tree; no re-parsing.
+
+import { elemToText } from '../model/path.js';
+import { printTree } from '../print/format.js';
+import { LOOKALIKES } from '../syntax/chars.js';
+import { SYSTEM_NAMER_KINDS } from '../delegate/system-namers.js';
+import type { DtabSyntax, LeafSyntax, Span, TreeSyntax } from '../syntax/ast.js';
+import { parseDtab } from '../syntax/parser.js';
+
+export type Severity = 'error' | 'warning' | 'information';
+
+export interface Fix {
+  readonly title: string;
+  readonly edits: readonly { readonly span: Span; readonly text: string }[];
+}
+
+export interface Diagnostic {
+  readonly span: Span;
+  readonly severity: Severity;
+  /** Stable code: a syntax error's code, or a warning's name. */
+  readonly code: string;
+  readonly message: string;
+  /** For syntax errors: Finagle's own message, to the character. */
+  readonly finagleMessage?: string;
+  /** Other places the message talks about (e.g. the first of two duplicates). */
+  readonly related?: readonly { readonly span: Span; readonly message: string }[];
+  readonly fixes?: readonly Fix[];
+}
+
+export interface CheckResult {
+  readonly syntax: DtabSyntax;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Parse and check a dtab's text. */
+export function checkDtabText(text: string): CheckResult {
+  const syntax = parseDtab(text);
+  return { syntax, diagnostics: checkDtab(syntax) };
+}
+
+export function checkDtab(syntax: DtabSyntax): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const src = syntax.text;
+  const lookalikes = findLookalikes(syntax);
+  const fixedAt = new Set<number>();
+
+  for (const e of syntax.errors) {
+    const look = lookalikes.get(e.span.start);
+    const fixes = look ? [lookalikeFix(e.span, look.replacement, look.name)] : undefined;
+    if (look) fixedAt.add(e.span.start);
+    out.push({ span: e.span, severity: 'error', code: e.code, message: e.plain, finagleMessage: e.finagleMessage, ...(fixes ? { fixes } : {}) });
+  }
+  for (const [at, look] of lookalikes) {
+    if (fixedAt.has(at)) continue;
+    const span = { start: at, end: at + 1 };
+    out.push({
+      span,
+      severity: 'error',
+      code: 'lookalike-character',
+      message: `This is a ${look.name}, not \`${look.replacement || '(nothing)'}\`: Finagle rejects it.`,
+      fixes: [lookalikeFix(span, look.replacement, look.name)],
+    });
+  }
+
+  const seen = new Map<string, Span>();
+  for (const entry of syntax.entries) {
+    if (entry.kind !== 'dentry') continue;
+    walkTree(entry.dst, (t) => checkTerm(src, t, out));
+    const key = `${src.slice(entry.prefix.start, entry.prefix.end)}=>${printTree(src, entry.dst)}`;
+    const first = seen.get(key);
+    if (first) {
+      out.push({
+        span: { start: entry.start, end: entry.end },
+        severity: 'warning',
+        code: 'duplicate-dentry',
+        message: 'This dentry repeats an earlier one exactly: the earlier one is only tried if this one fails, with the same result.',
+        related: [{ span: first, message: 'the earlier dentry' }],
+        fixes: [{ title: 'Remove the duplicate dentry', edits: [{ span: removalSpan(src, entry), text: '' }] }],
+      });
+    } else seen.set(key, { start: entry.start, end: entry.end });
+  }
+  out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return out;
+}
+
+function lookalikeFix(span: Span, replacement: string, name: string): Fix {
+  return { title: replacement ? `Replace the ${name} with \`${replacement}\`` : `Delete the ${name}`, edits: [{ span, text: replacement }] };
+}
+
+function removalSpan(src: string, entry: { start: number; end: number; semicolon: Span | undefined }): Span {
+  let end = entry.semicolon ? entry.semicolon.end : entry.end;
+  let start = entry.start;
+  while (start > 0 && (src[start - 1] === ' ' || src[start - 1] === '\t')) start--;
+  while (end < src.length && (src[end] === ' ' || src[end] === '\t')) end++;
+  if (src[end] === '\n') end++;
+  return { start, end };
+}
+
+function walkTree(t: TreeSyntax, f: (t: TreeSyntax) => void): void {
+  f(t);
+  switch (t.kind) {
+    case 'alt':
+      for (const b of t.branches) walkTree(b, f);
+      break;
+    case 'union':
+      for (const b of t.branches) walkTree(b.tree, f);
+      break;
+    case 'weighted':
+    case 'group':
+      walkTree(t.tree, f);
+      break;
+  }
+}
+
+function checkTerm(src: string, t: TreeSyntax, out: Diagnostic[]): void {
+  if (t.kind === 'weighted') {
+    const span = { start: t.weight.start, end: t.weight.star.end };
+    out.push({
+      span,
+      severity: 'warning',
+      code: 'weight-outside-union',
+      message: `The weight \`${t.weight.text}\` is ignored: weights only apply between the branches of a \`&\` union, and Finagle drops this one silently.`,
+      fixes: [{ title: 'Remove the ignored weight', edits: [{ span: { start: t.weight.start, end: t.tree.start }, text: '' }] }],
+    });
+  } else if (t.kind === 'union') {
+    const total = t.branches.reduce((s, b) => s + (b.weight ? b.weight.value : 1), 0);
+    for (const b of t.branches) {
+      if (b.weight && b.weight.value === 0 && total > 0) {
+        out.push({
+          span: { start: b.weight.start, end: b.weight.end },
+          severity: 'warning',
+          code: 'zero-weight',
+          message: 'Weight 0: this branch of the union never receives traffic.',
+        });
+      }
+    }
+  } else if (t.kind === 'leaf') {
+    checkSystemNamer(src, t, out);
+  }
+}
+
+function checkSystemNamer(src: string, t: LeafSyntax, out: Diagnostic[]): void {
+  const labels = t.path.labels;
+  if (labels.length < 2 || labels[0]!.value !== '$') return;
+  const kind = elemToText(labels[1]!.value);
+  if (SYSTEM_NAMER_KINDS.has(kind)) return;
+  const custom = kind.includes('.') ? ' unless a namer class of that name is on linkerd\'s classpath' : '';
+  out.push({
+    span: { start: labels[1]!.start, end: labels[1]!.end },
+    severity: 'warning',
+    code: 'unknown-system-namer',
+    message: `\`/$/${src.slice(labels[1]!.start, labels[1]!.end)}\` is not a namer Linkerd ships: requests routed here fail with "Unknown namer: ${kind}"${custom}.`,
+  });
+}
+
+/** Look-alike characters outside comments, by offset. */
+function findLookalikes(syntax: DtabSyntax): Map<number, { name: string; replacement: string }> {
+  const out = new Map<number, { name: string; replacement: string }>();
+  const src = syntax.text;
+  let ci = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (c < 0x80) continue;
+    const look = LOOKALIKES.get(c);
+    if (!look) continue;
+    while (ci < syntax.comments.length && syntax.comments[ci]!.end <= i) ci++;
+    const inComment = ci < syntax.comments.length && syntax.comments[ci]!.start <= i;
+    if (!inComment) out.set(i, look);
+  }
+  return out;
+}

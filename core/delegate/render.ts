@@ -1,0 +1,84 @@
+// A delegate tree as indented text, like Linkerd's delegator page: each step with the dentry that
+// produced it, the primary path (what routing uses) marked with `*`.
+
+import { showDentry, showPath } from '../print/show.js';
+import type { DelegateTree } from './delegate-tree.js';
+import { primaryNodes } from './explain.js';
+import type { Addr } from './names.js';
+
+export interface RenderOptions {
+  /** Where dentry `index` is, e.g. "line 3"; shown next to the dentry. */
+  readonly locate?: (index: number) => string | undefined;
+}
+
+export function renderDelegateTree(tree: DelegateTree, options: RenderOptions = {}): string {
+  const primary = primaryNodes(tree);
+  const lines: string[] = [];
+  const visit = (t: DelegateTree, indent: string, weight: string): void => {
+    const mark = primary.has(t) ? '*' : ' ';
+    const via = t.dentry ? `  <- ${showDentry(t.dentry.dentry)}${locateSuffix(options, t.dentry.index)}` : '';
+    lines.push(`${mark} ${indent}${weight}${describe(t)}${via}`);
+    const inner = indent + '  ';
+    switch (t.type) {
+      case 'delegate':
+        visit(t.delegate, inner, '');
+        break;
+      case 'alt':
+        for (const c of t.alt) visit(c, inner, '');
+        break;
+      case 'union': {
+        const total = t.union.reduce((s, w) => s + w.weight, 0);
+        for (const w of t.union) visit(w.tree, inner, `${percent(w.weight, total, t.union.length)} `);
+        break;
+      }
+    }
+  };
+  visit(tree, '', '');
+  return lines.join('\n') + '\n';
+}
+
+function locateSuffix(options: RenderOptions, index: number): string {
+  const where = options.locate?.(index);
+  return where ? ` (${where})` : '';
+}
+
+function percent(w: number, total: number, n: number): string {
+  const p = total > 0 ? (100 * w) / total : 100 / n;
+  return `[${Number.isInteger(p) ? p : p.toFixed(1)}%]`;
+}
+
+function describe(t: DelegateTree): string {
+  const path = showPath(t.path);
+  switch (t.type) {
+    case 'delegate':
+      return path;
+    case 'alt':
+      return `${path}  (alternatives: the first that is not negative wins)`;
+    case 'union':
+      return `${path}  (union: traffic is split by weight)`;
+    case 'leaf':
+      return `${path}  => bound ${showPath(t.bound.id)}${t.bound.residual.length ? ` residual ${showPath(t.bound.residual)}` : ''}: ${describeAddr(t.bound.addr)}`;
+    case 'neg':
+      return t.path.length === 0 ? '~  (negative: written as ~)' : `${path}  (negative: nothing matches)`;
+    case 'fail':
+      return `${t.path.length >= 2 && t.path[0] === '$' && t.path[1] === 'fail' ? path : '!'}  (fail: the request fails, no fallback)`;
+    case 'empty':
+      return `${path}  (empty: exists but has no endpoints)`;
+    case 'exception':
+      return `${path}  (error: ${t.message})`;
+  }
+}
+
+export function describeAddr(addr: Addr): string {
+  switch (addr.type) {
+    case 'bound':
+      return addr.addrs.length === 0 ? 'no addresses' : addr.addrs.map((a) => `${a.ip}:${a.port}`).join(', ');
+    case 'neg':
+      return 'no such host';
+    case 'failed':
+      return `failed (${addr.cause})`;
+    case 'pending':
+      return 'pending';
+  }
+}
+

@@ -1,0 +1,103 @@
+// The formatter for people, in namerctl's style: one dentry per line, `=>` aligned, every dentry
+// ending in ` ;`. Paths, labels and weights are printed exactly as written (so the formatted dtab
+// is the same dtab, weights included), comments are kept, and formatting twice changes nothing.
+
+import type { DentrySyntax, DtabSyntax, Span, TreeSyntax } from '../syntax/ast.js';
+
+export interface FormatOptions {
+  /** Line ending; by default the input's first one (or `\n`). */
+  readonly eol?: string;
+}
+
+type Item =
+  | { kind: 'comment'; text: string; blankBefore: boolean }
+  | { kind: 'entry'; entry: DentrySyntax; trailing: string | undefined; blankBefore: boolean };
+
+/** The formatted text, or undefined when the dtab has syntax errors (nothing is guessed). */
+export function formatDtab(syntax: DtabSyntax, options: FormatOptions = {}): string | undefined {
+  if (syntax.errors.length > 0) return undefined;
+  const src = syntax.text;
+  const eol = options.eol ?? (src.includes('\r\n') ? '\r\n' : '\n');
+  const entries = syntax.entries as readonly DentrySyntax[];
+  const items: Item[] = [];
+  let ci = 0;
+  const comments = syntax.comments;
+  let lastEnd = 0;
+
+  const pushComment = (c: Span) => {
+    items.push({ kind: 'comment', text: src.slice(c.start, c.end).trimEnd(), blankBefore: hasBlankLine(src, lastEnd, c.start) });
+    lastEnd = c.end;
+  };
+
+  for (let k = 0; k < entries.length; k++) {
+    const e = entries[k]!;
+    const end = e.semicolon ? e.semicolon.end : e.end;
+    // Comments before this dentry, and inside it (moved above it: they have no place on one line).
+    while (ci < comments.length && comments[ci]!.start < end) pushComment(comments[ci++]!);
+    const blankBefore = hasBlankLine(src, lastEnd, e.start) && items.length > 0;
+    // A comment that starts on the line where the dentry ends stays at the end of that line.
+    let trailing: string | undefined;
+    const next = comments[ci];
+    if (next && !src.slice(end, next.start).includes('\n')) {
+      const nextEntry = entries[k + 1];
+      if (!nextEntry || next.start < nextEntry.start) {
+        trailing = src.slice(next.start, next.end).trimEnd();
+        ci++;
+        lastEnd = next.end;
+      }
+    }
+    items.push({ kind: 'entry', entry: e, trailing, blankBefore });
+    if (trailing === undefined) lastEnd = end;
+  }
+  while (ci < comments.length) pushComment(comments[ci++]!);
+
+  const prefixes = entries.map((e) => src.slice(e.prefix.start, e.prefix.end));
+  const width = prefixes.reduce((m, p) => Math.max(m, p.length), 0);
+  const lines: string[] = [];
+  let k = 0;
+  for (const item of items) {
+    if (item.blankBefore && lines.length > 0) lines.push('');
+    if (item.kind === 'comment') {
+      lines.push(item.text);
+      continue;
+    }
+    const prefix = prefixes[k++]!;
+    let line = `${prefix.padEnd(width)}  => ${printTree(src, item.entry.dst)} ;`;
+    if (item.trailing !== undefined) line += `  ${item.trailing}`;
+    lines.push(line);
+  }
+  return lines.length === 0 ? '' : lines.join(eol) + eol;
+}
+
+function hasBlankLine(src: string, from: number, to: number): boolean {
+  let newlines = 0;
+  for (let i = from; i < to; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 0x0a) {
+      if (++newlines >= 2) return true;
+    } else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) newlines = 0;
+  }
+  return false;
+}
+
+/** A destination on one line: ` | ` and ` & ` between terms, `w * term`, groups as written. */
+export function printTree(src: string, t: TreeSyntax): string {
+  switch (t.kind) {
+    case 'leaf':
+      return src.slice(t.path.start, t.path.end);
+    case 'alt':
+      return t.branches.map((b) => printTree(src, b)).join(' | ');
+    case 'union':
+      return t.branches.map((b) => (b.weight ? `${b.weight.text} * ` : '') + printTree(src, b.tree)).join(' & ');
+    case 'weighted':
+      return `${t.weight.text} * ${printTree(src, t.tree)}`;
+    case 'group':
+      return `(${printTree(src, t.tree)})`;
+    case 'neg':
+      return '~';
+    case 'fail':
+      return '!';
+    case 'empty':
+      return '$';
+  }
+}
