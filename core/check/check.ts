@@ -6,7 +6,7 @@ import { elemToText } from '../model/path.js';
 import { printTree } from '../print/format.js';
 import { LOOKALIKES } from '../syntax/chars.js';
 import { SYSTEM_NAMER_KINDS } from '../delegate/system-namers.js';
-import type { DtabSyntax, LeafSyntax, Span, TreeSyntax } from '../syntax/ast.js';
+import type { DentrySyntax, DtabSyntax, LeafSyntax, Span, TreeSyntax } from '../syntax/ast.js';
 import { parseDtab } from '../syntax/parser.js';
 
 export type Severity = 'error' | 'warning' | 'information';
@@ -64,22 +64,29 @@ export function checkDtab(syntax: DtabSyntax): Diagnostic[] {
     });
   }
 
-  const seen = new Map<string, Span>();
+  // Duplicates: group by the prefix's text first (cheap), print destinations only on a clash.
+  const byPrefix = new Map<string, DentrySyntax[]>();
   for (const entry of syntax.entries) {
     if (entry.kind !== 'dentry') continue;
-    walkTree(entry.dst, (t) => checkTerm(src, t, out));
-    const key = `${src.slice(entry.prefix.start, entry.prefix.end)}=>${printTree(src, entry.dst)}`;
-    const first = seen.get(key);
-    if (first) {
-      out.push({
-        span: { start: entry.start, end: entry.end },
-        severity: 'warning',
-        code: 'duplicate-dentry',
-        message: 'This dentry repeats an earlier one exactly: the earlier one is only tried if this one fails, with the same result.',
-        related: [{ span: first, message: 'the earlier dentry' }],
-        fixes: [{ title: 'Remove the duplicate dentry', edits: [{ span: removalSpan(src, entry), text: '' }] }],
-      });
-    } else seen.set(key, { start: entry.start, end: entry.end });
+    checkTree(src, entry.dst, out);
+    const p = src.slice(entry.prefix.start, entry.prefix.end);
+    const same = byPrefix.get(p);
+    if (!same) {
+      byPrefix.set(p, [entry]);
+      continue;
+    }
+    const dst = printTree(src, entry.dst);
+    const first = same.find((e) => printTree(src, e.dst) === dst);
+    same.push(entry);
+    if (!first) continue;
+    out.push({
+      span: { start: entry.start, end: entry.end },
+      severity: 'warning',
+      code: 'duplicate-dentry',
+      message: 'This dentry repeats an earlier one exactly: the earlier one is only tried if this one fails, with the same result.',
+      related: [{ span: { start: first.start, end: first.end }, message: 'the earlier dentry' }],
+      fixes: [{ title: 'Remove the duplicate dentry', edits: [{ span: removalSpan(src, entry), text: '' }] }],
+    });
   }
   out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return out;
@@ -98,50 +105,49 @@ function removalSpan(src: string, entry: { start: number; end: number; semicolon
   return { start, end };
 }
 
-function walkTree(t: TreeSyntax, f: (t: TreeSyntax) => void): void {
-  f(t);
+/** Checks every term of a destination. */
+function checkTree(src: string, t: TreeSyntax, out: Diagnostic[]): void {
   switch (t.kind) {
+    case 'leaf':
+      checkSystemNamer(src, t, out);
+      return;
     case 'alt':
-      for (const b of t.branches) walkTree(b, f);
-      break;
-    case 'union':
-      for (const b of t.branches) walkTree(b.tree, f);
-      break;
-    case 'weighted':
-    case 'group':
-      walkTree(t.tree, f);
-      break;
-  }
-}
-
-function checkTerm(src: string, t: TreeSyntax, out: Diagnostic[]): void {
-  if (t.kind === 'weighted') {
-    const span = { start: t.weight.start, end: t.weight.star.end };
-    out.push({
-      span,
-      severity: 'warning',
-      code: 'weight-outside-union',
-      message: `The weight \`${t.weight.text}\` is ignored: weights only apply between the branches of a \`&\` union, and Finagle drops this one silently.`,
-      fixes: [{ title: 'Remove the ignored weight', edits: [{ span: { start: t.weight.start, end: t.tree.start }, text: '' }] }],
-    });
-  } else if (t.kind === 'union') {
-    const total = t.branches.reduce((s, b) => s + (b.weight ? b.weight.value : 1), 0);
-    for (const b of t.branches) {
-      if (b.weight && b.weight.value === 0 && total > 0) {
-        out.push({
-          span: { start: b.weight.start, end: b.weight.end },
-          severity: 'warning',
-          code: 'zero-weight',
-          message: 'Weight 0: this branch of the union never receives traffic.',
-        });
+      for (const b of t.branches) checkTree(src, b, out);
+      return;
+    case 'union': {
+      let total = 0;
+      for (const b of t.branches) total += b.weight ? b.weight.value : 1;
+      for (const b of t.branches) {
+        if (b.weight && b.weight.value === 0 && total > 0) {
+          out.push({
+            span: { start: b.weight.start, end: b.weight.end },
+            severity: 'warning',
+            code: 'zero-weight',
+            message: 'Weight 0: this branch of the union never receives traffic.',
+          });
+        }
+        checkTree(src, b.tree, out);
       }
+      return;
     }
-  } else if (t.kind === 'leaf') {
-    checkSystemNamer(src, t, out);
+    case 'weighted':
+      out.push({
+        span: { start: t.weight.start, end: t.weight.star.end },
+        severity: 'warning',
+        code: 'weight-outside-union',
+        message: `The weight \`${t.weight.text}\` is ignored: weights only apply between the branches of a \`&\` union, and Finagle drops this one silently.`,
+        fixes: [{ title: 'Remove the ignored weight', edits: [{ span: { start: t.weight.start, end: t.tree.start }, text: '' }] }],
+      });
+      checkTree(src, t.tree, out);
+      return;
+    case 'group':
+      checkTree(src, t.tree, out);
+      return;
   }
 }
 
 function checkSystemNamer(src: string, t: LeafSyntax, out: Diagnostic[]): void {
+  if (!src.startsWith('/$/', t.start)) return;
   const labels = t.path.labels;
   if (labels.length < 2 || labels[0]!.value !== '$') return;
   const kind = elemToText(labels[1]!.value);

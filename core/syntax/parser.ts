@@ -119,7 +119,8 @@ class Parser {
     return hexValue(c);
   }
 
-  parseLabel(): LabelSyntax {
+  /** Reads one label; returns its bytes when it has escapes (else the source text is the value). */
+  parseLabel(): string | undefined {
     const start = this.i;
     let bytes: number[] | undefined;
     do {
@@ -148,8 +149,7 @@ class Parser {
         this.failLabelChar();
       }
     } while (isLabelChar(this.peek()));
-    const value = bytes === undefined ? this.src.slice(start, this.i) : String.fromCharCode(...bytes);
-    return { kind: 'label', start, end: this.i, value };
+    return bytes === undefined ? undefined : String.fromCharCode(...bytes);
   }
 
   failLabelChar(): never {
@@ -170,11 +170,19 @@ class Parser {
     this.eatWhitespace();
     const start = this.i;
     this.eatSlash('path');
-    if (!isLabelChar(this.peek())) return { kind: 'path', start, end: this.i, labels: [] };
-    const labels: LabelSyntax[] = [];
-    do labels.push(this.parseLabel());
-    while (this.maybeEat(SLASH));
-    return { kind: 'path', start, end: this.i, labels };
+    const node = new ElemsNode('path', this.src, start);
+    if (isLabelChar(this.peek())) {
+      do this.labelInto(node);
+      while (this.maybeEat(SLASH));
+    }
+    node.end = this.i;
+    return node as unknown as PathSyntax;
+  }
+
+  labelInto(node: ElemsNode): void {
+    const at = this.i;
+    const decoded = this.parseLabel();
+    node.add(at, this.i, decoded);
   }
 
   eatSlash(what: 'path' | 'prefix'): void {
@@ -199,16 +207,18 @@ class Parser {
     this.eatWhitespace();
     const start = this.i;
     this.eatSlash('prefix');
+    const node = new ElemsNode('prefix', this.src, start);
     const c0 = this.peek();
-    if (!isLabelChar(c0) && c0 !== STAR) return { kind: 'prefix', start, end: this.i, elems: [] };
-    const elems: (LabelSyntax | WildcardSyntax)[] = [];
-    do {
-      if (this.peek() === STAR) {
-        elems.push({ kind: 'wildcard', start: this.i, end: this.i + 1 });
-        this.i++;
-      } else elems.push(this.parseLabel());
-    } while (this.maybeEat(SLASH));
-    return { kind: 'prefix', start, end: this.i, elems };
+    if (isLabelChar(c0) || c0 === STAR) {
+      do {
+        if (this.peek() === STAR) {
+          node.add(this.i, this.i + 1, undefined);
+          this.i++;
+        } else this.labelInto(node);
+      } while (this.maybeEat(SLASH));
+    }
+    node.end = this.i;
+    return node as unknown as PrefixSyntax;
   }
 
   // ---- trees --------------------------------------------------------------------------------
@@ -232,26 +242,24 @@ class Parser {
     const first = this.parseWeighted();
     this.eatWhitespace();
     if (this.peek() !== AMP) {
-      if (first.weight === undefined) return first.tree;
+      if (first.kind !== 'weighted') return first;
       return { kind: 'weighted', start: first.start, end: first.end, weight: first.weight, tree: first.tree };
     }
-    const branches: WeightedSyntax[] = [first];
+    const branches: WeightedSyntax[] = [asWeighted(first)];
     const amps: Span[] = [];
     while (this.peek() === AMP) {
       amps.push({ start: this.i, end: this.i + 1 });
       this.i++;
-      branches.push(this.parseWeighted());
+      branches.push(asWeighted(this.parseWeighted()));
       this.eatWhitespace();
     }
     return { kind: 'union', start: first.start, end: branches[branches.length - 1]!.end, branches, amps };
   }
 
-  parseWeighted(): WeightedSyntax {
+  /** A term with its optional weight; unweighted terms come back as they are (no wrapper). */
+  parseWeighted(): TreeSyntax | (WeightedSyntax & { kind: 'weighted'; weight: WeightSyntax }) {
     this.eatWhitespace();
-    if (!isNumberChar(this.peek())) {
-      const tree = this.parseSimple();
-      return { start: tree.start, end: tree.end, weight: undefined, tree };
-    }
+    if (!isNumberChar(this.peek())) return this.parseSimple();
     const start = this.i;
     const { text, value } = this.parseNumber();
     const numEnd = this.i;
@@ -268,7 +276,7 @@ class Parser {
     this.eatWhitespace();
     const tree = this.parseSimple();
     const weight: WeightSyntax = { start, end: numEnd, value, text, star: { start: starAt, end: starAt + 1 } };
-    return { start, end: tree.end, weight, tree };
+    return { kind: 'weighted', start, end: tree.end, weight, tree };
   }
 
   parseNumber(): { text: string; value: number } {
@@ -482,6 +490,65 @@ class Parser {
   }
 }
 
+/** A label node, created on demand from its path's boundaries. */
+class Label implements LabelSyntax {
+  readonly kind = 'label';
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly value: string,
+  ) {}
+}
+
+/**
+ * A path or prefix. Label boundaries are kept in one flat array and label nodes are made only when
+ * asked for: a large dtab has hundreds of thousands of labels, and most are never looked at.
+ * In a prefix, an element whose text is exactly `*` is the wildcard (an escaped star is `\x2a`).
+ */
+class ElemsNode {
+  end = 0;
+  private readonly bounds: number[] = [];
+  private decoded: Map<number, string> | undefined;
+  private cache: (LabelSyntax | WildcardSyntax)[] | undefined;
+
+  constructor(
+    readonly kind: 'path' | 'prefix',
+    private readonly src: string,
+    readonly start: number,
+  ) {}
+
+  add(start: number, end: number, decoded: string | undefined): void {
+    if (decoded !== undefined) (this.decoded ??= new Map()).set(this.bounds.length, decoded);
+    this.bounds.push(start, end);
+  }
+
+  get labels(): readonly LabelSyntax[] {
+    return this.materialize() as LabelSyntax[];
+  }
+
+  private materialize(): (LabelSyntax | WildcardSyntax)[] {
+    if (this.cache) return this.cache;
+    const out: (LabelSyntax | WildcardSyntax)[] = [];
+    for (let k = 0; k < this.bounds.length; k += 2) {
+      const start = this.bounds[k]!;
+      const end = this.bounds[k + 1]!;
+      if (this.kind === 'prefix' && end - start === 1 && this.src.charCodeAt(start) === STAR) out.push({ kind: 'wildcard', start, end });
+      else out.push(new Label(start, end, this.decoded?.get(k) ?? this.src.slice(start, end)));
+    }
+    return (this.cache = out);
+  }
+
+  /** A prefix's elements: labels and wildcards. */
+  get elems(): readonly (LabelSyntax | WildcardSyntax)[] {
+    return this.materialize();
+  }
+}
+
+function asWeighted(t: TreeSyntax | (WeightedSyntax & { kind: 'weighted' })): WeightedSyntax {
+  if (t.kind === 'weighted') return { start: t.start, end: t.end, weight: t.weight, tree: t.tree };
+  return { start: t.start, end: t.end, weight: undefined, tree: t };
+}
+
 const DENTRY_HEAD = /\/(?:(?:[A-Za-z0-9_:.#$%*-]|\\x[0-9A-Fa-f]{2})+(?:\/(?:[A-Za-z0-9_:.#$%*-]|\\x[0-9A-Fa-f]{2})+)*)?[ \t]*=>/y;
 
 function startsDentry(src: string, at: number): boolean {
@@ -494,12 +561,11 @@ function trimEnd(src: string, end: number): number {
   return end;
 }
 
-/** 1-based line and column of an offset (for messages only; editors use LineIndex). */
-function lineCol(src: string, offset: number): { line: number; col: number } {
+/** 1-based line of an offset (for messages only; editors use LineIndex). */
+function lineCol(src: string, offset: number): { line: number } {
   let line = 1;
-  let last = -1;
-  for (let k = 0; k < offset; k++) if (src.charCodeAt(k) === NEWLINE) (line++, (last = k));
-  return { line, col: offset - last };
+  for (let k = 0; k < offset; k++) if (src.charCodeAt(k) === NEWLINE) line++;
+  return { line };
 }
 
 // ---- entry points ---------------------------------------------------------------------------
