@@ -19,5 +19,8 @@ export { Interpreter, type BoundTree, type ConfiguredNamer, type InterpreterOpti
 export * from './check/check.js';
 export * from './text/lines.js';
 export * from './delegate/explain.js';
-export { renderDelegateTree, describeAddr, type RenderOptions } from './delegate/render.js';
+export { renderDelegateTree, describeAddr, describeNode, type RenderOptions } from './delegate/render.js';
 export { dnsInetResolver } from './delegate/dns.js';
+export * from './syntax/locate.js';
+export * from './check/deep.js';
+export * from './explain.js';

@@ -73,6 +73,7 @@ const suites: Record<string, () => Promise<Counts>> = {
   lint: () => check(bin('eslint'), ['.']),
   typecheck: () => check(bin('tsc'), ['-p', '.', '--noEmit']),
   unit: () => nodeTests('test/unit'),
+  lsp: () => nodeTests('test/lsp'),
   conformance: () => counted(bin('tsx'), ['test/conformance/run.ts']),
 };
 

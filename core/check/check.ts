@@ -110,6 +110,7 @@ function checkTree(src: string, t: TreeSyntax, out: Diagnostic[]): void {
   switch (t.kind) {
     case 'leaf':
       checkSystemNamer(src, t, out);
+      checkK8sPath(src, t, out);
       return;
     case 'alt':
       for (const b of t.branches) checkTree(src, b, out);
@@ -159,6 +160,34 @@ function checkSystemNamer(src: string, t: LeafSyntax, out: Diagnostic[]): void {
     code: 'unknown-system-namer',
     message: `\`/$/${src.slice(labels[1]!.start, labels[1]!.end)}\` is not a namer Linkerd ships: requests routed here fail with "Unknown namer: ${kind}"${custom}.`,
   });
+}
+
+const PORT_NAMES = new Set(['http', 'https', 'grpc', 'h2', 'http2', 'admin', 'thrift', 'incoming', 'outgoing', 'web']);
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * `/#/io.l5d.k8s/<namespace>/<port>/<service>`: the namer lower-cases these three and looks up the
+ * Endpoints object; a namespace or service that cannot exist in Kubernetes, or a port name where the
+ * namespace goes, always ends in `~`.
+ */
+function checkK8sPath(src: string, t: LeafSyntax, out: Diagnostic[]): void {
+  if (!src.startsWith('/#/io.l5d.k8s/', t.start) && !src.startsWith('/#/io.l5d.k8s.external/', t.start)) return;
+  const labels = t.path.labels;
+  const shape = `the shape is \`/#/${elemToText(labels[1]!.value)}/<namespace>/<port>/<service>\``;
+  const warn = (i: number, message: string) =>
+    out.push({ span: { start: labels[i]!.start, end: labels[i]!.end }, severity: 'warning', code: 'k8s-path-shape', message });
+  const ns = labels[2] && elemToText(labels[2].value).toLowerCase();
+  const port = labels[3] && elemToText(labels[3].value).toLowerCase();
+  const svc = labels[4] && elemToText(labels[4].value).toLowerCase();
+  if (ns !== undefined) {
+    if (/^[0-9]+$/.test(ns) || (PORT_NAMES.has(ns) && port !== undefined && !PORT_NAMES.has(port) && !/^[0-9]+$/.test(port)))
+      warn(2, `\`${ns}\` looks like a port, but this is the namespace position: ${shape}.`);
+    else if (!DNS_LABEL.test(ns) || ns.length > 63) warn(2, `\`${ns}\` is not a valid Kubernetes namespace name, so this always resolves to \`~\`: ${shape}.`);
+  }
+  if (port !== undefined && !/^[0-9]+$/.test(port) && (!DNS_LABEL.test(port) || port.length > 15))
+    warn(3, `\`${port}\` is not a valid port name (at most 15 characters: a-z, 0-9, -): ${shape}.`);
+  if (svc !== undefined && (!DNS_LABEL.test(svc) || svc.length > 63))
+    warn(4, `\`${svc}\` is not a valid Kubernetes service name, so this always resolves to \`~\`: ${shape}.`);
 }
 
 /** Look-alike characters outside comments, by offset. */

@@ -17,7 +17,7 @@ export function renderDelegateTree(tree: DelegateTree, options: RenderOptions = 
   const visit = (t: DelegateTree, indent: string, weight: string): void => {
     const mark = primary.has(t) ? '*' : ' ';
     const via = t.dentry ? `  <- ${showDentry(t.dentry.dentry)}${locateSuffix(options, t.dentry.index)}` : '';
-    lines.push(`${mark} ${indent}${weight}${describe(t)}${via}`);
+    lines.push(`${mark} ${indent}${weight}${describeNode(t)}${via}`);
     const inner = indent + '  ';
     switch (t.type) {
       case 'delegate':
@@ -47,7 +47,8 @@ function percent(w: number, total: number, n: number): string {
   return `[${Number.isInteger(p) ? p : p.toFixed(1)}%]`;
 }
 
-function describe(t: DelegateTree): string {
+/** One line for people about a node: its path and what happened there. */
+export function describeNode(t: DelegateTree): string {
   const path = showPath(t.path);
   switch (t.type) {
     case 'delegate':

@@ -82,6 +82,26 @@ export class Dtab {
     return alt(ms.map((m) => m.tree));
   }
 
+  /**
+   * The dentries whose prefix matches every path that `prefix` matches (same length or shorter,
+   * each element equal or `*`), in index order. Used to find dentries that shadow others.
+   */
+  generalizations(prefix: Prefix): number[] {
+    const out: number[] = [];
+    const visit = (node: TrieNode, depth: number): void => {
+      for (const i of node.ends) out.push(i);
+      if (depth >= prefix.length) return;
+      const e = prefix[depth]!;
+      if (e !== ANY) {
+        const next = node.children.get(e);
+        if (next) visit(next, depth + 1);
+      }
+      if (node.any) visit(node.any, depth + 1);
+    };
+    visit(this.trie(), 0);
+    return out.sort((a, b) => a - b);
+  }
+
   private trie(): TrieNode {
     if (this.index) return this.index;
     const root = trieNode();
