@@ -8,6 +8,8 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], minify: !watch }),
+  // The language client library, loaded by the client after activation (see client/language-client.ts).
+  build({ ...common, entryPoints: ['client/language-client.ts'], outfile: 'dist/language-client.js', external: ['vscode'], minify: !watch }),
   build({ ...common, entryPoints: ['server/main.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
@@ -17,4 +19,4 @@ if (process.argv.includes('--bench')) {
 }
 chmodSync('dist/server.js', 0o755);
 chmodSync('dist/cli.js', 0o755);
-console.log('built dist/client.js, dist/server.js, dist/cli.js');
+console.log('built dist/client.js, dist/language-client.js, dist/server.js, dist/cli.js');

@@ -1,31 +1,86 @@
-// The VS Code client: UI only. It starts the language server and forwards; all language knowledge
-// lives in the server and the core.
+// The VS Code client: UI only (commands, the delegation view, settings). All language knowledge
+// lives in the language server and the core; this file starts the server and forwards.
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { send, SuggestPaths } from '../protocol/messages';
+import { DelegationView } from './delegation-view';
+import type { startLanguageClient } from './language-client';
 
 let client: LanguageClient | undefined;
+const RECENT_KEY = 'linkerdDtab.recentPaths';
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
-  };
+/** What the extension offers other code (and its tests). */
+export interface Api {
+  /** Resolves once the language server is up. */
+  readonly ready: Promise<LanguageClient>;
+  readonly delegation: DelegationView;
+}
+
+export function activate(context: vscode.ExtensionContext): Api {
   const outputChannel = vscode.window.createOutputChannel('Dtab (Linkerd)');
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'linkerd-dtab' }],
-    outputChannel,
-  };
-  client = new LanguageClient('linkerdDtab', 'Dtab (Linkerd)', serverOptions, clientOptions);
+  // The language client library is loaded after the UI is registered (see language-client.ts).
+  const start: typeof startLanguageClient = (require(path.join(__dirname, 'language-client.js')) as typeof import('./language-client')).startLanguageClient;
+  const ready = start(context.asAbsolutePath(path.join('dist', 'server.js')), outputChannel).then((c) => (client = c));
+  ready.catch((e: unknown) => outputChannel.appendLine(`The language server did not start: ${(e as Error).stack ?? String(e)}`));
+  const delegation = new DelegationView(() => ready);
+
   context.subscriptions.push(
     outputChannel,
+    delegation,
     vscode.commands.registerCommand('linkerdDtab.restartServer', async () => {
-      await client?.restart();
+      await (await ready).restart();
+      outputChannel.appendLine('Language server restarted.');
     }),
+    vscode.commands.registerCommand('linkerdDtab.delegatePath', async (pathArg?: string) => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || editor.document.languageId !== 'linkerd-dtab') {
+        void vscode.window.showWarningMessage('Open a dtab file first: delegation uses the dtab in the active editor.');
+        return undefined;
+      }
+      const uri = editor.document.uri;
+      const chosen = pathArg ?? (await askForPath(context, uri));
+      if (!chosen) return undefined;
+      await remember(context, chosen);
+      await vscode.commands.executeCommand('linkerdDtab.delegation.focus');
+      return delegation.show(uri, chosen);
+    }),
+    vscode.commands.registerCommand('linkerdDtab.refreshDelegation', () => delegation.refresh()),
   );
-  await client.start();
+  return { ready, delegation };
+}
+
+/** A quick pick of recent paths and the document's own names; any typed path is accepted. */
+async function askForPath(context: vscode.ExtensionContext, uri: vscode.Uri): Promise<string | undefined> {
+  const recent = context.globalState.get<string[]>(RECENT_KEY, []);
+  const suggested = client ? await send(client, SuggestPaths, { uri: uri.toString() }) : [];
+  const pick = vscode.window.createQuickPick();
+  pick.title = 'Dtab: Delegate path';
+  pick.placeholder = 'A path to delegate, e.g. /svc/world';
+  const items = (paths: string[], description: string) => paths.map((label) => ({ label, description }));
+  const base = [...items(recent, 'recent'), ...items(suggested.filter((s) => !recent.includes(s)), 'from this dtab')];
+  pick.items = base;
+  pick.onDidChangeValue((v) => {
+    pick.items = v && !base.some((i) => i.label === v) ? [{ label: v, description: 'delegate this path' }, ...base] : base;
+  });
+  return new Promise((resolve) => {
+    pick.onDidAccept(() => {
+      resolve(pick.selectedItems[0]?.label ?? pick.value);
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      resolve(undefined);
+      pick.dispose();
+    });
+    pick.show();
+  });
+}
+
+async function remember(context: vscode.ExtensionContext, p: string): Promise<void> {
+  const limit = vscode.workspace.getConfiguration('linkerdDtab').get<number>('delegation.recentPaths', 10);
+  const recent = [p, ...context.globalState.get<string[]>(RECENT_KEY, []).filter((x) => x !== p)].slice(0, limit);
+  await context.globalState.update(RECENT_KEY, recent);
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,8 +1,16 @@
 // The custom requests between the VS Code client and the language server, typed in one place.
 // Only plain JSON crosses: the client renders what the server computed and knows no dtab rules.
+// (No imports: the client's UI bundle uses these types without pulling in the protocol library.)
 
-import { RequestType } from 'vscode-languageserver-protocol';
-import type { Range } from 'vscode-languageserver-protocol';
+/** A position and range, as LSP has them. */
+export interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+export interface Range {
+  readonly start: Position;
+  readonly end: Position;
+}
 
 /** A node of a delegation, ready to show in a tree view. */
 export interface DelegationNode {
@@ -21,6 +29,16 @@ export interface DelegationNode {
   readonly children: readonly DelegationNode[];
 }
 
+/** A typed request: its method name, and (as phantom types) its params and result. */
+export interface Request<P, R> {
+  readonly method: string;
+  readonly _types?: [P, R];
+}
+
+function request<P, R>(method: string): Request<P, R> {
+  return { method };
+}
+
 export interface DelegateParams {
   readonly uri: string;
   /** The path to delegate, as text (`/svc/world`). */
@@ -31,11 +49,17 @@ export type DelegateResult =
   | { readonly ok: true; readonly root: DelegationNode; readonly bound: string; readonly version: number }
   | { readonly ok: false; readonly message: string };
 
-export const DelegateRequest = new RequestType<DelegateParams, DelegateResult, void>('linkerdDtab/delegate');
-
-export interface SuggestPathsParams {
-  readonly uri: string;
-}
+/** Delegates a path through the dtab of an open document. */
+export const Delegate = request<DelegateParams, DelegateResult>('linkerdDtab/delegate');
 
 /** Paths worth delegating in a document: its prefixes, then the paths its destinations name. */
-export const SuggestPathsRequest = new RequestType<SuggestPathsParams, string[], void>('linkerdDtab/suggestPaths');
+export const SuggestPaths = request<{ readonly uri: string }, string[]>('linkerdDtab/suggestPaths');
+
+/** The smallest client surface the UI needs (vscode-languageclient's LanguageClient has it). */
+export interface RequestSender {
+  sendRequest(method: string, params: unknown): Promise<unknown>;
+}
+
+export function send<P, R>(client: RequestSender, req: Request<P, R>, params: P): Promise<R> {
+  return client.sendRequest(req.method, params) as Promise<R>;
+}

@@ -7,11 +7,12 @@ import {
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
+  RequestType,
   type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Interpreter } from '../core/index.js';
-import { DelegateRequest, SuggestPathsRequest } from '../protocol/messages.js';
+import { Delegate, SuggestPaths, type DelegateParams, type DelegateResult } from '../protocol/messages.js';
 import { complete } from './completion.js';
 import { delegateInDocument } from './delegation.js';
 import { DtabService } from './dtab-service.js';
@@ -141,12 +142,12 @@ connection.onCodeAction(({ textDocument, range }) => withDoc(textDocument.uri, (
 connection.onHover(({ textDocument, position }) => withDoc(textDocument.uri, (d) => hover(service.analyze(d), position) ?? null, null));
 connection.onCompletion(({ textDocument, position }) => withDoc(textDocument.uri, (d) => complete(service.analyze(d), position), []));
 
-connection.onRequest(DelegateRequest, async ({ uri, path }) => {
+connection.onRequest(new RequestType<DelegateParams, DelegateResult, void>(Delegate.method), async ({ uri, path }) => {
   const doc = documents.get(uri);
   if (!doc) return { ok: false, message: `${uri} is not open` };
   return delegateInDocument(service.analyze(doc), path, interpreter);
 });
-connection.onRequest(SuggestPathsRequest, ({ uri }) => withDoc(uri, (d) => service.suggestPaths(d), []));
+connection.onRequest(new RequestType<{ uri: string }, string[], void>(SuggestPaths.method), ({ uri }) => withDoc(uri, (d) => service.suggestPaths(d), []));
 
 documents.listen(connection);
 connection.listen();

@@ -19,7 +19,7 @@ import {
   type Location,
   type TextEdit,
 } from 'vscode-languageserver-protocol';
-import { DelegateRequest, SuggestPathsRequest } from '../../protocol/messages.js';
+import { Delegate, SuggestPaths, type DelegateResult } from '../../protocol/messages.js';
 import { LspClient } from '../support/lsp-client.js';
 
 const K8S = [
@@ -171,7 +171,7 @@ describe('language server over stdio', () => {
   });
 
   it('delegates a path on request (the delegation view)', async () => {
-    const r = await client.connection.sendRequest(DelegateRequest, { uri, path: '/svc/world' });
+    const r = (await client.connection.sendRequest(Delegate.method, { uri, path: '/svc/world' })) as DelegateResult;
     assert.equal(r.ok, true);
     if (!r.ok) return;
     assert.equal(r.root.path, '/svc/world');
@@ -185,9 +185,9 @@ describe('language server over stdio', () => {
     assert.equal(union.primary, true);
     // /srv/world-v1 goes to the k8s namer, which is not consulted offline: the union keeps the inet branch.
     assert.equal(r.bound, '/$/inet/127.1/8080{w=1.0}');
-    const bad = await client.connection.sendRequest(DelegateRequest, { uri, path: 'svc' });
+    const bad = (await client.connection.sendRequest(Delegate.method, { uri, path: 'svc' })) as DelegateResult;
     assert.equal(bad.ok, false);
-    const paths = await client.connection.sendRequest(SuggestPathsRequest, { uri });
+    const paths = (await client.connection.sendRequest(SuggestPaths.method, { uri })) as string[];
     assert.deepEqual(paths.slice(0, 4), ['/srv', '/host', '/svc', '/host/world']);
   });
 });

@@ -1,0 +1,111 @@
+// The "Delegation" tree view: shows what the server computed for a path in a document, and keeps
+// it fresh while the document is edited. No dtab logic here: the server sends the whole tree.
+
+import * as vscode from 'vscode';
+import { Delegate, send, type DelegateResult, type DelegationNode, type RequestSender } from '../protocol/messages';
+
+type Item = { node: DelegationNode; uri: vscode.Uri } | { message: string } | { bound: string };
+
+const ICONS: Record<DelegationNode['status'], vscode.ThemeIcon> = {
+  success: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  fail: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  neg: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+};
+
+export class DelegationView implements vscode.TreeDataProvider<Item>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Item | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private target: { uri: vscode.Uri; path: string } | undefined;
+  private result: DelegateResult | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  readonly view: vscode.TreeView<Item>;
+
+  constructor(private readonly client: () => Promise<RequestSender>) {
+    this.view = vscode.window.createTreeView('linkerdDtab.delegation', { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.view,
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!this.target || e.document.uri.toString() !== this.target.uri.toString()) return;
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => void this.refresh(), 250);
+      }),
+    );
+  }
+
+  /** Delegates `path` in the document and shows the result. */
+  async show(uri: vscode.Uri, path: string): Promise<DelegateResult | undefined> {
+    this.target = { uri, path };
+    await vscode.commands.executeCommand('setContext', 'linkerdDtab.hasDelegation', true);
+    const result = await this.refresh();
+    await this.view.reveal(this.roots()[0]!, { focus: false, select: false, expand: 3 }).then(undefined, () => undefined);
+    return result;
+  }
+
+  async refresh(): Promise<DelegateResult | undefined> {
+    if (!this.target) return undefined;
+    const client = await this.client();
+    this.result = await send(client, Delegate, { uri: this.target.uri.toString(), path: this.target.path });
+    this.view.message = this.result.ok ? `${this.target.path} in ${vscode.workspace.asRelativePath(this.target.uri)}` : undefined;
+    this.changed.fire(undefined);
+    return this.result;
+  }
+
+  /** The last result, for tests and commands. */
+  get current(): DelegateResult | undefined {
+    return this.result;
+  }
+
+  private roots(): Item[] {
+    if (!this.result || !this.target) return [];
+    if (!this.result.ok) return [{ message: this.result.message }];
+    return [{ node: this.result.root, uri: this.target.uri }, { bound: this.result.bound }];
+  }
+
+  getChildren(item?: Item): Item[] {
+    if (!item) return this.roots();
+    if ('node' in item) return item.node.children.map((node) => ({ node, uri: item.uri }));
+    return [];
+  }
+
+  getParent(): undefined {
+    return undefined;
+  }
+
+  getTreeItem(item: Item): vscode.TreeItem {
+    if ('message' in item) {
+      const t = new vscode.TreeItem(item.message);
+      t.iconPath = new vscode.ThemeIcon('warning');
+      return t;
+    }
+    if ('bound' in item) {
+      const t = new vscode.TreeItem(`Routes to: ${item.bound}`);
+      t.iconPath = new vscode.ThemeIcon('target');
+      t.tooltip = 'What Linkerd binds this name to (Namer.bind): the first non-negative alternative, union branches by weight.';
+      return t;
+    }
+    const n = item.node;
+    const label = `${n.primary ? '★ ' : ''}${n.weight ? `${Math.round(n.weight.percent * 10) / 10}% ` : ''}${n.path}`;
+    const t = new vscode.TreeItem(label, n.children.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    t.description = n.dentry ? `${n.dentry.text}` : n.description;
+    t.tooltip = new vscode.MarkdownString(
+      [`**${n.type}**${n.primary ? ' (used by routing)' : ''}`, n.description, n.dentry ? `via \`${n.dentry.text}\`` : ''].filter(Boolean).join('\n\n'),
+    );
+    t.iconPath = ICONS[n.status];
+    if (n.dentry?.range) {
+      const r = n.dentry.range;
+      t.command = {
+        command: 'vscode.open',
+        title: 'Go to the dentry',
+        arguments: [item.uri, { selection: new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character) }],
+      };
+    }
+    return t;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
+  }
+}
