@@ -3,7 +3,7 @@
 //   1. parse + check a 10,000-dentry dtab  vs  JSON.parse of the same dentries as JSON  (target <= 3x)
 //   2. delegate one path through a 10,000-dentry dtab  vs  through a 100-dentry one     (target <= 3x)
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkDtab, Interpreter, lowerDtab, parseDtab, parsePath, lowerPath } from '../core/index.js';
 
@@ -82,7 +82,72 @@ const report: string[] = [];
   );
 }
 
-console.log(report.join('\n'));
-const resultsDir = join(process.cwd(), 'bench', 'results');
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2));
+// 3. Through the real language server over LSP (targets are absolute: p95 latencies).
+async function lspBench(): Promise<void> {
+  const { LspClient } = await import('../test/support/lsp-client.js');
+  const { CompletionRequest, HoverRequest } = await import('vscode-languageserver-protocol');
+  const client = new LspClient({}, join(__dirname, 'server.js'));
+  await client.start();
+  const { text } = dentries(10_000);
+  const uri = 'file:///bench/large.dtab';
+  await client.open(uri, text);
+  const lines = text.split('\n');
+  const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+  // One-character edits in the middle of the file, as typing does: insert, then delete, a letter.
+  const diag: number[] = [];
+  let version = 1;
+  for (let i = 0; i < 60; i++) {
+    const line = 5000 + (i % 20);
+    const at = { line, character: 6 };
+    version++;
+    const next = client.diagnostics(uri, version);
+    const started = performance.now();
+    await client.change(uri, version, [i % 2 === 0 ? { range: { start: at, end: at }, text: 'x' } : { range: { start: at, end: { line, character: 7 } }, text: '' }]);
+    await next;
+    diag.push(performance.now() - started);
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  const timeRequests = async (f: (i: number) => Promise<unknown>) => {
+    const t: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const s = performance.now();
+      await f(i);
+      t.push(performance.now() - s);
+    }
+    return t;
+  };
+  const completion = await timeRequests((i) =>
+    client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 3000 + i, character: lines[3000 + i]!.indexOf('=>') + 3 } }),
+  );
+  const hover = await timeRequests((i) => client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 4000 + i, character: 3 } }));
+  await client.stop();
+  results.lsp = { diagnosticsP95Ms: p95(diag), completionP95Ms: p95(completion), hoverP95Ms: p95(hover), targets: { diagnostics: 50, completion: 20, hover: 20 } };
+  const verdict = (v: number, t: number) => `${v.toFixed(1)} ms (target < ${t} ms) ${v < t ? 'MET' : 'MISSED'}`;
+  report.push(`LSP, 10,000-dentry file: diagnostics after a one-character edit p95 ${verdict(p95(diag), 50)}`);
+  report.push(`LSP, 10,000-dentry file: completion p95 ${verdict(p95(completion), 20)}, hover p95 ${verdict(p95(hover), 20)}`);
+}
+
+// 4. The client bundles (size targets: the UI bundle VS Code loads at activation).
+function bundleSizes(): void {
+  const size = (f: string) => statSync(join(__dirname, f)).size;
+  const ui = size('client.js');
+  const lc = size('language-client.js');
+  results.bundles = { clientUiBytes: ui, languageClientBytes: lc, serverBytes: size('server.js') };
+  report.push(
+    `client bundles: dist/client.js (UI, loaded at activation) ${(ui / 1024).toFixed(1)} KB (target < 300 KB) ${ui < 300 * 1024 ? 'MET' : 'MISSED'}; ` +
+      `dist/language-client.js (loaded after activation) ${(lc / 1024).toFixed(1)} KB; together ${((ui + lc) / 1024).toFixed(1)} KB`,
+  );
+}
+
+void (async () => {
+  await lspBench();
+  bundleSizes();
+  console.log(report.join('\n'));
+  finish();
+})();
+
+function finish(): void {
+  const resultsDir = join(process.cwd(), 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2));
+}

@@ -15,18 +15,18 @@ type Context = { kind: 'prefix'; token: number } | { kind: 'arrow' } | { kind: '
 
 const PATH_CHAR = /[A-Za-z0-9_:.#$%\-*\\/]/;
 
-/** Where the cursor is in the dentry being written, from the text before it. */
-function context(text: string, offset: number): Context {
-  // The current dentry starts after the last `;`, ignoring comments (a `#` after whitespace).
-  let start = 0;
-  for (let i = 0; i < offset; i++) {
-    const c = text[i]!;
-    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
-      while (i < offset && text[i] !== '\n') i++;
-      continue;
-    }
-    if (c === ';') start = i + 1;
+/** Where the current dentry starts: after the last `;` before `offset` that is not in a comment. */
+function statementStart(text: string, offset: number): number {
+  for (let i = text.lastIndexOf(';', offset - 1); i >= 0; i = text.lastIndexOf(';', i - 1)) {
+    const lineStart = text.lastIndexOf('\n', i - 1) + 1;
+    if (!/(^|[\s;|&()])#/.test(text.slice(lineStart, i))) return i + 1;
   }
+  return 0;
+}
+
+/** Where the cursor is in the dentry being written, from the text before it (scanned backwards only). */
+function context(text: string, offset: number): Context {
+  const start = statementStart(text, offset);
   const before = text.slice(start, offset).replace(/(^|\s)#[^\n]*/g, '$1');
   let token = offset;
   while (token > start && PATH_CHAR.test(text[token - 1]!)) token--;
@@ -62,7 +62,7 @@ export function complete(a: Analysis, position: Position): CompletionItem[] {
         { label: ';', kind: CompletionItemKind.Operator, detail: 'end of the dentry', insertText: ';' },
       ];
     case 'prefix':
-      return prefixItems(a, replace(ctx.token), false);
+      return prefixItems(a, replace(ctx.token), false, text.slice(ctx.token, offset));
     case 'term': {
       const typed = text.slice(ctx.token, offset);
       const range = replace(ctx.token);
@@ -95,7 +95,7 @@ export function complete(a: Analysis, position: Position): CompletionItem[] {
           });
         }
       }
-      if (!typed.startsWith('/#') && !typed.startsWith('/$')) items.push(...prefixItems(a, range, true));
+      if (!typed.startsWith('/#') && !typed.startsWith('/$')) items.push(...prefixItems(a, range, true, typed));
       if (typed === '') {
         items.push(
           { label: '~', kind: CompletionItemKind.Constant, detail: 'negative: not handled here, fall back', sortText: '4~' },
@@ -116,20 +116,26 @@ export function complete(a: Analysis, position: Position): CompletionItem[] {
   }
 }
 
-/** The prefixes written in this file (and, as destinations, the paths its destinations use). */
-function prefixItems(a: Analysis, range: Range, asDestination: boolean): CompletionItem[] {
+/** At most this many names are offered at once; typing more narrows them (the list is incomplete). */
+export const MAX_NAMES = 200;
+
+/** The prefixes written in this file (and, as destinations, the paths its destinations use), starting with `typed`. */
+function prefixItems(a: Analysis, range: Range, asDestination: boolean, typed: string): CompletionItem[] {
   const src = a.syntax.text;
   const seen = new Map<string, string>();
+  const consider = (p: string, detail: string) => {
+    if (seen.size < MAX_NAMES && p.startsWith(typed) && !seen.has(p)) seen.set(p, detail);
+  };
   for (const d of a.dentries) {
     const p = src.slice(d.prefix.start, d.prefix.end);
     if (asDestination && p.includes('*')) continue;
-    if (!seen.has(p)) seen.set(p, `prefix of line ${a.lines.position(d.start).line + 1}`);
+    consider(p, `prefix of line ${a.lines.position(d.start).line + 1}`);
   }
   if (!asDestination) {
     for (const d of a.dentries)
       for (const leaf of leaves(d.dst)) {
         const p = src.slice(leaf.start, leaf.end);
-        if (!p.startsWith('/#/') && !p.startsWith('/$/') && !seen.has(p)) seen.set(p, 'used as a destination');
+        if (!p.startsWith('/#/') && !p.startsWith('/$/')) consider(p, 'used as a destination');
       }
   }
   return [...seen].map(([p, detail]) => ({ label: p, kind: CompletionItemKind.Reference, detail, textEdit: { range, newText: p }, sortText: `1${p}` }));

@@ -13,7 +13,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Interpreter } from '../core/index.js';
 import { Delegate, SuggestPaths, type DelegateParams, type DelegateResult } from '../protocol/messages.js';
-import { complete } from './completion.js';
+import { complete, MAX_NAMES } from './completion.js';
 import { delegateInDocument } from './delegation.js';
 import { DtabService } from './dtab-service.js';
 import { hover } from './hover.js';
@@ -140,7 +140,17 @@ connection.onPrepareRename(({ textDocument, position }) => withDoc(textDocument.
 connection.onRenameRequest(({ textDocument, position, newName }) => withDoc(textDocument.uri, (d) => service.rename(d, position, newName) ?? null, null));
 connection.onCodeAction(({ textDocument, range }) => withDoc(textDocument.uri, (d) => service.codeActions(d, range), []));
 connection.onHover(({ textDocument, position }) => withDoc(textDocument.uri, (d) => hover(service.analyze(d), position) ?? null, null));
-connection.onCompletion(({ textDocument, position }) => withDoc(textDocument.uri, (d) => complete(service.analyze(d), position), []));
+connection.onCompletion(({ textDocument, position }) =>
+  withDoc(
+    textDocument.uri,
+    (d) => {
+      const items = complete(service.analyze(d), position);
+      // Names are capped (MAX_NAMES): ask again as the user types, so no name is out of reach.
+      return { isIncomplete: items.length >= MAX_NAMES, items };
+    },
+    { isIncomplete: false, items: [] },
+  ),
+);
 
 connection.onRequest(new RequestType<DelegateParams, DelegateResult, void>(Delegate.method), async ({ uri, path }) => {
   const doc = documents.get(uri);

@@ -163,7 +163,27 @@ function checkSystemNamer(src: string, t: LeafSyntax, out: Diagnostic[]): void {
 }
 
 const PORT_NAMES = new Set(['http', 'https', 'grpc', 'h2', 'http2', 'admin', 'thrift', 'incoming', 'outgoing', 'web']);
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Character-level tests on a span of the source (no strings made: this runs on every k8s leaf). */
+function isDigits(src: string, s: number, e: number): boolean {
+  if (e <= s) return false;
+  for (let i = s; i < e; i++) {
+    const c = src.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+/** A DNS-1123 label once lower-cased (the namer lower-cases): [a-z0-9] at both ends, `-` inside. */
+function isDnsLabel(src: string, s: number, e: number, max: number): boolean {
+  if (e <= s || e - s > max) return false;
+  for (let i = s; i < e; i++) {
+    const c = src.charCodeAt(i) | 0x20;
+    const alnum = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
+    if (!alnum && !(src.charCodeAt(i) === 0x2d && i > s && i < e - 1)) return false;
+  }
+  return true;
+}
 
 /**
  * `/#/io.l5d.k8s/<namespace>/<port>/<service>`: the namer lower-cases these three and looks up the
@@ -171,38 +191,48 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * namespace goes, always ends in `~`.
  */
 function checkK8sPath(src: string, t: LeafSyntax, out: Diagnostic[]): void {
-  if (!src.startsWith('/#/io.l5d.k8s/', t.start) && !src.startsWith('/#/io.l5d.k8s.external/', t.start)) return;
-  const labels = t.path.labels;
-  const shape = `the shape is \`/#/${elemToText(labels[1]!.value)}/<namespace>/<port>/<service>\``;
-  const warn = (i: number, message: string) =>
-    out.push({ span: { start: labels[i]!.start, end: labels[i]!.end }, severity: 'warning', code: 'k8s-path-shape', message });
-  const ns = labels[2] && elemToText(labels[2].value).toLowerCase();
-  const port = labels[3] && elemToText(labels[3].value).toLowerCase();
-  const svc = labels[4] && elemToText(labels[4].value).toLowerCase();
-  if (ns !== undefined) {
-    if (/^[0-9]+$/.test(ns) || (PORT_NAMES.has(ns) && port !== undefined && !PORT_NAMES.has(port) && !/^[0-9]+$/.test(port)))
-      warn(2, `\`${ns}\` looks like a port, but this is the namespace position: ${shape}.`);
-    else if (!DNS_LABEL.test(ns) || ns.length > 63) warn(2, `\`${ns}\` is not a valid Kubernetes namespace name, so this always resolves to \`~\`: ${shape}.`);
+  const external = src.startsWith('/#/io.l5d.k8s.external/', t.start);
+  if (!external && !src.startsWith('/#/io.l5d.k8s/', t.start)) return;
+  // Label boundaries after the namer prefix, read straight from the text (labels hold no raw `/`).
+  const bounds: number[] = [];
+  let i = t.start + (external ? 23 : 14);
+  for (let k = 0; k < 3 && i < t.end; k++) {
+    let j = i;
+    while (j < t.end && src.charCodeAt(j) !== 0x2f) j++;
+    bounds.push(i, j);
+    i = j + 1;
   }
-  if (port !== undefined && !/^[0-9]+$/.test(port) && (!DNS_LABEL.test(port) || port.length > 15))
-    warn(3, `\`${port}\` is not a valid port name (at most 15 characters: a-z, 0-9, -): ${shape}.`);
-  if (svc !== undefined && (!DNS_LABEL.test(svc) || svc.length > 63))
-    warn(4, `\`${svc}\` is not a valid Kubernetes service name, so this always resolves to \`~\`: ${shape}.`);
+  if (bounds.length === 0) return;
+  for (let k = bounds[0]!; k < bounds[bounds.length - 1]!; k++) if (src.charCodeAt(k) === 0x5c) return; // escapes: rare, not judged
+  const text = (k: number) => src.slice(bounds[2 * k]!, bounds[2 * k + 1]!).toLowerCase();
+  const shape = `the shape is \`/#/io.l5d.k8s${external ? '.external' : ''}/<namespace>/<port>/<service>\``;
+  const warn = (k: number, message: string) =>
+    out.push({ span: { start: bounds[2 * k]!, end: bounds[2 * k + 1]! }, severity: 'warning', code: 'k8s-path-shape', message });
+  const n = bounds.length / 2;
+  const [nsS, nsE, portS, portE, svcS, svcE] = bounds as [number, number, number?, number?, number?, number?];
+  const portIsName = n >= 2 && !isDigits(src, portS!, portE!);
+  if (isDigits(src, nsS, nsE) || (n >= 2 && portIsName && nsE - nsS <= 8 && PORT_NAMES.has(text(0)) && !PORT_NAMES.has(text(1))))
+    warn(0, `\`${text(0)}\` looks like a port, but this is the namespace position: ${shape}.`);
+  else if (!isDnsLabel(src, nsS, nsE, 63)) warn(0, `\`${text(0)}\` is not a valid Kubernetes namespace name, so this always resolves to \`~\`: ${shape}.`);
+  if (n >= 2 && portIsName && !isDnsLabel(src, portS!, portE!, 15))
+    warn(1, `\`${text(1)}\` is not a valid port name (at most 15 characters: a-z, 0-9, -): ${shape}.`);
+  if (n >= 3 && !isDnsLabel(src, svcS!, svcE!, 63))
+    warn(2, `\`${text(2)}\` is not a valid Kubernetes service name, so this always resolves to \`~\`: ${shape}.`);
 }
+
+const LOOKALIKE_RE = new RegExp(`[${[...LOOKALIKES.keys()].map((c) => `\\u${c.toString(16).padStart(4, '0')}`).join('')}]`, 'g');
 
 /** Look-alike characters outside comments, by offset. */
 function findLookalikes(syntax: DtabSyntax): Map<number, { name: string; replacement: string }> {
   const out = new Map<number, { name: string; replacement: string }>();
   const src = syntax.text;
   let ci = 0;
-  for (let i = 0; i < src.length; i++) {
-    const c = src.charCodeAt(i);
-    if (c < 0x80) continue;
-    const look = LOOKALIKES.get(c);
-    if (!look) continue;
+  LOOKALIKE_RE.lastIndex = 0;
+  for (let m = LOOKALIKE_RE.exec(src); m; m = LOOKALIKE_RE.exec(src)) {
+    const i = m.index;
     while (ci < syntax.comments.length && syntax.comments[ci]!.end <= i) ci++;
     const inComment = ci < syntax.comments.length && syntax.comments[ci]!.start <= i;
-    if (!inComment) out.set(i, look);
+    if (!inComment) out.set(i, LOOKALIKES.get(src.charCodeAt(i))!);
   }
   return out;
 }

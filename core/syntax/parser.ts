@@ -43,6 +43,8 @@ type Context = { readonly what: 'path' | 'prefix' | 'tree' | 'dentry' | 'dtab' }
 class Parser {
   i = 0;
   readonly n: number;
+  /** Label boundaries of every path and prefix, two numbers a label, in one buffer (see ElemsNode). */
+  readonly bounds: Bounds;
   readonly comments: Span[] = [];
   /** The prefix of the dentry being parsed, for messages. */
   currentPrefix: PrefixSyntax | undefined;
@@ -54,6 +56,7 @@ class Parser {
     readonly ctx: Context,
   ) {
     this.n = src.length;
+    this.bounds = { data: new Int32Array(Math.max(16, this.n + 2)), size: 0 };
   }
 
   // ---- Finagle's primitives -------------------------------------------------------------------
@@ -170,7 +173,7 @@ class Parser {
     this.eatWhitespace();
     const start = this.i;
     this.eatSlash('path');
-    const node = new ElemsNode('path', this.src, start);
+    const node = new ElemsNode('path', this.src, start, this.bounds);
     if (isLabelChar(this.peek())) {
       do this.labelInto(node);
       while (this.maybeEat(SLASH));
@@ -207,7 +210,7 @@ class Parser {
     this.eatWhitespace();
     const start = this.i;
     this.eatSlash('prefix');
-    const node = new ElemsNode('prefix', this.src, start);
+    const node = new ElemsNode('prefix', this.src, start, this.bounds);
     const c0 = this.peek();
     if (isLabelChar(c0) || c0 === STAR) {
       do {
@@ -377,8 +380,7 @@ class Parser {
     }
     this.i++;
     const dst = this.parseTree();
-    const arrow = { start: arrowStart, end: arrowStart + 2 };
-    return { kind: 'dentry', start: prefix.start, end: dst.end, prefix, arrow, dst, semicolon: undefined };
+    return new DentryNode(prefix.start, dst.end, prefix, arrowStart, dst);
   }
 
   ensureEnd(what: string): void {
@@ -505,9 +507,16 @@ class Label implements LabelSyntax {
  * asked for: a large dtab has hundreds of thousands of labels, and most are never looked at.
  * In a prefix, an element whose text is exactly `*` is the wildcard (an escaped star is `\x2a`).
  */
+/** A growable buffer of label boundaries shared by all paths of one parse. */
+interface Bounds {
+  data: Int32Array;
+  size: number;
+}
+
 class ElemsNode {
   end = 0;
-  private readonly bounds: number[] = [];
+  private readonly from: number;
+  private count = 0;
   private decoded: Map<number, string> | undefined;
   private cache: (LabelSyntax | WildcardSyntax)[] | undefined;
 
@@ -515,32 +524,74 @@ class ElemsNode {
     readonly kind: 'path' | 'prefix',
     private readonly src: string,
     readonly start: number,
-  ) {}
+    private readonly bounds: Bounds,
+  ) {
+    this.from = bounds.size;
+  }
 
   add(start: number, end: number, decoded: string | undefined): void {
-    if (decoded !== undefined) (this.decoded ??= new Map()).set(this.bounds.length, decoded);
-    this.bounds.push(start, end);
+    const b = this.bounds;
+    // Paths are parsed one at a time, so this node's labels stay contiguous in the buffer.
+    if (b.size + 2 > b.data.length) {
+      const bigger = new Int32Array(b.data.length * 2);
+      bigger.set(b.data);
+      b.data = bigger;
+    }
+    if (decoded !== undefined) (this.decoded ??= new Map()).set(this.count, decoded);
+    b.data[b.size++] = start;
+    b.data[b.size++] = end;
+    this.count++;
   }
 
   get labels(): readonly LabelSyntax[] {
     return this.materialize() as LabelSyntax[];
   }
 
+  /** A prefix's elements: labels and wildcards. */
+  get elems(): readonly (LabelSyntax | WildcardSyntax)[] {
+    return this.materialize();
+  }
+
   private materialize(): (LabelSyntax | WildcardSyntax)[] {
     if (this.cache) return this.cache;
     const out: (LabelSyntax | WildcardSyntax)[] = [];
-    for (let k = 0; k < this.bounds.length; k += 2) {
-      const start = this.bounds[k]!;
-      const end = this.bounds[k + 1]!;
+    const data = this.bounds.data;
+    for (let k = 0; k < this.count; k++) {
+      const start = data[this.from + 2 * k]!;
+      const end = data[this.from + 2 * k + 1]!;
       if (this.kind === 'prefix' && end - start === 1 && this.src.charCodeAt(start) === STAR) out.push({ kind: 'wildcard', start, end });
       else out.push(new Label(start, end, this.decoded?.get(k) ?? this.src.slice(start, end)));
     }
     return (this.cache = out);
   }
+}
 
-  /** A prefix's elements: labels and wildcards. */
-  get elems(): readonly (LabelSyntax | WildcardSyntax)[] {
-    return this.materialize();
+/** A dentry: the `=>` and `;` are kept as offsets and made into spans when asked for. */
+class DentryNode implements DentrySyntax {
+  private semicolonAt = -1;
+
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly prefix: PrefixSyntax,
+    private readonly arrowAt: number,
+    readonly dst: TreeSyntax,
+  ) {}
+
+  get kind(): 'dentry' {
+    return 'dentry';
+  }
+
+  get arrow(): Span {
+    return { start: this.arrowAt, end: this.arrowAt + 2 };
+  }
+
+  get semicolon(): Span | undefined {
+    return this.semicolonAt < 0 ? undefined : { start: this.semicolonAt, end: this.semicolonAt + 1 };
+  }
+
+  set semicolon(s: Span | undefined) {
+    this.semicolonAt = s ? s.start : -1;
   }
 }
 

@@ -28,8 +28,8 @@ export class LspClient {
   readonly published = new Map<string, PublishDiagnosticsParams[]>();
   private stderr = '';
 
-  constructor(settings: Record<string, unknown> = {}) {
-    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(settings: Record<string, unknown> = {}, server = SERVER) {
+    this.process = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
