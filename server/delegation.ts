@@ -17,6 +17,12 @@ import {
 import type { DelegateResult, DelegationNode } from '../protocol/messages.js';
 import type { Analysis } from './dtab-service.js';
 
+/** `/#/<namer>/…` answered `~` because the editor has no such namer (yet): say so, not "nothing matches". */
+function unresolvedNamer(t: DelegateTree): string | undefined {
+  if (t.type !== 'neg' || t.path.length < 2 || t.path[0] !== '#') return undefined;
+  return `${showPath(t.path)}  (not resolved: no \`/#/${t.path[1]}\` namer is connected in the editor)`;
+}
+
 export async function delegateInDocument(a: Analysis, pathText: string, interpreter: Interpreter): Promise<DelegateResult> {
   const parsed = parsePath(pathText.trim());
   if (!parsed.ok) return { ok: false, message: `Not a path: ${parsed.error.plain} (${parsed.error.finagleMessage})` };
@@ -53,7 +59,7 @@ export async function delegateInDocument(a: Analysis, pathText: string, interpre
       type: t.type,
       primary: primary.has(t),
       status: nodeStatus(t),
-      description: describeNode(t),
+      description: unresolvedNamer(t) ?? describeNode(t),
       ...(d ? { dentry: { text: showDentry(d.dentry), ...(syntax ? { range: a.range(syntax) } : {}) } } : {}),
       ...(weight ? { weight } : {}),
       children,
