@@ -20,6 +20,10 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    files: ['test/e2e/suite/**/*.test.js'],
+    languageOptions: { globals: { ...globals.mocha } },
+  },
+  {
     files: ['**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },

@@ -20,7 +20,9 @@ export interface Api {
 
 export function activate(context: vscode.ExtensionContext): Api {
   const outputChannel = vscode.window.createOutputChannel('Dtab (Linkerd)');
-  // The language client library is loaded after the UI is registered (see language-client.ts).
+  // The language client library is loaded after the UI is registered (see language-client.ts);
+  // a runtime require keeps it out of this bundle.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const start: typeof startLanguageClient = (require(path.join(__dirname, 'language-client.js')) as typeof import('./language-client')).startLanguageClient;
   const ready = start(context.asAbsolutePath(path.join('dist', 'server.js')), outputChannel).then((c) => (client = c));
   ready.catch((e: unknown) => outputChannel.appendLine(`The language server did not start: ${(e as Error).stack ?? String(e)}`));

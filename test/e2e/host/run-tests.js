@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-/* global require, __dirname, process, console, setTimeout, clearTimeout, setInterval, clearInterval */
-/* eslint-disable @typescript-eslint/no-require-imports */
 // Runs a VS Code extension's integration tests (an index.js exporting `run(): Promise<void>`, the
 // @vscode/test-electron contract) in a REAL VS Code extension host: code-server 4.100.3 (VS Code
 // 1.100.3 server, remote Node extension host) with its web workbench in headless Debian Chromium,
@@ -89,6 +87,7 @@ let verbose = false;
 const info = (...a) => console.log(`[e2e ${secs()}s] ${util.format(...a)}`);
 const debug = (...a) => verbose && info(...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const userError = (message) => Object.assign(new Error(message), { userError: true });
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -128,8 +127,89 @@ function isLoopback(url) {
   }
 }
 
+// The workbench forwards its own log lines through the same channel as the extension host's output;
+// without --verbose these well-known ones are dropped.
+const WORKBENCH_NOISE = [
+  /^Resolv(ing|ed) connection token \(/,
+  /^Creating a socket \(renderer-/,
+  /^Ignoring fetching additional builtin extensions from gallery/,
+  /^Updating additional builtin extensions cache$/,
+  /^\[Service Worker\] registered$/,
+  /^ChatSessionStore: /,
+];
+
+/** Processes in process group `pgid` (from /proc): [{pid, state}], zombies included. */
+function groupMembers(pgid) {
+  const out = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid pgrp ...
+    if (Number(f[2]) === pgid) out.push({ pid: Number(name), state: f[0], ppid: Number(f[1]) });
+  }
+  return out;
+}
+
+/** Children of this process called `comm` (e.g. the Chromium that playwright just started). */
+function childrenNamed(comm) {
+  const out = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const c = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (c === comm && Number(f[1]) === process.pid) out.push(Number(name));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/**
+ * SIGKILLs what is alive in group `pgid`, then waits (up to `ms`) until no member is alive. Members
+ * whose parent died become zombies of PID 1 until it reaps them: that is waited for too, but at most
+ * `zombieMs` (they hold no resources).
+ */
+async function reapGroup(pgid, ms, zombieMs = 3000) {
+  const started = Date.now();
+  const deadline = started + ms;
+  for (;;) {
+    const members = groupMembers(pgid);
+    const alive = members.filter((p) => p.state !== 'Z');
+    if (alive.length === 0) {
+      if (members.length === 0) {
+        debug(`process group ${pgid} gone after ${Date.now() - started} ms`);
+        return true;
+      }
+      if (Date.now() - started > zombieMs) {
+        debug(`process group ${pgid}: ${members.length} zombie(s) left for PID 1 to reap`);
+        return true;
+      }
+      await sleep(100);
+      continue;
+    }
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* gone meanwhile */
+    }
+    if (Date.now() > deadline) {
+      info(`processes of group ${pgid} still alive: ${alive.map((p) => p.pid).join(' ')}`);
+      return false;
+    }
+    await sleep(100);
+  }
+}
+
 // ---- state shared with teardown ------------------------------------------------------------------
-const state = { server: null, serverExited: false, browser: null, tmp: null, tornDown: false };
+const state = { server: null, serverExited: false, launching: null, browser: null, browserPids: [], tmp: null, tornDown: false };
 const serverLog = [];
 
 function killServerGroup(signal) {
@@ -145,24 +225,28 @@ function killServerGroup(signal) {
 async function teardown() {
   if (state.tornDown) return;
   state.tornDown = true;
-  if (state.browser) {
-    const b = state.browser;
-    state.browser = null;
-    await Promise.race([b.close().catch(() => {}), sleep(10000)]);
-  }
-  if (state.server && !state.serverExited) {
-    killServerGroup('SIGTERM');
-    for (let i = 0; i < 50 && !state.serverExited; i++) await sleep(100);
-  }
-  // Whatever is left of the group (a child that ignored SIGTERM, or the server already gone while
-  // the extension host lives on) goes with SIGKILL.
-  if (state.server) {
-    try {
-      process.kill(-state.server.pid, 'SIGKILL');
-    } catch {
-      /* no such group: all gone */
+  const browserDone = (async () => {
+    // a Chromium being launched is waited for, then closed like any other
+    if (state.launching) await Promise.race([state.launching.catch(() => {}), sleep(30000)]);
+    if (state.browser) {
+      const b = state.browser;
+      state.browser = null;
+      await Promise.race([b.close().catch(() => {}), sleep(10000)]);
     }
-  }
+    // playwright starts Chromium in its own process group; its helpers (zygotes, renderers) can
+    // outlive the browser process for a moment: none may survive the run.
+    for (const pid of state.browserPids) await reapGroup(pid, 5000);
+  })();
+  const serverDone = (async () => {
+    if (state.server && !state.serverExited) {
+      killServerGroup('SIGTERM');
+      for (let i = 0; i < 50 && !state.serverExited; i++) await sleep(100);
+    }
+    // Whatever is left of the group (a child that ignored SIGTERM, or the server already gone while
+    // the extension host or the language server lives on) goes with SIGKILL.
+    if (state.server) await reapGroup(state.server.pid, 5000);
+  })();
+  await Promise.all([browserDone, serverDone]);
   if (state.tmp) fs.rmSync(state.tmp, { recursive: true, force: true, maxRetries: 3 });
 }
 
@@ -192,12 +276,12 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   verbose = opts.verbose;
   for (const [what, p] of [['code-server', CODE_SERVER_ENTRY], ['playwright-core', PLAYWRIGHT], ['chromium', CHROMIUM]]) {
-    if (!fs.existsSync(p)) throw new Error(`${what} not found at ${p}: run test/e2e/host/setup.sh first`);
+    if (!fs.existsSync(p)) throw userError(`${what} not found at ${p}: run test/e2e/host/setup.sh first`);
   }
   for (const [what, p] of [['extensionTestsPath', opts.extensionTestsPath], ['extensionDevelopmentPath', opts.extensionDevelopmentPath],
     ['workspace', opts.workspace], ['vsix', opts.vsix]]) {
     if (p !== undefined && !fs.existsSync(p) && !(what === 'extensionTestsPath' && fs.existsSync(p + '.js'))) {
-      throw new Error(`--${what} does not exist: ${p}`);
+      throw userError(`--${what} does not exist: ${p}`);
     }
   }
   const { chromium } = require(PLAYWRIGHT);
@@ -233,6 +317,10 @@ async function main() {
     EXT_TEST_RESULT_FILE: resultFile,
     E2E_SCREENSHOT_ACK_DIR: ackDir,
     E2E_SCREENSHOT_DIR: opts.screenshotDir || '',
+    // what the tests should find: the development folder's extension, or the vsix installed here
+    E2E_EXTENSION_SOURCE: opts.vsix ? 'vsix' : 'development',
+    E2E_EXTENSION_DEVELOPMENT_PATH: opts.vsix ? '' : opts.extensionDevelopmentPath,
+    E2E_EXTENSIONS_DIR: extensionsDir,
   };
   const commonArgs = ['--config', '/dev/null', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 
@@ -257,6 +345,7 @@ async function main() {
   let port;
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
+    if (state.tornDown) return;
     const args = [CODE_SERVER_ENTRY, ...commonArgs, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'];
     if (opts.verbose) args.push('--log', 'debug');
@@ -298,14 +387,26 @@ async function main() {
   const authority = `127.0.0.1:${port}`;
 
   // 3. Chromium, headless, loopback only
-  state.browser = await chromium.launch({
+  if (state.tornDown) return; // stopped by a signal meanwhile
+  state.launching = chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    // signals are handled here (teardown of everything, then the result line), not by playwright
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+  }).then((b) => {
+    state.browser = b;
+    state.browserPids = childrenNamed('chromium');
+    return b;
   });
-  const context = await state.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const browser = await state.launching;
+  debug(`chromium pid ${state.browserPids.join(' ')}`);
+  if (state.tornDown) return; // a signal arrived while Chromium was starting
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.route(() => true, (route) => {
     const url = route.request().url();
     if (isLoopback(url)) return route.continue();
@@ -380,7 +481,8 @@ async function main() {
         screenshotRequest(t.slice(SCREENSHOT_MARKER.length));
         if (!opts.verbose) continue;
       }
-      console.log(line);
+      if (!opts.verbose && WORKBENCH_NOISE.some((re) => re.test(t))) continue;
+      console.log(opts.verbose ? `[${type}] ${line}` : line);
     }
   });
   await page.exposeFunction('codeAutomationExit', (code) => {
@@ -411,6 +513,7 @@ async function main() {
   ]);
   clearTimeout(timer);
   clearInterval(poll);
+  if (finishing) return; // stopped by a signal: teardown is under way
   await shots; // a pending screenshot finishes before the page closes
 
   if (!result && fs.existsSync(resultFile)) {
@@ -438,6 +541,7 @@ async function main() {
 }
 
 main().catch((e) => {
-  info(`error: ${e && e.stack ? e.stack : e}`);
+  if (finishing) return; // e.g. page.goto failing because a signal closed the browser
+  info(`error: ${e && e.userError ? e.message : e && e.stack ? e.stack : e}`);
   void finish(2, 0, 1);
 });

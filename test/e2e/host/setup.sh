@@ -44,7 +44,7 @@ if ((${#missing[@]})); then
   fi
   log "installing Debian packages: ${missing[*]}"
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q update
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -q -y --no-upgrade "${missing[@]}"
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -q -y --no-upgrade -o Dpkg::Use-Pty=0 "${missing[@]}"
 else
   log "Debian packages present: ${DEB_PACKAGES[*]}"
 fi

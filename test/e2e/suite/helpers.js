@@ -1,5 +1,3 @@
-/* global require, module, process, console, setTimeout */
-/* eslint-disable @typescript-eslint/no-require-imports */
 // Helpers for the integration tests (they run inside the VS Code extension host).
 'use strict';
 

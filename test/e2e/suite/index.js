@@ -1,5 +1,3 @@
-/* global require, module, __dirname, process, console */
-/* eslint-disable @typescript-eslint/no-require-imports */
 // Mocha entry of the integration suite, loaded by VS Code inside the extension host: exports
 // `run(): Promise<void>` (the @vscode/test-electron contract, so the same suite runs under
 // test/e2e/host/run-tests.js and under test-electron). Runs every test/e2e/suite/*.test.js with the

@@ -1,11 +1,10 @@
-/* global require, describe, it, before, process */
-/* eslint-disable @typescript-eslint/no-require-imports */
 // Smoke test of the real extension in a real VS Code extension host: activation, language id,
 // diagnostics and formatting served by the language server (dist/server.js), and one screenshot.
 'use strict';
 
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const path = require('node:path');
 const vscode = require('vscode');
 const { waitFor, screenshot } = require('./helpers');
 
@@ -37,6 +36,17 @@ describe('linkerd-dtab in a real VS Code extension host', function () {
   before(function () {
     extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
+  });
+
+  it('runs the extension under test (the development folder, or the installed vsix)', function () {
+    const where = fs.realpathSync(extension.extensionPath);
+    if (process.env.E2E_EXTENSION_SOURCE === 'vsix') {
+      const dir = fs.realpathSync(process.env.E2E_EXTENSIONS_DIR);
+      assert.ok(where.startsWith(dir + path.sep), `${where} is in the extensions dir ${dir}`);
+    } else if (process.env.E2E_EXTENSION_DEVELOPMENT_PATH) {
+      assert.equal(where, fs.realpathSync(process.env.E2E_EXTENSION_DEVELOPMENT_PATH));
+      assert.equal(extension.extensionKind, vscode.ExtensionKind.Workspace);
+    }
   });
 
   it('activates when a .dtab file is opened', async function () {
