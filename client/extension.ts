@@ -8,6 +8,9 @@ import { send, SuggestPaths } from '../protocol/messages';
 import { DelegationView } from './delegation-view';
 import type { startLanguageClient } from './language-client';
 
+/** When this module started loading: activation time is measured from here (see Api). */
+const moduleStart = performance.now();
+
 let client: LanguageClient | undefined;
 const RECENT_KEY = 'linkerdDtab.recentPaths';
 
@@ -16,15 +19,19 @@ export interface Api {
   /** Resolves once the language server is up. */
   readonly ready: Promise<LanguageClient>;
   readonly delegation: DelegationView;
+  /** Milliseconds from loading this module to the end of activate(). */
+  readonly activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): Api {
   const outputChannel = vscode.window.createOutputChannel('Dtab (Linkerd)');
   // The language client library is loaded after the UI is registered (see language-client.ts);
   // a runtime require keeps it out of this bundle.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const start: typeof startLanguageClient = (require(path.join(__dirname, 'language-client.js')) as typeof import('./language-client')).startLanguageClient;
-  const ready = start(context.asAbsolutePath(path.join('dist', 'server.js')), outputChannel).then((c) => (client = c));
+  const start: typeof startLanguageClient = (...args) =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require(path.join(__dirname, 'language-client.js')) as typeof import('./language-client')).startLanguageClient(...args);
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => start(serverModule, outputChannel)).then((c) => (client = c));
   ready.catch((e: unknown) => outputChannel.appendLine(`The language server did not start: ${(e as Error).stack ?? String(e)}`));
   const delegation = new DelegationView(() => ready);
 
@@ -50,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     }),
     vscode.commands.registerCommand('linkerdDtab.refreshDelegation', () => delegation.refresh()),
   );
-  return { ready, delegation };
+  return { ready, delegation, activationMs: performance.now() - moduleStart };
 }
 
 /** A quick pick of recent paths and the document's own names; any typed path is accepted. */

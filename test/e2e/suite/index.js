@@ -1,6 +1,6 @@
 // Mocha entry of the integration suite, loaded by VS Code inside the extension host: exports
 // `run(): Promise<void>` (the @vscode/test-electron contract, so the same suite runs under
-// test/e2e/host/run-tests.js and under test-electron). Runs every test/e2e/suite/*.test.js with the
+// test/e2e/host/run-tests.js and under test-electron). Runs every test/e2e/suite/*.test.js (in name order: 1-smoke first, as it checks activation) with the
 // spec reporter, then prints `__MOCHA_RESULT__ {"passed":N,"failed":N}` (the driver's result marker)
 // and writes the same JSON to $EXT_TEST_RESULT_FILE when set (the driver's fallback).
 'use strict';
