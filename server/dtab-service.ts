@@ -27,7 +27,6 @@ import {
   findShadowed,
   formatDtab,
   leaves,
-  LineIndex,
   locate,
   lowerDtab,
   parseDtab,
@@ -47,6 +46,21 @@ const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   information: DiagnosticSeverity.Information,
 };
 
+/** Offsets <-> positions. The document keeps its own line table up to date incrementally, so use it. */
+export interface Lines {
+  position(offset: number): Position;
+  offset(p: Position): number;
+  range(span: Span): Range;
+}
+
+function documentLines(doc: TextDocument): Lines {
+  return {
+    position: (o) => doc.positionAt(o),
+    offset: (p) => doc.offsetAt(p),
+    range: (s) => ({ start: doc.positionAt(s.start), end: doc.positionAt(s.end) }),
+  };
+}
+
 /** One analysis per document version: the text is parsed once and every feature reads the result. */
 export class Analysis {
   private model: Dtab | undefined;
@@ -56,7 +70,7 @@ export class Analysis {
     readonly uri: string,
     readonly version: number,
     readonly syntax: DtabSyntax,
-    readonly lines: LineIndex,
+    readonly lines: Lines,
     readonly diagnostics: readonly Diagnostic[],
   ) {}
 
@@ -91,7 +105,7 @@ export class DtabService {
     if (cached && cached.version === doc.version) return cached;
     const text = doc.getText();
     const syntax = parseDtab(text);
-    const analysis = new Analysis(doc.uri, doc.version, syntax, new LineIndex(text), checkDtab(syntax));
+    const analysis = new Analysis(doc.uri, doc.version, syntax, documentLines(doc), checkDtab(syntax));
     this.cache.set(doc.uri, analysis);
     return analysis;
   }

@@ -64,20 +64,22 @@ export function checkDtab(syntax: DtabSyntax): Diagnostic[] {
     });
   }
 
-  // Duplicates: group by the prefix's text first (cheap), print destinations only on a clash.
-  const byPrefix = new Map<string, DentrySyntax[]>();
+  // Duplicates: group by a hash of the prefix's text (no string per dentry), compare texts and
+  // print destinations only when two prefixes collide.
+  const byPrefix = new Map<number, DentrySyntax[]>();
   for (const entry of syntax.entries) {
     if (entry.kind !== 'dentry') continue;
     checkTree(src, entry.dst, out);
-    const p = src.slice(entry.prefix.start, entry.prefix.end);
-    const same = byPrefix.get(p);
-    if (!same) {
-      byPrefix.set(p, [entry]);
+    const h = hashSpan(src, entry.prefix.start, entry.prefix.end);
+    const bucket = byPrefix.get(h);
+    if (!bucket) {
+      byPrefix.set(h, [entry]);
       continue;
     }
+    bucket.push(entry);
+    const p = src.slice(entry.prefix.start, entry.prefix.end);
     const dst = printTree(src, entry.dst);
-    const first = same.find((e) => printTree(src, e.dst) === dst);
-    same.push(entry);
+    const first = bucket.find((e) => e !== entry && src.slice(e.prefix.start, e.prefix.end) === p && printTree(src, e.dst) === dst);
     if (!first) continue;
     out.push({
       span: { start: entry.start, end: entry.end },
@@ -90,6 +92,13 @@ export function checkDtab(syntax: DtabSyntax): Diagnostic[] {
   }
   out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return out;
+}
+
+/** FNV-1a over a span of the text. */
+function hashSpan(src: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ src.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 function lookalikeFix(span: Span, replacement: string, name: string): Fix {
