@@ -25,6 +25,7 @@ import {
   dentriesOf,
   findCycle,
   findShadowed,
+  mergeShadowing,
   formatDtab,
   leaves,
   locate,
@@ -131,7 +132,12 @@ export class DtabService {
     const a = this.analyze(doc);
     const dtab = a.dtab;
     const out: LspDiagnostic[] = [];
-    for (const s of findShadowed(dtab)) {
+    const slices: ReturnType<typeof findShadowed>[] = [];
+    for (let from = 0; from < dtab.size; from += 500) {
+      slices.push(findShadowed(dtab, from, from + 500));
+      await pause();
+    }
+    for (const s of mergeShadowing(slices)) {
       const d = a.dentries[s.index]!;
       const by = a.dentries[s.by]!;
       out.push({
@@ -145,7 +151,7 @@ export class DtabService {
       });
     }
     for (let i = 0; i < dtab.size; i++) {
-      if (i % 200 === 199) await pause();
+      if (i % 100 === 99) await pause();
       const cycle = findCycle(dtab, i);
       if (!cycle) continue;
       const d = a.dentries[i]!;

@@ -202,31 +202,40 @@ function isDnsLabel(src: string, s: number, e: number, max: number): boolean {
 function checkK8sPath(src: string, t: LeafSyntax, out: Diagnostic[]): void {
   const external = src.startsWith('/#/io.l5d.k8s.external/', t.start);
   if (!external && !src.startsWith('/#/io.l5d.k8s/', t.start)) return;
-  // Label boundaries after the namer prefix, read straight from the text (labels hold no raw `/`).
-  const bounds: number[] = [];
-  let i = t.start + (external ? 23 : 14);
-  for (let k = 0; k < 3 && i < t.end; k++) {
-    let j = i;
-    while (j < t.end && src.charCodeAt(j) !== 0x2f) j++;
-    bounds.push(i, j);
-    i = j + 1;
-  }
-  if (bounds.length === 0) return;
-  for (let k = bounds[0]!; k < bounds[bounds.length - 1]!; k++) if (src.charCodeAt(k) === 0x5c) return; // escapes: rare, not judged
-  const text = (k: number) => src.slice(bounds[2 * k]!, bounds[2 * k + 1]!).toLowerCase();
+  // The first three labels after the namer prefix, read straight from the text (labels hold no
+  // raw `/`), without making strings or label nodes: this runs on every k8s leaf of a large file.
+  const begin = t.start + (external ? 23 : 14);
+  let nsE = begin;
+  while (nsE < t.end && src.charCodeAt(nsE) !== 0x2f) nsE++;
+  const portS = nsE + 1;
+  let portE = portS;
+  while (portE < t.end && src.charCodeAt(portE) !== 0x2f) portE++;
+  const svcS = portE + 1;
+  let svcE = svcS;
+  while (svcE < t.end && src.charCodeAt(svcE) !== 0x2f) svcE++;
+  const hasPort = portS < t.end;
+  const hasSvc = svcS < t.end;
+  const last = hasSvc ? svcE : hasPort ? portE : nsE;
+  for (let k = begin; k < last; k++) if (src.charCodeAt(k) === 0x5c) return; // escapes: rare, not judged
+  const portIsName = hasPort && !isDigits(src, portS, portE);
+  let nsProblem: string | undefined;
+  if (isDigits(src, begin, nsE) || (portIsName && nsE - begin <= 8 && PORT_NAMES.has(lower(src, begin, nsE)) && !PORT_NAMES.has(lower(src, portS, portE))))
+    nsProblem = 'looks like a port, but this is the namespace position';
+  else if (!isDnsLabel(src, begin, nsE, 63)) nsProblem = 'is not a valid Kubernetes namespace name, so this always resolves to `~`';
+  if (nsProblem) k8sWarning(src, external, begin, nsE, nsProblem, out);
+  if (portIsName && !isDnsLabel(src, portS, portE, 15))
+    k8sWarning(src, external, portS, portE, 'is not a valid port name (at most 15 characters: a-z, 0-9, -)', out);
+  if (hasSvc && !isDnsLabel(src, svcS, svcE, 63))
+    k8sWarning(src, external, svcS, svcE, 'is not a valid Kubernetes service name, so this always resolves to `~`', out);
+}
+
+function lower(src: string, s: number, e: number): string {
+  return src.slice(s, e).toLowerCase();
+}
+
+function k8sWarning(src: string, external: boolean, start: number, end: number, problem: string, out: Diagnostic[]): void {
   const shape = `the shape is \`/#/io.l5d.k8s${external ? '.external' : ''}/<namespace>/<port>/<service>\``;
-  const warn = (k: number, message: string) =>
-    out.push({ span: { start: bounds[2 * k]!, end: bounds[2 * k + 1]! }, severity: 'warning', code: 'k8s-path-shape', message });
-  const n = bounds.length / 2;
-  const [nsS, nsE, portS, portE, svcS, svcE] = bounds as [number, number, number?, number?, number?, number?];
-  const portIsName = n >= 2 && !isDigits(src, portS!, portE!);
-  if (isDigits(src, nsS, nsE) || (n >= 2 && portIsName && nsE - nsS <= 8 && PORT_NAMES.has(text(0)) && !PORT_NAMES.has(text(1))))
-    warn(0, `\`${text(0)}\` looks like a port, but this is the namespace position: ${shape}.`);
-  else if (!isDnsLabel(src, nsS, nsE, 63)) warn(0, `\`${text(0)}\` is not a valid Kubernetes namespace name, so this always resolves to \`~\`: ${shape}.`);
-  if (n >= 2 && portIsName && !isDnsLabel(src, portS!, portE!, 15))
-    warn(1, `\`${text(1)}\` is not a valid port name (at most 15 characters: a-z, 0-9, -): ${shape}.`);
-  if (n >= 3 && !isDnsLabel(src, svcS!, svcE!, 63))
-    warn(2, `\`${text(2)}\` is not a valid Kubernetes service name, so this always resolves to \`~\`: ${shape}.`);
+  out.push({ span: { start, end }, severity: 'warning', code: 'k8s-path-shape', message: `\`${lower(src, start, end)}\` ${problem}: ${shape}.` });
 }
 
 const LOOKALIKE_RE = new RegExp(`[${[...LOOKALIKES.keys()].map((c) => `\\u${c.toString(16).padStart(4, '0')}`).join('')}]`, 'g');

@@ -45,16 +45,30 @@ export interface Shadowing {
   readonly by: number;
 }
 
-/** Dentries that a later, more general dentry always answers for. */
-export function findShadowed(dtab: Dtab): Shadowing[] {
-  const out: Shadowing[] = [];
-  const always = dtab.dentries.map((d) => neverNegative(d.dst));
-  if (!always.some(Boolean)) return out;
-  dtab.dentries.forEach((d, i) => {
-    const by = dtab.generalizations(d.prefix).find((j) => j > i && always[j]);
-    if (by !== undefined) out.push({ index: i, by });
-  });
-  return out;
+/**
+ * Dentries that a later, more general dentry always answers for. Starts from the (usually few)
+ * dentries that always answer and looks at what they cover. `from`/`to` limit which of those are
+ * looked at, so that callers can do the work in slices; merge slices with mergeShadowing.
+ */
+export function findShadowed(dtab: Dtab, from = 0, to = dtab.size): Shadowing[] {
+  const by = new Map<number, number>();
+  for (let j = from; j < Math.min(to, dtab.size); j++) {
+    const d = dtab.dentries[j]!;
+    if (!neverNegative(d.dst)) continue;
+    for (const i of dtab.specializations(d.prefix)) {
+      if (i >= j) break;
+      const seen = by.get(i);
+      if (seen === undefined || j < seen) by.set(i, j);
+    }
+  }
+  return [...by].sort((a, b) => a[0] - b[0]).map(([index, j]) => ({ index, by: j }));
+}
+
+/** Combines slices of findShadowed: for each dentry, the earliest later dentry that shadows it. */
+export function mergeShadowing(parts: readonly Shadowing[][]): Shadowing[] {
+  const by = new Map<number, number>();
+  for (const part of parts) for (const s of part) if (!by.has(s.index) || s.by < by.get(s.index)!) by.set(s.index, s.by);
+  return [...by].sort((a, b) => a[0] - b[0]).map(([index, j]) => ({ index, by: j }));
 }
 
 const WILD = '\u0000*';

@@ -102,6 +102,32 @@ export class Dtab {
     return out.sort((a, b) => a - b);
   }
 
+  /**
+   * The dentries whose every path `prefix` also matches (their prefix is as long or longer, and
+   * equal to `prefix` where it has labels): the converse of generalizations, in index order.
+   */
+  specializations(prefix: Prefix): number[] {
+    const out: number[] = [];
+    const all = (node: TrieNode): void => {
+      for (const i of node.ends) out.push(i);
+      for (const c of node.children.values()) all(c);
+      if (node.any) all(node.any);
+    };
+    const visit = (node: TrieNode, depth: number): void => {
+      if (depth === prefix.length) return all(node);
+      const e = prefix[depth]!;
+      if (e === ANY) {
+        for (const c of node.children.values()) visit(c, depth + 1);
+        if (node.any) visit(node.any, depth + 1);
+      } else {
+        const next = node.children.get(e);
+        if (next) visit(next, depth + 1);
+      }
+    };
+    visit(this.trie(), 0);
+    return out.sort((a, b) => a - b);
+  }
+
   private trie(): TrieNode {
     if (this.index) return this.index;
     const root = trieNode();
