@@ -171,7 +171,16 @@ function checkSystemNamer(src: string, t: LeafSyntax, out: Diagnostic[]): void {
   });
 }
 
-const PORT_NAMES = new Set(['http', 'https', 'grpc', 'h2', 'http2', 'admin', 'thrift', 'incoming', 'outgoing', 'web']);
+const PORT_NAMES = ['http', 'https', 'grpc', 'h2', 'http2', 'admin', 'thrift', 'incoming', 'outgoing', 'web'];
+
+/** Whether the span is (case-insensitively) a common port name, without making a string. */
+function isPortName(src: string, s: number, e: number): boolean {
+  return PORT_NAMES.some((name) => {
+    if (name.length !== e - s) return false;
+    for (let i = 0; i < name.length; i++) if ((src.charCodeAt(s + i) | 0x20) !== name.charCodeAt(i)) return false;
+    return true;
+  });
+}
 
 /** Character-level tests on a span of the source (no strings made: this runs on every k8s leaf). */
 function isDigits(src: string, s: number, e: number): boolean {
@@ -219,7 +228,7 @@ function checkK8sPath(src: string, t: LeafSyntax, out: Diagnostic[]): void {
   for (let k = begin; k < last; k++) if (src.charCodeAt(k) === 0x5c) return; // escapes: rare, not judged
   const portIsName = hasPort && !isDigits(src, portS, portE);
   let nsProblem: string | undefined;
-  if (isDigits(src, begin, nsE) || (portIsName && nsE - begin <= 8 && PORT_NAMES.has(lower(src, begin, nsE)) && !PORT_NAMES.has(lower(src, portS, portE))))
+  if (isDigits(src, begin, nsE) || (portIsName && isPortName(src, begin, nsE) && !isPortName(src, portS, portE)))
     nsProblem = 'looks like a port, but this is the namespace position';
   else if (!isDnsLabel(src, begin, nsE, 63)) nsProblem = 'is not a valid Kubernetes namespace name, so this always resolves to `~`';
   if (nsProblem) k8sWarning(src, external, begin, nsE, nsProblem, out);
