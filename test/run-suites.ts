@@ -77,6 +77,12 @@ const suites: Record<string, () => Promise<Counts>> = {
   conformance: () => counted(bin('tsx'), ['test/conformance/run.ts']),
   // In a real VS Code (code-server + Chromium), installed on first use by test/e2e/host/setup.sh.
   e2e: () => counted(process.execPath, ['test/e2e/run.js']),
+  // The same suite against the packaged .vsix, installed as users install it.
+  'e2e-vsix': async () => {
+    const pack = await sh(process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', 'dist/linkerd-dtab.vsix']);
+    if (pack.code !== 0) return { passed: 0, failed: 1 };
+    return counted(process.execPath, ['test/e2e/run.js', '--vsix=dist/linkerd-dtab.vsix']);
+  },
 };
 
 async function main(): Promise<void> {
