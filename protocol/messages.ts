@@ -1,16 +1,8 @@
 // The custom requests between the VS Code client and the language server, typed in one place.
 // Only plain JSON crosses: the client renders what the server computed and knows no dtab rules.
-// (No imports: the client's UI bundle uses these types without pulling in the protocol library.)
+// (Type-only imports: the client's UI bundle uses these without pulling in the protocol library.)
 
-/** A position and range, as LSP has them. */
-export interface Position {
-  readonly line: number;
-  readonly character: number;
-}
-export interface Range {
-  readonly start: Position;
-  readonly end: Position;
-}
+import type { Range } from '../core/text/lines';
 
 /** A node of a delegation, ready to show in a tree view. */
 export interface DelegationNode {

@@ -33,6 +33,9 @@ export const FAIL: Fail = Object.freeze({ type: 'fail' });
 export const EMPTY: Empty = Object.freeze({ type: 'empty' });
 export const DEFAULT_WEIGHT = 1.0;
 
+/** How `~`, `!` and `$` are written. */
+export const TOKEN_TEXT = { neg: '~', fail: '!', empty: '$' } as const;
+
 export function leaf<T>(value: T): Leaf<T> {
   return { type: 'leaf', value };
 }

@@ -3,6 +3,7 @@
 // is the same dtab, weights included), comments are kept, and formatting twice changes nothing.
 
 import type { DentrySyntax, DtabSyntax, Span, TreeSyntax } from '../syntax/ast.js';
+import { TOKEN_TEXT } from '../model/nametree.js';
 
 export interface FormatOptions {
   /** Line ending; by default the input's first one (or `\n`). */
@@ -94,10 +95,8 @@ export function printTree(src: string, t: TreeSyntax): string {
     case 'group':
       return `(${printTree(src, t.tree)})`;
     case 'neg':
-      return '~';
     case 'fail':
-      return '!';
     case 'empty':
-      return '$';
+      return TOKEN_TEXT[t.kind];
   }
 }

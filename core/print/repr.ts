@@ -1,11 +1,11 @@
 // Structural text forms of trees, as the conformance vectors write them (Scala's toString of
 // NameTree, and a compact form of bound trees). Useful in tests and `dtab delegate --repr`.
 
-import type { NameTree } from '../model/nametree.js';
 import type { Path } from '../model/path.js';
 import type { BoundName } from '../delegate/names.js';
 import { javaDouble } from './numbers.js';
 import { showPath } from './show.js';
+import { TOKEN_TEXT, type NameTree } from '../model/nametree.js';
 
 /** `Alt(Union(1.0*Leaf(/a),2.0*Leaf(/b)),Leaf(/c))`, `Neg`, `Fail`, `Empty`. */
 export function reprTree(tree: NameTree<Path>): string {
@@ -49,10 +49,8 @@ export function reprBound(tree: NameTree<BoundName>): string {
     case 'union':
       return `Union(${tree.trees.map((w) => `${javaDouble(w.weight)}*${reprBound(w.tree)}`).join(', ')})`;
     case 'neg':
-      return '~';
     case 'fail':
-      return '!';
     case 'empty':
-      return '$';
+      return TOKEN_TEXT[tree.type];
   }
 }

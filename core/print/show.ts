@@ -2,10 +2,10 @@
 // Dentry.show and Dtab.show, exactly.
 
 import { ANY, type Dentry, type Dtab, type Prefix, type PrefixElem } from '../model/dtab.js';
-import type { NameTree } from '../model/nametree.js';
 import type { Path } from '../model/path.js';
 import { isShowable } from '../syntax/chars.js';
 import { formatFixed2 } from './numbers.js';
+import { TOKEN_TEXT, type NameTree } from '../model/nametree.js';
 
 const HEX = '0123456789abcdef';
 
@@ -73,11 +73,9 @@ function showSimple<T>(tree: NameTree<T>, showLeaf: (v: T) => string): string {
     case 'leaf':
       return showLeaf(tree.value);
     case 'neg':
-      return '~';
     case 'fail':
-      return '!';
     case 'empty':
-      return '$';
+      return TOKEN_TEXT[tree.type];
     case 'alt':
       if (tree.trees.length === 1) return showSimple(tree.trees[0]!, showLeaf);
       return `(${showTop(tree, showLeaf)})`;
