@@ -459,8 +459,9 @@ class Parser {
   recover(from: number, missingSemicolon: boolean): { end: number; next: number; semicolon: Span | undefined } {
     const { src, n } = this;
     let p = Math.min(from, n);
-    // A `/` where `;` was expected is almost always a missing `;`: start the next dentry there.
-    if (p < n && src.charCodeAt(p) === SLASH && p > 0 && (missingSemicolon || startsDentry(src, p))) {
+    // A `/` where `;` was expected, first on its line, is almost always a missing `;`: start the
+    // next dentry there. On the same line, only if it reads like a dentry (`/c => ...`).
+    if (p < n && src.charCodeAt(p) === SLASH && p > 0 && ((missingSemicolon && firstOnLine(src, p)) || startsDentry(src, p))) {
       return { end: trimEnd(src, p), next: p, semicolon: undefined };
     }
     let lineStart = false;
@@ -605,6 +606,15 @@ const DENTRY_HEAD = /\/(?:(?:[A-Za-z0-9_:.#$%*-]|\\x[0-9A-Fa-f]{2})+(?:\/(?:[A-Z
 function startsDentry(src: string, at: number): boolean {
   DENTRY_HEAD.lastIndex = at;
   return DENTRY_HEAD.test(src);
+}
+
+function firstOnLine(src: string, at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    const c = src.charCodeAt(i);
+    if (c === NEWLINE) return true;
+    if (!isJavaWhitespace(c)) return false;
+  }
+  return true;
 }
 
 function trimEnd(src: string, end: number): number {
