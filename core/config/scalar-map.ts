@@ -12,6 +12,8 @@ export interface ScalarMap {
   readonly value: string;
   /** Source offset of each value character; map[value.length] is just past the last. */
   readonly map: Int32Array;
+  /** Where each value character's source ends (after a whole escape such as `\u00e9`). */
+  readonly ends: Int32Array;
   /** False when the value could not be mapped exactly (positions point at the scalar). */
   readonly exact: boolean;
 }
@@ -19,18 +21,20 @@ export interface ScalarMap {
 interface Builder {
   chars: string[];
   offs: number[];
+  ends: number[];
 }
 
-function push(b: Builder, ch: string, at: number): void {
+function push(b: Builder, ch: string, at: number, end = at + 1): void {
   b.chars.push(ch);
   b.offs.push(at);
+  b.ends.push(end);
 }
 
 /** Maps a span of the value to a span of the source. */
 export function mapSpan(m: ScalarMap, start: number, end: number): { start: number; end: number } {
   const s = m.map[Math.min(start, m.value.length)]!;
   if (end <= start) return { start: s, end: s };
-  const e = m.map[Math.min(end - 1, m.value.length)]! + 1;
+  const e = end - 1 < m.value.length ? m.ends[end - 1]! : m.map[m.value.length]!;
   return { start: s, end: Math.max(e, s) };
 }
 
@@ -60,17 +64,18 @@ export function scalarMap(node: Scalar, text: string): ScalarMap {
     while (rebuilt.length > value.length && rebuilt.endsWith('\n')) {
       built.chars.pop();
       built.offs.pop();
+      built.ends.pop();
       rebuilt = rebuilt.slice(0, -1);
     }
     if (rebuilt === value) {
       const map = new Int32Array(value.length + 1);
       built.offs.forEach((o, i) => (map[i] = o));
-      map[value.length] = value.length > 0 ? built.offs[value.length - 1]! + 1 : (node.range?.[0] ?? 0);
-      return { value, map, exact: true };
+      map[value.length] = value.length > 0 ? built.ends[value.length - 1]! : (node.range?.[0] ?? 0);
+      return { value, map, ends: Int32Array.from(built.ends), exact: true };
     }
   }
   const at = node.range?.[0] ?? 0;
-  return { value, map: new Int32Array(value.length + 1).fill(at), exact: false };
+  return { value, map: new Int32Array(value.length + 1).fill(at), ends: new Int32Array(value.length).fill(at + 1), exact: false };
 }
 
 /** `|` and `>` block scalars: strip the content indentation; fold lines for `>`. */
@@ -96,7 +101,7 @@ function blockScalar(tok: SourceToken, text: string, folded: boolean): Builder {
     const first = lines.find((l) => l.text.trim() !== '');
     indent = first ? first.text.length - first.text.trimStart().length : 0;
   }
-  const b: Builder = { chars: [], offs: [] };
+  const b: Builder = { chars: [], offs: [], ends: [] };
   if (!folded) {
     for (const l of lines) {
       const content = l.text.length > indent ? l.text.slice(indent) : '';
@@ -146,7 +151,7 @@ const ESCAPES: Record<string, string> = {
  * newlines; `''` in single quotes and backslash escapes in double quotes are undone.
  */
 function flowLines(src: string, base: number, style: 'plain' | 'single' | 'double'): Builder {
-  const b: Builder = { chars: [], offs: [] };
+  const b: Builder = { chars: [], offs: [], ends: [] };
   // Split into lines, remembering where each starts.
   const lines: { text: string; start: number }[] = [];
   let pos = 0;
@@ -184,7 +189,7 @@ function flowLines(src: string, base: number, style: 'plain' | 'single' | 'doubl
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
       if (style === 'single' && c === "'" && text[i + 1] === "'") {
-        push(b, "'", start + i);
+        push(b, "'", start + i, start + i + 2);
         i++;
       } else if (style === 'double' && c === '\\') {
         const e = text[i + 1];
@@ -195,12 +200,12 @@ function flowLines(src: string, base: number, style: 'plain' | 'single' | 'doubl
         if (e === 'x' || e === 'u' || e === 'U') {
           const n = e === 'x' ? 2 : e === 'u' ? 4 : 8;
           const code = parseInt(text.slice(i + 2, i + 2 + n), 16);
-          for (const ch of String.fromCodePoint(code)) push(b, ch, start + i);
+          for (const ch of String.fromCodePoint(code)) push(b, ch, start + i, start + i + 2 + n);
           i += 1 + n;
         } else {
           const v = ESCAPES[e];
           if (v === undefined) throw new Error(`unknown escape \\${e}`);
-          push(b, v, start + i);
+          push(b, v, start + i, start + i + 2);
           i++;
         }
       } else push(b, c, start + i);

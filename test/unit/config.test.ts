@@ -164,8 +164,8 @@ describe('embedded dtabs: every diagnostic at its exact place in the YAML', () =
 
   it('in plain and quoted scalars, escapes undone', () => {
     assert.deepEqual(check(broken('/svc => /a /b')).at, [[3, 20, 21, 'expected-end', '/']]);
-    assert.deepEqual(check(broken("'/svc => /it''s'")).at, [[3, 21, 22, 'expected-end', "'"]]);
-    assert.deepEqual(check(broken('"/svc => /\\u00e9"')).at, [[3, 20, 26, 'expected-end', '\\u00e9']]);
+    assert.deepEqual(check(broken("'/svc => /it''s'")).at, [[3, 21, 23, 'expected-end', "''"]]);
+    assert.deepEqual(check(broken('"/svc => /\\u00e9"')).at, [[3, 19, 25, 'expected-end', '\\u00e9']]);
   });
 
   it('inside a ConfigMap string, two levels deep', () => {
