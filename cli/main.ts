@@ -8,12 +8,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
+  checkConfigText,
   checkDtabText,
   delegateTreeToJsonText,
   dnsInetResolver,
   formatDtab,
   Interpreter,
   LineIndex,
+  mayHoldConfig,
   lowerDtab,
   lowerPath,
   parsePath,
@@ -26,7 +28,9 @@ import {
 } from '../core/index.js';
 
 const USAGE = `usage:
-  dtab check [--format text|json] [--finagle] FILE...   report syntax errors and warnings
+  dtab check [--format text|json] [--finagle] FILE...   report syntax errors and warnings, in dtabs
+                                                          and in linkerd/namerd configs and manifests
+                                                          (.yaml, .yml, .json: every embedded dtab too)
   dtab fmt [--check|--write] FILE...                      format (namerctl style)
   dtab show FILE                                          print the canonical one-line form
   dtab delegate (--dtab FILE | -e TEXT) PATH [--json] [--dns]
@@ -133,10 +137,16 @@ function check(args: string[], io: Io): number {
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
   const results = files(positionals).map((file) => {
     const text = read(io, file);
-    return { file, index: new LineIndex(text), diagnostics: checkDtabText(text).diagnostics };
+    return { file, index: new LineIndex(text), diagnostics: isYamlFile(file, text) ? checkConfigText(text).diagnostics : checkDtabText(text).diagnostics };
   });
   printDiagnostics(results, values.format, values.finagle, io.out);
   return results.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
+}
+
+/** Config files and manifests are YAML (or JSON); everything else is read as a dtab. */
+function isYamlFile(file: string, text: string): boolean {
+  if (/\.(ya?ml|json)$/i.test(file)) return true;
+  return file === '-' && mayHoldConfig(text) && !/^\s*\//.test(text);
 }
 
 function syntaxErrors(io: Io, file: string, syntax: DtabSyntax): boolean {

@@ -65,6 +65,24 @@ describe('dtab check', () => {
   });
 });
 
+describe('dtab check on configs', () => {
+  it('validates linkerd configs and ConfigMap manifests, embedded dtabs included, with the same output', async () => {
+    const config = 'routers:\n- protocol: http\n  lable: x\n  dtab: |\n    /svc = /a;\n';
+    const r = await run(['check', 'l5d.yaml'], { 'l5d.yaml': config });
+    assert.equal(r.code, 1);
+    assert.deepEqual(r.out.trimEnd().split('\n'), [
+      'l5d.yaml:3:3: error: Unknown key `lable` in a `http` router: Linkerd rejects the whole config. Did you mean `label`? [unknown-key]',
+      'l5d.yaml:5:11: error: Expected `>` right after `=`: write `=>` with nothing between; found a space. [split-arrow]',
+    ]);
+    const json = JSON.parse((await run(['check', '--format', 'json', 'l5d.yaml'], { 'l5d.yaml': config })).out);
+    assert.deepEqual(json[1].range, { start: { line: 4, character: 10 }, end: { line: 4, character: 11 } });
+    const fixture = readFileSync(join(__dirname, '..', 'fixtures', 'linkerd', 'manifests', 'k8s-daemonset-linkerd.yml'), 'utf8');
+    const ok = await run(['check', 'm.yml'], { 'm.yml': fixture });
+    assert.equal(ok.code, 0);
+    assert.equal(ok.out, '');
+  });
+});
+
 describe('dtab fmt and show', () => {
   it('prints, checks and writes the formatted text', async () => {
     const files = { 'a.dtab': '/svc=>/host;/host/world=>/srv' };
