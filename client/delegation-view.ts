@@ -15,7 +15,7 @@ const ICONS: Record<DelegationNode['status'], vscode.ThemeIcon> = {
 export class DelegationView implements vscode.TreeDataProvider<Item>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Item | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private target: { uri: vscode.Uri; path: string } | undefined;
+  private target: { uri: vscode.Uri; path: string; position?: { line: number; character: number } } | undefined;
   private result: DelegateResult | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -34,8 +34,8 @@ export class DelegationView implements vscode.TreeDataProvider<Item>, vscode.Dis
   }
 
   /** Delegates `path` in the document and shows the result. */
-  async show(uri: vscode.Uri, path: string): Promise<DelegateResult | undefined> {
-    this.target = { uri, path };
+  async show(uri: vscode.Uri, path: string, position?: { line: number; character: number }): Promise<DelegateResult | undefined> {
+    this.target = { uri, path, ...(position ? { position } : {}) };
     await vscode.commands.executeCommand('setContext', 'linkerdDtab.hasDelegation', true);
     const result = await this.refresh();
     await this.view.reveal(this.roots()[0]!, { focus: false, select: false, expand: 3 }).then(undefined, () => undefined);
@@ -45,7 +45,8 @@ export class DelegationView implements vscode.TreeDataProvider<Item>, vscode.Dis
   async refresh(): Promise<DelegateResult | undefined> {
     if (!this.target) return undefined;
     const client = await this.client();
-    this.result = await send(client, Delegate, { uri: this.target.uri.toString(), path: this.target.path });
+    const { uri, path, position } = this.target;
+    this.result = await send(client, Delegate, { uri: uri.toString(), path, ...(position ? { position } : {}) });
     this.view.message = this.result.ok ? `${this.target.path} in ${vscode.workspace.asRelativePath(this.target.uri)}` : undefined;
     this.changed.fire(undefined);
     return this.result;

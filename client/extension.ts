@@ -44,16 +44,18 @@ export function activate(context: vscode.ExtensionContext): Api {
     }),
     vscode.commands.registerCommand('linkerdDtab.delegatePath', async (pathArg?: string) => {
       const editor = vscode.window.activeTextEditor;
-      if (!editor || editor.document.languageId !== 'linkerd-dtab') {
-        void vscode.window.showWarningMessage('Open a dtab file first: delegation uses the dtab in the active editor.');
+      if (!editor || (editor.document.languageId !== 'linkerd-dtab' && editor.document.languageId !== 'yaml')) {
+        void vscode.window.showWarningMessage('Open a dtab file or a linkerd/namerd config first: delegation uses the dtab in the active editor.');
         return undefined;
       }
       const uri = editor.document.uri;
-      const chosen = pathArg ?? (await askForPath(context, uri));
+      // In a YAML config, the dtab under the cursor (the first one otherwise).
+      const position = editor.document.languageId === 'yaml' ? { line: editor.selection.active.line, character: editor.selection.active.character } : undefined;
+      const chosen = pathArg ?? (await askForPath(context, uri, position));
       if (!chosen) return undefined;
       await remember(context, chosen);
       await vscode.commands.executeCommand('linkerdDtab.delegation.focus');
-      return delegation.show(uri, chosen);
+      return delegation.show(uri, chosen, position);
     }),
     vscode.commands.registerCommand('linkerdDtab.refreshDelegation', () => delegation.refresh()),
   );
@@ -61,9 +63,9 @@ export function activate(context: vscode.ExtensionContext): Api {
 }
 
 /** A quick pick of recent paths and the document's own names; any typed path is accepted. */
-async function askForPath(context: vscode.ExtensionContext, uri: vscode.Uri): Promise<string | undefined> {
+async function askForPath(context: vscode.ExtensionContext, uri: vscode.Uri, position?: { line: number; character: number }): Promise<string | undefined> {
   const recent = context.globalState.get<string[]>(RECENT_KEY, []);
-  const suggested = client ? await send(client, SuggestPaths, { uri: uri.toString() }) : [];
+  const suggested = client ? await send(client, SuggestPaths, { uri: uri.toString(), ...(position ? { position } : {}) }) : [];
   const pick = vscode.window.createQuickPick();
   pick.title = 'Dtab: Delegate path';
   pick.placeholder = 'A path to delegate, e.g. /svc/world';

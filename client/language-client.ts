@@ -11,7 +11,8 @@ export async function startLanguageClient(serverModule: string, outputChannel: v
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'linkerd-dtab' }],
+    // YAML too: linkerd/namerd configs and the manifests that carry them (the server leaves other YAML alone).
+    documentSelector: [{ language: 'linkerd-dtab' }, { language: 'yaml' }],
     outputChannel,
     synchronize: { configurationSection: 'linkerdDtab' },
   };

@@ -35,6 +35,8 @@ export interface DelegateParams {
   readonly uri: string;
   /** The path to delegate, as text (`/svc/world`). */
   readonly path: string;
+  /** In a YAML config: where the cursor is, to pick the dtab (the first one otherwise). */
+  readonly position?: { readonly line: number; readonly character: number };
 }
 
 export type DelegateResult =
@@ -45,7 +47,9 @@ export type DelegateResult =
 export const Delegate = request<DelegateParams, DelegateResult>('linkerdDtab/delegate');
 
 /** Paths worth delegating in a document: its prefixes, then the paths its destinations name. */
-export const SuggestPaths = request<{ readonly uri: string }, string[]>('linkerdDtab/suggestPaths');
+export const SuggestPaths = request<{ readonly uri: string; readonly position?: { readonly line: number; readonly character: number } }, string[]>(
+  'linkerdDtab/suggestPaths',
+);
 
 /** The smallest client surface the UI needs (vscode-languageclient's LanguageClient has it). */
 export interface RequestSender {

@@ -54,7 +54,7 @@ export interface Lines {
   range(span: Span): Range;
 }
 
-function documentLines(doc: TextDocument): Lines {
+export function documentLines(doc: TextDocument): Lines {
   return {
     position: (o) => doc.positionAt(o),
     offset: (p) => doc.offsetAt(p),
@@ -115,11 +115,16 @@ export class DtabService {
     this.cache.delete(uri);
   }
 
+  /** Features work on a document, or on an Analysis made elsewhere (a dtab embedded in YAML). */
+  private an(d: TextDocument | Analysis): Analysis {
+    return d instanceof Analysis ? d : this.analyze(d);
+  }
+
   // ---- diagnostics ----------------------------------------------------------------------------
 
   /** The syntax and structure diagnostics: cheap, published on every change. */
-  diagnostics(doc: TextDocument): LspDiagnostic[] {
-    const a = this.analyze(doc);
+  diagnostics(doc: TextDocument | Analysis): LspDiagnostic[] {
+    const a = this.an(doc);
     return a.diagnostics.map((d) => toLsp(a, d));
   }
 
@@ -128,8 +133,8 @@ export class DtabService {
    * `yieldEvery` lets the caller keep the server responsive on large files: it is awaited every so
    * many dentries and may throw to abandon a stale version.
    */
-  async deepDiagnostics(doc: TextDocument, pause: () => Promise<void> = async () => undefined): Promise<LspDiagnostic[]> {
-    const a = this.analyze(doc);
+  async deepDiagnostics(doc: TextDocument | Analysis, pause: () => Promise<void> = async () => undefined): Promise<LspDiagnostic[]> {
+    const a = this.an(doc);
     const dtab = a.dtab;
     const out: LspDiagnostic[] = [];
     const slices: ReturnType<typeof findShadowed>[] = [];
@@ -169,8 +174,8 @@ export class DtabService {
   // ---- formatting and fixes ---------------------------------------------------------------------
 
   /** The whole document formatted, as one edit; none when already formatted or not parseable. */
-  format(doc: TextDocument): TextEdit[] {
-    const a = this.analyze(doc);
+  format(doc: TextDocument | Analysis): TextEdit[] {
+    const a = this.an(doc);
     const formatted = formatDtab(a.syntax);
     if (formatted === undefined || formatted === a.syntax.text) return [];
     return [{ range: a.range({ start: 0, end: a.syntax.text.length }), newText: formatted }];
@@ -180,8 +185,8 @@ export class DtabService {
    * Formats the dentries that lie in `range` (aligned with the rest of the document). Dentries
    * with comments inside are left alone: on one line there is no place to keep them.
    */
-  formatRange(doc: TextDocument, range: Range): TextEdit[] {
-    const a = this.analyze(doc);
+  formatRange(doc: TextDocument | Analysis, range: Range): TextEdit[] {
+    const a = this.an(doc);
     if (a.syntax.errors.length > 0) return [];
     const src = a.syntax.text;
     const from = a.offset(range.start);
@@ -198,8 +203,8 @@ export class DtabService {
     return edits;
   }
 
-  codeActions(doc: TextDocument, range: Range): CodeAction[] {
-    const a = this.analyze(doc);
+  codeActions(doc: TextDocument | Analysis, range: Range): CodeAction[] {
+    const a = this.an(doc);
     const from = a.offset(range.start);
     const to = a.offset(range.end);
     const out: CodeAction[] = [];
@@ -220,8 +225,8 @@ export class DtabService {
 
   // ---- structure ----------------------------------------------------------------------------------
 
-  symbols(doc: TextDocument): DocumentSymbol[] {
-    const a = this.analyze(doc);
+  symbols(doc: TextDocument | Analysis): DocumentSymbol[] {
+    const a = this.an(doc);
     const src = a.syntax.text;
     const out: DocumentSymbol[] = [];
     for (const e of a.syntax.entries) {
@@ -246,8 +251,8 @@ export class DtabService {
     return out;
   }
 
-  folding(doc: TextDocument): FoldingRange[] {
-    const a = this.analyze(doc);
+  folding(doc: TextDocument | Analysis): FoldingRange[] {
+    const a = this.an(doc);
     const out: FoldingRange[] = [];
     // Runs of comment lines.
     let runStart = -1;
@@ -270,8 +275,8 @@ export class DtabService {
     return out;
   }
 
-  selectionRanges(doc: TextDocument, positions: Position[]): SelectionRange[] {
-    const a = this.analyze(doc);
+  selectionRanges(doc: TextDocument | Analysis, positions: Position[]): SelectionRange[] {
+    const a = this.an(doc);
     return positions.map((p) => {
       const offset = a.offset(p);
       const chain = locate(a.syntax, offset);
@@ -289,8 +294,8 @@ export class DtabService {
   // ---- navigation ----------------------------------------------------------------------------------
 
   /** From a path: the dentries that rewrite it next (latest first), at their prefixes. */
-  definition(doc: TextDocument, position: Position): Location[] {
-    const a = this.analyze(doc);
+  definition(doc: TextDocument | Analysis, position: Position): Location[] {
+    const a = this.an(doc);
     const chain = locate(a.syntax, a.offset(position));
     const path = chain.find((l) => l.kind === 'path');
     if (!path || path.kind !== 'path') return [];
@@ -310,8 +315,8 @@ export class DtabService {
   }
 
   /** From a dentry's prefix: every destination path that this dentry rewrites (and the prefix itself). */
-  references(doc: TextDocument, position: Position, includeDeclaration: boolean): Location[] {
-    const a = this.analyze(doc);
+  references(doc: TextDocument | Analysis, position: Position, includeDeclaration: boolean): Location[] {
+    const a = this.an(doc);
     const chain = locate(a.syntax, a.offset(position));
     const entry = chain[0];
     const inPrefix = chain.some((l) => l.kind === 'prefix');
@@ -331,8 +336,8 @@ export class DtabService {
   }
 
   /** The label under the cursor and where it can be renamed, if it is a label. */
-  prepareRename(doc: TextDocument, position: Position): { range: Range; placeholder: string } | undefined {
-    const a = this.analyze(doc);
+  prepareRename(doc: TextDocument | Analysis, position: Position): { range: Range; placeholder: string } | undefined {
+    const a = this.an(doc);
     const label = locate(a.syntax, a.offset(position)).find((l) => l.kind === 'label');
     if (!label || label.kind !== 'label' || label.node.kind !== 'label') return undefined;
     return { range: a.range(label.node), placeholder: a.syntax.text.slice(label.node.start, label.node.end) };
@@ -342,8 +347,8 @@ export class DtabService {
    * Renames the label under the cursor everywhere it names the same thing: the same label at the
    * same depth after the same leading labels, in prefixes and destination paths alike.
    */
-  rename(doc: TextDocument, position: Position, newName: string): WorkspaceEdit | undefined {
-    const a = this.analyze(doc);
+  rename(doc: TextDocument | Analysis, position: Position, newName: string): WorkspaceEdit | undefined {
+    const a = this.an(doc);
     const chain = locate(a.syntax, a.offset(position));
     const label = chain.find((l) => l.kind === 'label');
     if (!label || label.kind !== 'label' || label.node.kind !== 'label') return undefined;
@@ -375,8 +380,8 @@ export class DtabService {
   }
 
   /** Paths worth delegating: the document's literal prefixes, then the paths in its destinations. */
-  suggestPaths(doc: TextDocument): string[] {
-    const a = this.analyze(doc);
+  suggestPaths(doc: TextDocument | Analysis): string[] {
+    const a = this.an(doc);
     const src = a.syntax.text;
     const out = new Set<string>();
     for (const d of a.dentries) if (!d.prefix.elems.some((e) => e.kind === 'wildcard')) out.add(src.slice(d.prefix.start, d.prefix.end));
@@ -385,7 +390,7 @@ export class DtabService {
   }
 }
 
-function toLsp(a: Analysis, d: Diagnostic): LspDiagnostic {
+export function toLsp(a: { uri: string; range(span: Span): Range }, d: Diagnostic): LspDiagnostic {
   return {
     range: a.range(d.span),
     severity: SEVERITY[d.severity],

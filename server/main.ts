@@ -9,18 +9,25 @@ import {
   TextDocumentSyncKind,
   RequestType,
   type Diagnostic,
+  type Position,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Interpreter } from '../core/index.js';
 import { Delegate, SuggestPaths, type DelegateParams, type DelegateResult } from '../protocol/messages.js';
 import { complete, MAX_NAMES } from './completion.js';
 import { delegateInDocument } from './delegation.js';
-import { DtabService } from './dtab-service.js';
+import { ConfigService } from './config-service.js';
+import { DtabService, type Analysis } from './dtab-service.js';
 import { hover } from './hover.js';
+import { configActions, configCompletion, configHover } from './config-features.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const service = new DtabService();
+const configs = new ConfigService();
+
+/** Dtab files are ours; any other document (YAML) may hold linkerd/namerd configs. */
+const isDtab = (doc: TextDocument) => doc.languageId === 'linkerd-dtab' || doc.uri.endsWith('.dtab');
 const interpreter = new Interpreter();
 
 interface Settings {
@@ -82,7 +89,18 @@ function publish(doc: TextDocument, quick: Diagnostic[]): void {
   void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [...quick, ...extra] });
 }
 
+/** YAML documents that held a config, so that their diagnostics are cleared when it goes. */
+const configUris = new Set<string>();
+
 function validate(doc: TextDocument): void {
+  if (!isDtab(doc)) {
+    const diagnostics = configs.diagnostics(doc);
+    const holds = configs.analyze(doc).result.configs.length > 0;
+    if (holds || configUris.has(doc.uri)) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+    if (holds) configUris.add(doc.uri);
+    else configUris.delete(doc.uri);
+    return;
+  }
   const quick = service.diagnostics(doc);
   publish(doc, quick);
   const gen = (generation.get(doc.uri) ?? 0) + 1;
@@ -115,6 +133,8 @@ documents.onDidOpen(({ document }) => validate(document));
 documents.onDidChangeContent(({ document }) => validate(document));
 documents.onDidClose(({ document }) => {
   service.forget(document.uri);
+  configs.forget(document.uri);
+  configUris.delete(document.uri);
   deepResults.delete(document.uri);
   generation.delete(document.uri);
   void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
@@ -127,24 +147,67 @@ function withDoc<T>(uri: string, f: (doc: TextDocument) => T, none: T): T {
   return doc ? f(doc) : none;
 }
 
-connection.onDocumentFormatting(({ textDocument }) => withDoc(textDocument.uri, (d) => service.format(d), []));
-connection.onDocumentRangeFormatting(({ textDocument, range }) => withDoc(textDocument.uri, (d) => service.formatRange(d, range), []));
-connection.onDocumentSymbol(({ textDocument }) => withDoc(textDocument.uri, (d) => service.symbols(d), []));
-connection.onFoldingRanges(({ textDocument }) => withDoc(textDocument.uri, (d) => service.folding(d), []));
-connection.onSelectionRanges(({ textDocument, positions }) => withDoc(textDocument.uri, (d) => service.selectionRanges(d, positions), []));
-connection.onDefinition(({ textDocument, position }) => withDoc(textDocument.uri, (d) => service.definition(d, position), []));
+/**
+ * The dtab a position is in: the .dtab document itself, or the dtab embedded in a YAML config at
+ * that position (as an Analysis in file positions). Undefined elsewhere in YAML.
+ */
+function dtabAt(uri: string, position?: Position): TextDocument | Analysis | undefined {
+  const doc = documents.get(uri);
+  if (!doc) return undefined;
+  if (isDtab(doc)) return doc;
+  if (position) return configs.dtabAt(doc, position);
+  return configs.analyze(doc).dtabs[0];
+}
+
+/** A feature on the dtab at a position (any dtab in a YAML file for whole-document features). */
+function onDtab<T>(uri: string, position: Position | undefined, f: (d: TextDocument | Analysis) => T, none: T): T {
+  const d = dtabAt(uri, position);
+  return d ? f(d) : none;
+}
+
+/** Whole-document features over every dtab of a YAML file. */
+function everyDtab<T>(uri: string, f: (d: TextDocument | Analysis) => T[]): T[] {
+  const doc = documents.get(uri);
+  if (!doc) return [];
+  return isDtab(doc) ? f(doc) : configs.analyze(doc).dtabs.flatMap(f);
+}
+
+connection.onDocumentFormatting(({ textDocument }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.format(d) : []), []));
+connection.onDocumentRangeFormatting(({ textDocument, range }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.formatRange(d, range) : []), []));
+connection.onDocumentSymbol(({ textDocument }) => everyDtab(textDocument.uri, (d) => service.symbols(d)));
+connection.onFoldingRanges(({ textDocument }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.folding(d) : []), []));
+connection.onSelectionRanges(({ textDocument, positions }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.selectionRanges(d, positions) : []), []));
+connection.onDefinition(({ textDocument, position }) => onDtab(textDocument.uri, position, (d) => service.definition(d, position), []));
 connection.onReferences(({ textDocument, position, context }) =>
-  withDoc(textDocument.uri, (d) => service.references(d, position, context.includeDeclaration), []),
+  onDtab(textDocument.uri, position, (d) => service.references(d, position, context.includeDeclaration), []),
 );
-connection.onPrepareRename(({ textDocument, position }) => withDoc(textDocument.uri, (d) => service.prepareRename(d, position) ?? null, null));
-connection.onRenameRequest(({ textDocument, position, newName }) => withDoc(textDocument.uri, (d) => service.rename(d, position, newName) ?? null, null));
-connection.onCodeAction(({ textDocument, range }) => withDoc(textDocument.uri, (d) => service.codeActions(d, range), []));
-connection.onHover(({ textDocument, position }) => withDoc(textDocument.uri, (d) => hover(service.analyze(d), position) ?? null, null));
+connection.onPrepareRename(({ textDocument, position }) => onDtab(textDocument.uri, position, (d) => service.prepareRename(d, position) ?? null, null));
+connection.onRenameRequest(({ textDocument, position, newName }) => onDtab(textDocument.uri, position, (d) => service.rename(d, position, newName) ?? null, null));
+connection.onCodeAction(({ textDocument, range }) =>
+  withDoc(
+    textDocument.uri,
+    (d) => (isDtab(d) ? service.codeActions(d, range) : configActions(configs.analyze(d), range)),
+    [],
+  ),
+);
+connection.onHover(({ textDocument, position }) =>
+  withDoc(
+    textDocument.uri,
+    (doc) => {
+      const d = dtabAt(textDocument.uri, position);
+      if (d) return hover('syntax' in d ? d : service.analyze(d), position) ?? null;
+      return isDtab(doc) ? null : configHover(configs.analyze(doc), doc, position);
+    },
+    null,
+  ),
+);
 connection.onCompletion(({ textDocument, position }) =>
   withDoc(
     textDocument.uri,
-    (d) => {
-      const items = complete(service.analyze(d), position);
+    (doc) => {
+      const d = dtabAt(textDocument.uri, position);
+      if (!d) return isDtab(doc) ? { isIncomplete: false, items: [] } : { isIncomplete: false, items: configCompletion(configs.analyze(doc), doc, position) };
+      const items = complete('syntax' in d ? d : service.analyze(d), position);
       // Names are capped (MAX_NAMES): ask again as the user types, so no name is out of reach.
       return { isIncomplete: items.length >= MAX_NAMES, items };
     },
@@ -152,12 +215,14 @@ connection.onCompletion(({ textDocument, position }) =>
   ),
 );
 
-connection.onRequest(new RequestType<DelegateParams, DelegateResult, void>(Delegate.method), async ({ uri, path }) => {
-  const doc = documents.get(uri);
-  if (!doc) return { ok: false, message: `${uri} is not open` };
-  return delegateInDocument(service.analyze(doc), path, interpreter);
+connection.onRequest(new RequestType<DelegateParams, DelegateResult, void>(Delegate.method), async ({ uri, path, position }) => {
+  const d = dtabAt(uri, position) ?? dtabAt(uri);
+  if (!d) return { ok: false, message: documents.get(uri) ? 'There is no dtab here.' : `${uri} is not open` };
+  return delegateInDocument('syntax' in d ? d : service.analyze(d), path, interpreter);
 });
-connection.onRequest(new RequestType<{ uri: string }, string[], void>(SuggestPaths.method), ({ uri }) => withDoc(uri, (d) => service.suggestPaths(d), []));
+connection.onRequest(new RequestType<{ uri: string; position?: Position }, string[], void>(SuggestPaths.method), ({ uri, position }) =>
+  onDtab(uri, position, (d) => service.suggestPaths(d), []),
+);
 
 documents.listen(connection);
 connection.listen();

@@ -66,9 +66,9 @@ export class LspClient {
     });
   }
 
-  async open(uri: string, text: string, version = 1): Promise<Diagnostic[]> {
+  async open(uri: string, text: string, version = 1, languageId = uri.endsWith('.dtab') ? 'linkerd-dtab' : 'yaml'): Promise<Diagnostic[]> {
     const next = this.diagnostics(uri, version);
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'linkerd-dtab', version, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
     return (await next).diagnostics;
   }
 

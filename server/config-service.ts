@@ -1,0 +1,96 @@
+// Linkerd and namerd configs (and the Kubernetes manifests that carry them) in YAML documents:
+// their diagnostics, and every dtab feature inside the dtabs they embed. An embedded dtab gets an
+// Analysis of its own whose positions are positions in the YAML file, so hover, completion,
+// definition, references and rename work there exactly as in a .dtab file.
+
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic as LspDiagnostic, Position, Range } from 'vscode-languageserver-types';
+import { checkConfigText, checkDtab, type ConfigFileResult, type EmbeddedDtab, type Span } from '../core/index.js';
+import { Analysis, documentLines, toLsp, type Lines } from './dtab-service.js';
+
+export class ConfigAnalysis {
+  private embedded: Map<EmbeddedDtab, Analysis> | undefined;
+
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly result: ConfigFileResult,
+    readonly lines: Lines,
+  ) {}
+
+  range(span: Span): Range {
+    return this.lines.range(span);
+  }
+
+  /** The embedded dtab at a file offset, as an Analysis in file positions. */
+  dtabAt(offset: number): Analysis | undefined {
+    const d = this.result.dtabs.find((x) => x.span.start <= offset && offset <= x.span.end);
+    return d && this.analysisOf(d);
+  }
+
+  /** Every embedded dtab, as Analyses. */
+  get dtabs(): Analysis[] {
+    return this.result.dtabs.map((d) => this.analysisOf(d));
+  }
+
+  private analysisOf(d: EmbeddedDtab): Analysis {
+    this.embedded ??= new Map();
+    let a = this.embedded.get(d);
+    if (!a) {
+      a = new Analysis(this.uri, this.version, d.syntax, embeddedLines(d, this.lines), checkDtab(d.syntax));
+      this.embedded.set(d, a);
+    }
+    return a;
+  }
+}
+
+/** Positions of an embedded dtab's text, as positions in the file (and back). */
+function embeddedLines(d: EmbeddedDtab, file: Lines): Lines {
+  const n = d.syntax.text.length;
+  // File offset of each dtab offset: increasing, so the way back is a binary search.
+  const at = new Int32Array(n + 1);
+  for (let i = 0; i <= n; i++) at[i] = d.toFile({ start: i, end: i }).start;
+  const toDtab = (fileOffset: number) => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (at[mid]! <= fileOffset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  return {
+    position: (o) => file.position(d.toFile({ start: o, end: o }).start),
+    offset: (p) => toDtab(file.offset(p)),
+    range: (s) => file.range(d.toFile(s)),
+  };
+}
+
+export class ConfigService {
+  private readonly cache = new Map<string, ConfigAnalysis>();
+
+  analyze(doc: TextDocument): ConfigAnalysis {
+    const cached = this.cache.get(doc.uri);
+    if (cached && cached.version === doc.version) return cached;
+    const a = new ConfigAnalysis(doc.uri, doc.version, checkConfigText(doc.getText()), documentLines(doc));
+    this.cache.set(doc.uri, a);
+    return a;
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  /** Diagnostics of the configs in the document; none for YAML that holds no config. */
+  diagnostics(doc: TextDocument): LspDiagnostic[] {
+    const a = this.analyze(doc);
+    return a.result.diagnostics.map((d) => toLsp(a, d));
+  }
+
+  /** The embedded dtab under the cursor, if any. */
+  dtabAt(doc: TextDocument, position: Position): Analysis | undefined {
+    const a = this.analyze(doc);
+    return a.dtabAt(a.lines.offset(position));
+  }
+}

@@ -1,0 +1,75 @@
+// YAML documents holding linkerd/namerd configs, through the real server over stdio.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CompletionRequest, DidOpenTextDocumentNotification, HoverRequest, type CompletionList, type Hover } from 'vscode-languageserver-protocol';
+import { Delegate, type DelegateResult } from '../../protocol/messages.js';
+import { LspClient } from '../support/lsp-client.js';
+
+const MANIFEST = [
+  'apiVersion: v1',
+  'kind: ConfigMap',
+  'metadata:',
+  '  name: l5d-config',
+  'data:',
+  '  config.yaml: |-',
+  '    namers:',
+  '    - kind: io.l5d.k8s',
+  '    routers:',
+  '    - protocol: http',
+  '      dtab: |',
+  '        /srv => /#/io.l5d.k8s/default/http ;',
+  '        /host => /srv ;',
+  '        /svc => /host ;',
+  '        /host/world => /srv/world-v1 | /$/inet/127.1/8080 ;',
+  '        /bad = /x ;',
+  '',
+].join('\n');
+
+describe('YAML configs over stdio', () => {
+  const client = new LspClient();
+  const uri = 'file:///work/l5d-config.yml';
+  before(async () => {
+    await client.start();
+  });
+  after(() => client.stop());
+
+  it('publishes diagnostics of a dtab inside a ConfigMap string, at its place in the file', async () => {
+    const diags = await client.open(uri, MANIFEST);
+    assert.deepEqual(
+      diags.map((d) => [d.code, d.range.start.line, d.range.start.character]),
+      [['split-arrow', 15, 14]],
+    );
+  });
+
+  it('leaves YAML that holds no config alone', async () => {
+    const other = 'file:///work/values.yaml';
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: other, languageId: 'yaml', version: 1, text: 'replicas: 3\nimage: x\n' },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(client.published.get(other), undefined, 'nothing published for unrelated YAML');
+  });
+
+  it('explains an embedded dentry on hover, with the range in the file', async () => {
+    const h = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 14, character: 10 } })) as Hover;
+    assert.match((h.contents as { value: string }).value, /Requests for `\/host\/world\/…` are sent to `\/srv\/world-v1\/…`; if that is negative/);
+    assert.deepEqual(h.range!.start, { line: 14, character: 8 });
+  });
+
+  it('completes inside an embedded dtab', async () => {
+    const r = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 13, character: 16 } })) as CompletionList;
+    const labels = r.items.map((i) => i.label);
+    assert.ok(labels.includes('/#/io.l5d.k8s'), labels.join(' '));
+    assert.ok(labels.includes('/host'));
+  });
+
+  it('delegates a path through the dtab under the cursor', async () => {
+    const r = (await client.connection.sendRequest(Delegate.method, { uri, path: '/svc/world', position: { line: 12, character: 9 } })) as DelegateResult;
+    assert.equal(r.ok, true);
+    if (!r.ok) return;
+    assert.equal(r.bound, '/$/inet/127.1/8080');
+    const dentry = r.root.children[0]!.dentry!;
+    assert.equal(dentry.text, '/svc=>/host');
+    assert.deepEqual(dentry.range!.start, { line: 13, character: 8 });
+  });
+});
