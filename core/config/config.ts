@@ -14,6 +14,11 @@ export interface FoundConfig {
   readonly span: Span;
   /** For a config inside a ConfigMap: `<ConfigMap name>/<data key>`. */
   readonly inConfigMap?: string;
+  /** The config's own YAML document and text (a ConfigMap value's text, for one inside a manifest). */
+  readonly doc: Document;
+  readonly text: string;
+  /** From a file offset to an offset in `text`. */
+  readonly fromFile: (offset: number) => number;
 }
 
 export interface ConfigFileResult {
@@ -46,7 +51,7 @@ export function checkConfigText(text: string): ConfigFileResult {
     const root = doc.contents as Node | null;
     if (kind) {
       const r = validateConfig(doc, text, kind);
-      configs.push({ kind, span: { start: root?.range?.[0] ?? 0, end: root?.range?.[2] ?? text.length } });
+      configs.push({ kind, span: { start: root?.range?.[0] ?? 0, end: root?.range?.[2] ?? text.length }, doc, text, fromFile: (o) => o });
       diagnostics.push(...r.diagnostics);
       dtabs.push(...r.dtabs);
       continue;
@@ -71,7 +76,18 @@ export function checkConfigText(text: string): ConfigFileResult {
       const toFile = (s: Span) => mapSpan(inner, s.start, s.end);
       const r = validateConfig(innerDoc, inner.value, innerKind, toFile);
       const key = isScalar(pair.key) ? String(pair.key.value) : '?';
-      configs.push({ kind: innerKind, span: { start: value.range![0], end: value.range![1] }, inConfigMap: `${String(name ?? '?')}/${key}` });
+      const fromFile = (o: number) => {
+        // The value's characters stand at increasing offsets: binary search the map.
+        let lo = 0;
+        let hi = inner.value.length;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (inner.map[mid]! <= o) lo = mid;
+          else hi = mid - 1;
+        }
+        return lo;
+      };
+      configs.push({ kind: innerKind, span: { start: value.range![0], end: value.range![1] }, inConfigMap: `${String(name ?? '?')}/${key}`, doc: innerDoc, text: inner.value, fromFile });
       diagnostics.push(...r.diagnostics);
       dtabs.push(...r.dtabs);
     }

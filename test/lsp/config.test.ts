@@ -63,6 +63,24 @@ describe('YAML configs over stdio', () => {
     assert.ok(labels.includes('/host'));
   });
 
+  it('completes keys and kinds, with type and docs, and explains keys on hover', async () => {
+    const u = 'file:///work/l5d.yaml';
+    const text = 'admin:\n  port: 9990\nnamers:\n- kind: io.l5d.k8s\n  \nrouters:\n- protocol: http\n  servers:\n  - port: 4140\n';
+    await client.open(u, text);
+    const complete = async (line: number, character: number) =>
+      ((await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: u }, position: { line, character } })) as CompletionList).items;
+    const namerKeys = await complete(4, 2);
+    const host = namerKeys.find((i) => i.label === 'host')!;
+    assert.ok(host, namerKeys.map((i) => i.label).join(' '));
+    assert.equal(host.detail, 'string');
+    assert.match((host.documentation as { value: string }).value, /Default: /);
+    assert.ok(!namerKeys.some((i) => i.label === 'kind'), 'keys already present are not offered');
+    const kinds = (await complete(3, 9)).map((i) => i.label);
+    assert.ok(kinds.includes('io.l5d.consul') && kinds.includes('io.l5d.fs'), kinds.join(' '));
+    const h = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: 1, character: 3 } })) as Hover;
+    assert.match((h.contents as { value: string }).value, /^\*\*`port`\*\*: port\n\n.+\n\nDefault: /);
+  });
+
   it('delegates a path through the dtab under the cursor', async () => {
     const r = (await client.connection.sendRequest(Delegate.method, { uri, path: '/svc/world', position: { line: 12, character: 9 } })) as DelegateResult;
     assert.equal(r.ok, true);
