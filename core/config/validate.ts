@@ -165,12 +165,18 @@ export function didYouMean(word: string, known: readonly string[]): string | und
   return best !== undefined && bestD <= Math.max(2, Math.floor(best.length / 4)) ? best : undefined;
 }
 
+/** The catalogue's required-key patterns (`router.*`, `ClientPrefix_*`), compiled once. */
+const REQUIRED = Object.entries(catalogue.required).map(([pattern, keys]) => ({
+  re: new RegExp(`^${pattern.replace(/\(.*\)$/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`),
+  keys,
+}));
+const requiredCache = new Map<string, string[]>();
+
 function requiredFor(name: string): string[] {
-  const out: string[] = [];
-  for (const [pattern, keys] of Object.entries(catalogue.required)) {
-    const p = pattern.replace(/\(.*\)$/, '');
-    const re = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    if (re.test(name)) out.push(...keys);
+  let out = requiredCache.get(name);
+  if (!out) {
+    out = REQUIRED.filter((r) => r.re.test(name)).flatMap((r) => r.keys);
+    requiredCache.set(name, out);
   }
   return out;
 }
