@@ -424,10 +424,11 @@ function checkPoly(ctx: Ctx, node: Node, slot: string, where: string): void {
       const at = discPair ? (discPair.value as Node) : keyOrMap(node);
       const indent = ' '.repeat(lineIndent(ctx.text, spanOf(discPair?.key as Node).start));
       const insertAt = discPair ? spanOf(discPair.value as Node).end : spanOf(node).start;
-      // namerd's own etcd example runs without the flag: for storage it is a warning, not a refusal.
+      // namerd checks the storage gate when it starts, not when it parses the config, and its own
+      // etcd example omits the flag: a warning here, so that config still validates.
       const storage = slot === 'storage';
       const message = storage
-        ? `\`${variant}\` storage is marked experimental: set \`experimental: true\` (namerd's own example runs without it, so this is not enforced for storage).`
+        ? `\`${variant}\` storage is experimental: namerd refuses to start it unless this block has \`experimental: true\` (the config itself parses).`
         : `\`${variant}\` is experimental: Linkerd refuses to start unless this block has \`experimental: true\`.`;
       diag(ctx, at, storage ? 'warning' : 'error', 'experimental-required', message, [
         { title: 'Add `experimental: true`', edits: [{ span: { start: insertAt, end: insertAt }, text: `\n${indent}experimental: true` }] },
