@@ -161,24 +161,33 @@ async function configBench(): Promise<void> {
   const uri = 'file:///bench/linkerd.yaml';
   const initial = await client.open(uri, text);
   if (initial.length > 0) throw new Error(`the benchmark config should be valid: ${initial[0]!.message}`);
-  const times: number[] = [];
   let version = 1;
-  for (let i = 0; i < 40; i++) {
-    // Type into a dtab in the middle of the file, then take it back.
-    const line = 2500 + (i % 16) * 16 - ((2500 + (i % 16) * 16) % 16) + 11;
-    const at = { line, character: 8 };
-    version++;
-    const next = client.diagnostics(uri, version);
-    const started = performance.now();
-    await client.change(uri, version, [i % 2 === 0 ? { range: { start: at, end: at }, text: 'x' } : { range: { start: at, end: { line, character: 9 } }, text: '' }]);
-    await next;
-    times.push(performance.now() - started);
-    await new Promise((r) => setTimeout(r, 30));
-  }
+  const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+  const edits = async (lineOf: (i: number) => number, character: number) => {
+    const times: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const line = lineOf(i);
+      const at = { line, character };
+      version++;
+      const next = client.diagnostics(uri, version);
+      const started = performance.now();
+      await client.change(uri, version, [i % 2 === 0 ? { range: { start: at, end: at }, text: 'x' } : { range: { start: at, end: { line, character: character + 1 } }, text: '' }]);
+      await next;
+      times.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    return p95(times);
+  };
+  // Typing in a dtab in the middle of the file (router r's `/host => /srv` line), and typing in a
+  // router's `label` (the whole file is checked again).
+  const routerLine = (r: number) => 8 + 16 * r;
+  const inDtab = await edits((i) => routerLine(150 + (i % 16)) + 4, 10);
+  const inLabel = await edits((i) => routerLine(150 + (i % 16)) + 1, 18);
   await client.stop();
-  const p95 = [...times].sort((a, b) => a - b)[Math.floor(times.length * 0.95)]!;
-  results.config = { lines: text.split('\n').length - 1, diagnosticsP95Ms: p95, target: 100 };
-  report.push(`config, ${text.split('\n').length - 1} lines (ConfigMap-free linkerd config): diagnostics after a one-character edit p95 ${p95.toFixed(1)} ms (target < 100 ms) ${p95 < 100 ? 'MET' : 'MISSED'}`);
+  const lines = text.split('\n').length - 1;
+  results.config = { lines, dtabEditP95Ms: inDtab, otherEditP95Ms: inLabel, target: 100 };
+  const verdict = (v: number) => `${v.toFixed(1)} ms (target < 100 ms) ${v < 100 ? 'MET' : 'MISSED'}`;
+  report.push(`config, ${lines} lines: diagnostics after a one-character edit p95: in a dtab ${verdict(inDtab)}; elsewhere (whole file re-checked) ${verdict(inLabel)}`);
 }
 
 // 4. The client bundles (size targets: the UI bundle VS Code loads at activation).

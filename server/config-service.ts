@@ -5,7 +5,7 @@
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic as LspDiagnostic, Position, Range } from 'vscode-languageserver-types';
-import { checkConfigText, checkDtab, type ConfigFileResult, type EmbeddedDtab, type Span } from '../core/index.js';
+import { checkConfigText, checkDtab, updateConfigText, type ConfigFileResult, type EmbeddedDtab, type Span } from '../core/index.js';
 import { Analysis, documentLines, toLsp, type Lines } from './dtab-service.js';
 
 export class ConfigAnalysis {
@@ -16,6 +16,10 @@ export class ConfigAnalysis {
     readonly version: number,
     readonly result: ConfigFileResult,
     readonly lines: Lines,
+    /** The text this analysis is of. */
+    readonly text: string,
+    /** True when only an embedded dtab was checked again: the YAML documents are an older text's. */
+    readonly stale: boolean,
   ) {}
 
   range(span: Span): Range {
@@ -70,12 +74,29 @@ function embeddedLines(d: EmbeddedDtab, file: Lines): Lines {
 export class ConfigService {
   private readonly cache = new Map<string, ConfigAnalysis>();
 
+  /**
+   * The analysis of the document's current text. Typing inside an embedded dtab re-checks only that
+   * dtab (updateConfigText); anything else checks the whole file.
+   */
   analyze(doc: TextDocument): ConfigAnalysis {
     const cached = this.cache.get(doc.uri);
     if (cached && cached.version === doc.version) return cached;
-    const a = new ConfigAnalysis(doc.uri, doc.version, checkConfigText(doc.getText()), documentLines(doc));
+    const text = doc.getText();
+    const quick = cached ? updateConfigText(cached.result, cached.text, text) : undefined;
+    const a = quick
+      ? new ConfigAnalysis(doc.uri, doc.version, quick, documentLines(doc), text, true)
+      : new ConfigAnalysis(doc.uri, doc.version, checkConfigText(text), documentLines(doc), text, false);
     this.cache.set(doc.uri, a);
     return a;
+  }
+
+  /** The analysis with current YAML documents (for key completion and hover). */
+  analyzeFully(doc: TextDocument): ConfigAnalysis {
+    const a = this.analyze(doc);
+    if (!a.stale) return a;
+    const full = new ConfigAnalysis(doc.uri, doc.version, checkConfigText(a.text), documentLines(doc), a.text, false);
+    this.cache.set(doc.uri, full);
+    return full;
   }
 
   forget(uri: string): void {

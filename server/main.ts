@@ -196,7 +196,7 @@ connection.onHover(({ textDocument, position }) =>
     (doc) => {
       const d = dtabAt(textDocument.uri, position);
       if (d) return hover('syntax' in d ? d : service.analyze(d), position) ?? null;
-      return isDtab(doc) ? null : configHover(configs.analyze(doc), doc, position);
+      return isDtab(doc) ? null : configHover(configs.analyzeFully(doc), doc, position);
     },
     null,
   ),
@@ -206,7 +206,7 @@ connection.onCompletion(({ textDocument, position }) =>
     textDocument.uri,
     (doc) => {
       const d = dtabAt(textDocument.uri, position);
-      if (!d) return isDtab(doc) ? { isIncomplete: false, items: [] } : { isIncomplete: false, items: configCompletion(configs.analyze(doc), doc, position) };
+      if (!d) return isDtab(doc) ? { isIncomplete: false, items: [] } : { isIncomplete: false, items: configCompletion(configs.analyzeFully(doc), doc, position) };
       const items = complete('syntax' in d ? d : service.analyze(d), position);
       // Names are capped (MAX_NAMES): ask again as the user types, so no name is out of reach.
       return { isIncomplete: items.length >= MAX_NAMES, items };

@@ -3,10 +3,21 @@
 // Every position, two levels deep included, is a position in the file.
 
 import { isMap, isScalar, parseAllDocuments, parseDocument, type Document, type Node } from 'yaml';
-import type { Diagnostic } from '../check/check.js';
+import { checkDtab, type Diagnostic } from '../check/check.js';
 import type { Span } from '../syntax/ast.js';
+import type { SyntaxErrorCode } from '../syntax/errors.js';
+import { parseDtab } from '../syntax/parser.js';
 import { mapSpan, scalarMap } from './scalar-map.js';
-import { detectConfig, validateConfig, type ConfigKind, type EmbeddedDtab } from './validate.js';
+import { detectConfig, fileMapped, namerRefDiagnostics, validateConfig, type ConfigKind, type EmbeddedDtab } from './validate.js';
+
+/** The codes an embedded dtab's own checks give (syntax errors and dtab warnings). */
+const DTAB_CODES = new Set<string>([
+  ...([
+    'expected-slash', 'expected-arrow', 'split-arrow', 'expected-close-paren', 'expected-star', 'expected-x', 'expected-hex',
+    'expected-label', 'expected-term', 'number-char', 'lone-dot-weight', 'number-format', 'expected-end',
+  ] satisfies SyntaxErrorCode[]),
+  'lookalike-character', 'duplicate-dentry', 'weight-outside-union', 'zero-weight', 'unknown-system-namer', 'k8s-path-shape', 'unknown-namer-prefix',
+]);
 
 export interface FoundConfig {
   readonly kind: ConfigKind;
@@ -74,7 +85,7 @@ export function checkConfigText(text: string): ConfigFileResult {
       const innerKind = detectConfig(innerDoc);
       if (!innerKind) continue;
       const toFile = (s: Span) => mapSpan(inner, s.start, s.end);
-      const r = validateConfig(innerDoc, inner.value, innerKind, toFile);
+      const r = validateConfig(innerDoc, inner.value, innerKind, toFile, value.type === 'BLOCK_LITERAL' && inner.exact);
       const key = isScalar(pair.key) ? String(pair.key.value) : '?';
       const fromFile = (o: number) => {
         // The value's characters stand at increasing offsets: binary search the map.
@@ -99,4 +110,127 @@ export function checkConfigText(text: string): ConfigFileResult {
 /** Whether a file name or its text looks like it could hold linkerd/namerd configs (cheap test). */
 export function mayHoldConfig(text: string): boolean {
   return /^\s*(routers|storage|interfaces)\s*:/m.test(text) || /"routers"\s*:/.test(text) || /\bkind:\s*ConfigMap\b/.test(text);
+}
+
+// ---- editing: the fast path for typing inside an embedded dtab --------------------------------
+
+/** Where two texts differ: one replaced range. */
+function singleEdit(oldText: string, newText: string): { at: number; removed: number; inserted: string } {
+  const max = Math.min(oldText.length, newText.length);
+  let p = 0;
+  while (p < max && oldText.charCodeAt(p) === newText.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && oldText.charCodeAt(oldText.length - 1 - s) === newText.charCodeAt(newText.length - 1 - s)) s++;
+  return { at: p, removed: oldText.length - s - p, inserted: newText.slice(p, newText.length - s) };
+}
+
+/** Moves a span by an edit that ended at `from`: what starts at or after it moves; an end moves
+ *  only if it is past the edit, or the whole span is (an end at `from` stays before an insertion). */
+function shiftSpan(s: Span, from: number, delta: number): Span {
+  const moves = (o: number, whole: boolean) => o > from || (o === from && whole);
+  return { start: moves(s.start, true) ? s.start + delta : s.start, end: moves(s.end, s.start >= from) ? s.end + delta : s.end };
+}
+
+function shiftDiagnostic(d: Diagnostic, from: number, delta: number): Diagnostic {
+  return {
+    ...d,
+    span: shiftSpan(d.span, from, delta),
+    ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: shiftSpan(e.span, from, delta) })) })) } : {}),
+    ...(d.related ? { related: d.related.map((r) => ({ ...r, span: shiftSpan(r.span, from, delta) })) } : {}),
+  };
+}
+
+function shiftTable(t: Int32Array, from: number, delta: number): Int32Array {
+  const out = Int32Array.from(t);
+  for (let i = 0; i < out.length; i++) if (out[i]! >= from) out[i] = out[i]! + delta;
+  return out;
+}
+
+/**
+ * The result for `newText`, from the result for `oldText`, when the edit between them stays on one
+ * line inside a dtab in a literal block (what typing in a dtab does): only that dtab is parsed and
+ * checked again; everything after the edit moves by its length. Undefined when the edit is anything
+ * else, and then the whole file must be checked (checkConfigText).
+ *
+ * The YAML documents of the result are those of the old text: a caller that needs them (key
+ * completion and hover) must check the whole file again first (see `stale`).
+ */
+export function updateConfigText(prev: ConfigFileResult, oldText: string, newText: string): (ConfigFileResult & { stale: true }) | undefined {
+  const { at, removed, inserted } = singleEdit(oldText, newText);
+  if (removed === 0 && inserted.length === 0) return { ...prev, stale: true };
+  if (oldText.slice(at, at + removed).includes('\n') || inserted.includes('\n') || inserted.includes('\r')) return undefined;
+  const end = at + removed;
+  const target = prev.dtabs.find((d) => d.literal && d.span.start < at && end <= d.span.end);
+  if (!target) return undefined;
+  // The edit must replace dtab characters that stand contiguously in the file, past the block's
+  // indentation, on a line that has content: then nothing about the YAML around it changes.
+  const n = target.syntax.text.length;
+  let a = -1;
+  for (let i = 0; i < n; i++)
+    if (target.fileAt[i] === at) {
+      a = i;
+      break;
+    }
+  if (a < 0 && target.fileAt[n] === at) a = n;
+  if (a < 0) return undefined;
+  for (let k = 0; k < removed; k++) if (target.fileAt[a + k] !== at + k || target.syntax.text[a + k] === '\n') return undefined;
+  // At the start of a line the edit may be in the indentation (a diff cannot tell a space typed
+  // before `/svc` from one typed in the indentation), which YAML reads differently: not here.
+  const lineStartInDtab = target.syntax.text.lastIndexOf('\n', a - 1) + 1;
+  if (a === lineStartInDtab) return undefined;
+  const text = target.syntax.text.slice(0, a) + inserted + target.syntax.text.slice(a + removed);
+  const delta = inserted.length - removed;
+  // The new dtab's offset tables: before the edit as they were, the inserted text 1:1, after it shifted.
+  const fileAt = new Int32Array(text.length + 1);
+  const fileEnd = new Int32Array(text.length);
+  for (let i = 0; i < a; i++) {
+    fileAt[i] = target.fileAt[i]!;
+    fileEnd[i] = target.fileEnd[i]!;
+  }
+  for (let k = 0; k < inserted.length; k++) {
+    fileAt[a + k] = at + k;
+    fileEnd[a + k] = at + k + 1;
+  }
+  for (let i = a + removed; i < n; i++) {
+    fileAt[i + delta] = target.fileAt[i]! + delta;
+    fileEnd[i + delta] = target.fileEnd[i]! + delta;
+  }
+  fileAt[text.length] = target.fileAt[n]! + delta;
+  const syntax = parseDtab(text);
+  const updated: EmbeddedDtab = {
+    ...target,
+    syntax,
+    span: { start: target.span.start, end: target.span.end + delta },
+    fileAt,
+    fileEnd,
+    toFile: fileMapped(fileAt, fileEnd),
+  };
+  const dtabDiagnostics = checkDtab(syntax).map((d) => mapDiagnostic(d, updated.toFile));
+  if (updated.namers) dtabDiagnostics.push(...namerRefDiagnostics(updated, updated.namers, updated.namersWhere ?? 'this config'));
+  // Everything else keeps its diagnostics, moved by the edit; this dtab's are replaced.
+  const others = prev.diagnostics.filter((d) => !inDtab(d, target));
+  const diagnostics = [...others.map((d) => shiftDiagnostic(d, end, delta)), ...dtabDiagnostics].sort((x, y) => x.span.start - y.span.start);
+  const dtabs = prev.dtabs.map((d) => {
+    if (d === target) return updated;
+    if (d.span.start < end) return d;
+    const fa = shiftTable(d.fileAt, end, delta);
+    const fe = shiftTable(d.fileEnd, end, delta);
+    return { ...d, span: shiftSpan(d.span, end, delta), fileAt: fa, fileEnd: fe, toFile: fileMapped(fa, fe) };
+  });
+  const configs = prev.configs.map((c) => ({ ...c, span: shiftSpan(c.span, end, delta) }));
+  return { configs, diagnostics, dtabs, stale: true };
+}
+
+/** Whether a diagnostic came from an embedded dtab's own checks (it lies inside the dtab's text). */
+function inDtab(d: Diagnostic, dtab: EmbeddedDtab): boolean {
+  return DTAB_CODES.has(d.code) && d.span.start >= dtab.span.start && d.span.end <= dtab.span.end;
+}
+
+function mapDiagnostic(d: Diagnostic, toFile: (s: Span) => Span): Diagnostic {
+  return {
+    ...d,
+    span: toFile(d.span),
+    ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: toFile(e.span) })) })) } : {}),
+    ...(d.related ? { related: d.related.map((r) => ({ ...r, span: toFile(r.span) })) } : {}),
+  };
 }

@@ -7,7 +7,6 @@ import { isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scala
 import type { Diagnostic, Fix } from '../check/check.js';
 import { checkDtab } from '../check/check.js';
 import { parseDtab, parsePath } from '../syntax/parser.js';
-import { lowerDtab } from '../syntax/lower.js';
 import { parseIPv4Literal } from '../delegate/system-namers.js';
 import type { DtabSyntax, Span } from '../syntax/ast.js';
 import { mapSpan, scalarMap, type ScalarMap } from './scalar-map.js';
@@ -45,6 +44,23 @@ export interface EmbeddedDtab {
   readonly namers: readonly string[] | undefined;
   /** Maps a span of the dtab's own text to the file. */
   readonly toFile: (s: Span) => Span;
+  /** File offset of each dtab character (and just past the last); where each one's source ends. */
+  readonly fileAt: Int32Array;
+  readonly fileEnd: Int32Array;
+  /** In a literal block (`|`), through every level: each line's characters stand 1:1 in the file. */
+  readonly literal: boolean;
+  /** What the namer check says the namers are ("this config", "namerd's `namers`"). */
+  readonly namersWhere?: string;
+}
+
+/** An embedded dtab's positions, materialized: toFile from offset tables. */
+export function fileMapped(fileAt: Int32Array, fileEnd: Int32Array): (s: Span) => Span {
+  return (s) => {
+    const start = fileAt[Math.min(s.start, fileAt.length - 1)]!;
+    if (s.end <= s.start) return { start, end: start };
+    const end = s.end - 1 < fileEnd.length ? fileEnd[s.end - 1]! : fileAt[fileAt.length - 1]!;
+    return { start, end: Math.max(start, end) };
+  };
 }
 
 export interface ConfigResult {
@@ -120,6 +136,8 @@ interface Ctx {
   readonly dtabs: EmbeddedDtab[];
   /** Maps a span of this document's text to the file (identity, or through a ConfigMap string). */
   readonly toFile: (s: Span) => Span;
+  /** Whether the text being validated sits in a literal block (a ConfigMap `|` value) or is the file. */
+  readonly literal: boolean;
 }
 
 const spanOf = (n: Node | null | undefined): Span => (n && n.range ? { start: n.range[0], end: n.range[1] } : { start: 0, end: 0 });
@@ -264,13 +282,24 @@ function checkPath(ctx: Ctx, node: Scalar, v: string, where: string): void {
 function embedDtab(ctx: Ctx, node: Scalar, where: string): void {
   const source = scalarMap(node, ctx.text);
   const syntax = parseDtab(source.value);
-  const toFile = (s: Span) => ctx.toFile(mapSpan(source, s.start, s.end));
+  // Materialize where every character of the dtab is in the file (through a ConfigMap too).
+  const n = source.value.length;
+  const fileAt = new Int32Array(n + 1);
+  const fileEnd = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const f = ctx.toFile(mapSpan(source, i, i + 1));
+    fileAt[i] = f.start;
+    fileEnd[i] = f.end;
+  }
+  fileAt[n] = ctx.toFile(mapSpan(source, n, n)).start;
+  const toFile = fileMapped(fileAt, fileEnd);
   for (const d of checkDtab(syntax)) {
     const span = toFile(d.span);
     const fixes = d.fixes?.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: toFile(e.span) })) }));
     ctx.out.push({ ...d, span, ...(fixes ? { fixes } : {}), ...(d.related ? { related: d.related.map((r) => ({ ...r, span: toFile(r.span) })) } : {}) });
   }
-  ctx.dtabs.push({ where, syntax, source, span: ctx.toFile(spanOf(node)), namers: undefined, toFile });
+  const literal = ctx.literal && node.type === 'BLOCK_LITERAL' && source.exact;
+  ctx.dtabs.push({ where, syntax, source, span: ctx.toFile(spanOf(node)), namers: undefined, toFile, fileAt, fileEnd, literal });
 }
 
 function checkType(ctx: Ctx, node: Node | null, t: TypeRef, where: string): void {
@@ -504,7 +533,7 @@ function crossChecks(ctx: Ctx, root: Node | null, kind: ConfigKind): void {
         const dtab = ctx.dtabs.find((d) => d.where === `routers[${i}].dtab`);
         if (dtab) {
           const idx = ctx.dtabs.indexOf(dtab);
-          ctx.dtabs[idx] = { ...dtab, namers: usesOwnNamers ? namers : undefined };
+          ctx.dtabs[idx] = { ...dtab, namers: usesOwnNamers ? namers : undefined, ...(usesOwnNamers ? { namersWhere: 'this config' } : {}) };
           if (usesOwnNamers) checkNamerRefs(ctx, ctx.dtabs[idx]!, namers, 'this config');
         }
       });
@@ -522,8 +551,8 @@ function crossChecks(ctx: Ctx, root: Node | null, kind: ConfigKind): void {
     }
     for (const d of ctx.dtabs) {
       const idx = ctx.dtabs.indexOf(d);
-      ctx.dtabs[idx] = { ...d, namers };
-      checkNamerRefs(ctx, ctx.dtabs[idx]!, namers, 'namerd\'s `namers`');
+      ctx.dtabs[idx] = { ...d, namers, namersWhere: "namerd's `namers`" };
+      checkNamerRefs(ctx, ctx.dtabs[idx]!, namers, "namerd's `namers`");
     }
   }
   // Two listeners on one address (0.0.0.0 overlaps every address on the same port).
@@ -537,19 +566,23 @@ function crossChecks(ctx: Ctx, root: Node | null, kind: ConfigKind): void {
 }
 
 function checkNamerRefs(ctx: Ctx, d: EmbeddedDtab, namers: readonly string[], where: string): void {
-  const dtab = lowerDtab(d.syntax);
+  ctx.out.push(...namerRefDiagnostics(d, namers, where));
+}
+
+/** Warnings for `/#/<namer>` paths in an embedded dtab that no configured namer answers. */
+export function namerRefDiagnostics(d: EmbeddedDtab, namers: readonly string[], where: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  // A dentry of this dtab that rewrites `/#/…` itself makes such paths not namer references.
+  if (d.syntax.entries.some((e) => e.kind === 'dentry' && e.prefix.elems[0]?.kind === 'label' && e.prefix.elems[0].value === '#')) return out;
   const seen = new Set<string>();
-  const leafPaths = (t: DtabSyntax['entries'][number]) => (t.kind === 'dentry' ? collectLeafStarts(d.syntax.text, t.dst) : []);
   for (const e of d.syntax.entries) {
-    for (const { start, end, text } of leafPaths(e)) {
+    if (e.kind !== 'dentry') continue;
+    for (const { start, end, text } of collectLeafStarts(d.syntax.text, e.dst)) {
       if (!text.startsWith('/#/')) continue;
-      const ok = namers.some((p) => text === p || text.startsWith(p + '/'));
-      // A dentry of this dtab may rewrite `/#/…` itself; then it is not a namer reference.
-      const rewritten = dtab.dentries.some((x) => x.prefix.length >= 1 && x.prefix[0] === '#');
-      if (ok || rewritten || seen.has(text)) continue;
+      if (namers.some((p) => text === p || text.startsWith(p + '/')) || seen.has(text)) continue;
       seen.add(text);
       const namer = text.split('/')[2]!;
-      ctx.out.push({
+      out.push({
         span: d.toFile({ start, end: Math.min(end, start + 3 + namer.length) }),
         severity: 'warning',
         code: 'unknown-namer-prefix',
@@ -557,6 +590,7 @@ function checkNamerRefs(ctx: Ctx, d: EmbeddedDtab, namers: readonly string[], wh
       });
     }
   }
+  return out;
 }
 
 function collectLeafStarts(src: string, t: import('../syntax/ast.js').TreeSyntax, out: { start: number; end: number; text: string }[] = []) {
@@ -579,8 +613,8 @@ function collectLeafStarts(src: string, t: import('../syntax/ast.js').TreeSyntax
 }
 
 /** Validates one linkerd or namerd config document. `toFile` maps its text's spans into the file. */
-export function validateConfig(doc: Document, text: string, kind: ConfigKind, toFile: (s: Span) => Span = (s) => s): ConfigResult {
-  const ctx: Ctx = { text, out: [], dtabs: [], toFile };
+export function validateConfig(doc: Document, text: string, kind: ConfigKind, toFile: (s: Span) => Span = (s) => s, literal = true): ConfigResult {
+  const ctx: Ctx = { text, out: [], dtabs: [], toFile, literal };
   for (const e of doc.errors) {
     const span = toFile({ start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) });
     ctx.out.push({ span, severity: 'error', code: 'yaml-syntax', message: e.message.split('\n')[0]! });

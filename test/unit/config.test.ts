@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { checkConfigText, LineIndex } from '../../core/index.js';
+import fc from 'fast-check';
+import { checkConfigText, LineIndex, updateConfigText } from '../../core/index.js';
 
 /** Diagnostics as [line, col, endCol, code] (1-based line and column) plus messages. */
 function check(text: string) {
@@ -198,5 +199,51 @@ describe('embedded dtabs: every diagnostic at its exact place in the YAML', () =
   it('namerd in-memory namespaces are dtabs too', () => {
     const { at } = check('storage:\n  kind: io.l5d.inMemory\n  namespaces:\n    default: /svc => /a;;\ninterfaces:\n- kind: io.l5d.httpController\n');
     assert.deepEqual(at, [[4, 25, 26, 'expected-slash', ';']]);
+  });
+});
+
+describe('editing: the fast path for typing in an embedded dtab', () => {
+  const files = [
+    join(FIXTURES, 'configs', 'k8s-daemonset-linkerd.yaml'),
+    join(FIXTURES, 'configs', 'upstream-namerd-basic.yaml'),
+    join(FIXTURES, 'manifests', 'k8s-daemonset-linkerd.yml'),
+    join(FIXTURES, 'manifests', 'k8s-daemonset-namerd.yml'),
+    join(FIXTURES, 'configs', 'mesos-marathon-linkerd.yaml'),
+  ]
+    .map((f) => readFileSync(f, 'utf8'))
+    .filter((t) => checkConfigText(t).dtabs.length > 0);
+  const plain = (r: ReturnType<typeof checkConfigText>) => ({
+    diagnostics: r.diagnostics.map((d) => [d.span.start, d.span.end, d.code, d.severity, d.message, JSON.stringify(d.fixes ?? [])]),
+    dtabs: r.dtabs.map((d) => [d.where, d.syntax.text, d.span.start, d.span.end, Array.from(d.fileAt).join(','), Array.from(d.fileEnd).join(',')]),
+  });
+
+  it('gives exactly what a full check gives, for random one-character edits', () => {
+    assert.ok(files.length >= 4, 'configs, namerd in-memory namespaces, manifests, a folded dtab');
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.nat(files.length - 1), fc.nat(), fc.constantFrom('x', '/', '=', '>', ' ', ';', '#', '|', '&', '*', '~', '', '\u00a0'), (f, pos, ch) => {
+        const oldText = files[f]!;
+        const prev = checkConfigText(oldText);
+        // An edit inside one of the dtabs (insert a character, or delete one with '').
+        const d = prev.dtabs[pos % prev.dtabs.length]!;
+        const at = d.span.start + (pos % Math.max(1, d.span.end - d.span.start));
+        const newText = ch === '' ? oldText.slice(0, at) + oldText.slice(at + 1) : oldText.slice(0, at) + ch + oldText.slice(at);
+        const updated = updateConfigText(prev, oldText, newText);
+        if (!updated) return; // not a dtab edit: the caller checks the whole file
+        fast++;
+        assert.deepEqual(plain(updated), plain(checkConfigText(newText)));
+      }),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300), seed: 42 },
+    );
+    assert.ok(fast > 50, `the fast path was taken ${fast} times`);
+  });
+
+  it('declines edits that change the YAML around a dtab', () => {
+    const text = 'routers:\n- protocol: http\n  dtab: |\n    /a => /b ;\n  label: x\n';
+    const prev = checkConfigText(text);
+    assert.equal(updateConfigText(prev, text, text.replace('    /a', '   /a')), undefined, 'indentation');
+    assert.equal(updateConfigText(prev, text, text.replace('/b ;', '/b ;\n    /c => /d ;')), undefined, 'a new line');
+    assert.equal(updateConfigText(prev, text, text.replace('label: x', 'label: y')), undefined, 'outside any dtab');
+    assert.ok(updateConfigText(prev, text, text.replace('/b ;', '/bc ;')));
   });
 });
