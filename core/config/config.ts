@@ -7,7 +7,7 @@ import { checkDtab, type Diagnostic } from '../check/check.js';
 import type { Span } from '../syntax/ast.js';
 import type { SyntaxErrorCode } from '../syntax/errors.js';
 import { parseDtab } from '../syntax/parser.js';
-import { mapSpan, scalarMap } from './scalar-map.js';
+import { scalarMap } from './scalar-map.js';
 import { detectConfig, fileMapped, namerRefDiagnostics, validateConfig, type ConfigKind, type EmbeddedDtab } from './validate.js';
 
 /** The codes an embedded dtab's own checks give (syntax errors and dtab warnings). */
@@ -84,8 +84,7 @@ export function checkConfigText(text: string): ConfigFileResult {
       }
       const innerKind = detectConfig(innerDoc);
       if (!innerKind) continue;
-      const toFile = (s: Span) => mapSpan(inner, s.start, s.end);
-      const r = validateConfig(innerDoc, inner.value, innerKind, toFile, value.type === 'BLOCK_LITERAL' && inner.exact);
+      const r = validateConfig(innerDoc, inner.value, innerKind, inner, value.type === 'BLOCK_LITERAL' && inner.exact);
       const key = isScalar(pair.key) ? String(pair.key.value) : '?';
       const fromFile = (o: number) => {
         // The value's characters stand at increasing offsets: binary search the map.

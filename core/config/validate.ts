@@ -138,6 +138,8 @@ interface Ctx {
   readonly toFile: (s: Span) => Span;
   /** Whether the text being validated sits in a literal block (a ConfigMap `|` value) or is the file. */
   readonly literal: boolean;
+  /** For a config inside a ConfigMap string: that string's map into the file. */
+  readonly outer: ScalarMap | undefined;
 }
 
 const spanOf = (n: Node | null | undefined): Span => (n && n.range ? { start: n.range[0], end: n.range[1] } : { start: 0, end: 0 });
@@ -286,12 +288,14 @@ function embedDtab(ctx: Ctx, node: Scalar, where: string): void {
   const n = source.value.length;
   const fileAt = new Int32Array(n + 1);
   const fileEnd = new Int32Array(n);
+  const outer = ctx.outer;
   for (let i = 0; i < n; i++) {
-    const f = ctx.toFile(mapSpan(source, i, i + 1));
-    fileAt[i] = f.start;
-    fileEnd[i] = f.end;
+    const at = source.map[i]!;
+    const end = source.ends[i]!;
+    fileAt[i] = outer ? outer.map[at]! : at;
+    fileEnd[i] = outer ? (end > at ? outer.ends[end - 1]! : outer.map[at]!) : end;
   }
-  fileAt[n] = ctx.toFile(mapSpan(source, n, n)).start;
+  fileAt[n] = outer ? outer.map[source.map[n]!]! : source.map[n]!;
   const toFile = fileMapped(fileAt, fileEnd);
   for (const d of checkDtab(syntax)) {
     const span = toFile(d.span);
@@ -555,14 +559,16 @@ function crossChecks(ctx: Ctx, root: Node | null, kind: ConfigKind): void {
       checkNamerRefs(ctx, ctx.dtabs[idx]!, namers, "namerd's `namers`");
     }
   }
-  // Two listeners on one address (0.0.0.0 overlaps every address on the same port).
-  for (let i = 0; i < listens.length; i++)
-    for (let j = 0; j < i; j++) {
-      const a = listens[i]!;
-      const b = listens[j]!;
-      if (a.port !== 0 && a.port === b.port && (a.ip === b.ip || a.ip === '0.0.0.0' || b.ip === '0.0.0.0'))
-        diag(ctx, a.node, 'error', 'port-clash', `${capitalize(a.what)} listens on ${a.ip}:${a.port}, like ${b.what}: Linkerd cannot bind the same port twice.`);
-    }
+  // Two listeners on one address (0.0.0.0 overlaps every address on the same port): by port.
+  const byPort = new Map<number, typeof listens>();
+  for (const a of listens) {
+    if (a.port === 0) continue;
+    const same = byPort.get(a.port) ?? [];
+    const b = same.find((x) => a.ip === x.ip || a.ip === '0.0.0.0' || x.ip === '0.0.0.0');
+    if (b) diag(ctx, a.node, 'error', 'port-clash', `${capitalize(a.what)} listens on ${a.ip}:${a.port}, like ${b.what}: Linkerd cannot bind the same port twice.`);
+    same.push(a);
+    byPort.set(a.port, same);
+  }
 }
 
 function checkNamerRefs(ctx: Ctx, d: EmbeddedDtab, namers: readonly string[], where: string): void {
@@ -613,8 +619,9 @@ function collectLeafStarts(src: string, t: import('../syntax/ast.js').TreeSyntax
 }
 
 /** Validates one linkerd or namerd config document. `toFile` maps its text's spans into the file. */
-export function validateConfig(doc: Document, text: string, kind: ConfigKind, toFile: (s: Span) => Span = (s) => s, literal = true): ConfigResult {
-  const ctx: Ctx = { text, out: [], dtabs: [], toFile, literal };
+export function validateConfig(doc: Document, text: string, kind: ConfigKind, outer?: ScalarMap, literal = true): ConfigResult {
+  const toFile = outer ? (s: Span) => mapSpan(outer, s.start, s.end) : (s: Span) => s;
+  const ctx: Ctx = { text, out: [], dtabs: [], toFile, literal, outer };
   for (const e of doc.errors) {
     const span = toFile({ start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) });
     ctx.out.push({ span, severity: 'error', code: 'yaml-syntax', message: e.message.split('\n')[0]! });
