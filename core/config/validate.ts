@@ -500,8 +500,80 @@ function namerPrefixes(root: Node | null): string[] {
   });
 }
 
+/** Every mapping in the tree, with the key it hangs under (for checks that apply wherever a block is). */
+function eachMap(node: Node | null | undefined, f: (map: YAMLMap, key: string | undefined) => void, key?: string): void {
+  if (isMap(node)) {
+    f(node, key);
+    for (const p of node.items) eachMap(p.value as Node, f, keyName(p));
+  } else if (isSeq(node)) for (const i of node.items) eachMap(i as Node, f, key);
+}
+
+const num = (n: Node | null | undefined) => (isScalar(n) && typeof n.value === 'number' ? n.value : undefined);
+const bool = (n: Node | null | undefined) => (isScalar(n) && typeof n.value === 'boolean' ? n.value : undefined);
+
+/** The reference's §11 checks on single blocks, wherever they are. */
+function blockChecks(ctx: Ctx, root: Node | null): void {
+  eachMap(root, (map, key) => {
+    const kind = str(get(map, 'kind'));
+    const at = (k: string) => map.items.find((p) => keyName(p) === k)?.key as Node | undefined;
+    // (4) http: no streaming threshold when streaming is off.
+    if (bool(get(map, 'streamingEnabled')) === false && get(map, 'streamAfterContentLengthKB') !== undefined)
+      diag(ctx, at('streamAfterContentLengthKB'), 'error', 'conflicting-keys', '`streamAfterContentLengthKB` has no effect with `streamingEnabled: false`: Linkerd rejects the combination.');
+    // (5) client TLS.
+    if (key === 'tls' && (get(map, 'disableValidation') !== undefined || get(map, 'commonName') !== undefined || get(map, 'trustCerts') !== undefined)) {
+      if (bool(get(map, 'disableValidation')) === true && get(map, 'clientAuth') !== undefined)
+        diag(ctx, at('clientAuth'), 'error', 'conflicting-keys', '`clientAuth` cannot be used with `disableValidation: true`.');
+      if (get(map, 'trustCerts') !== undefined && get(map, 'trustCertsBundle') !== undefined)
+        diag(ctx, at('trustCertsBundle'), 'error', 'conflicting-keys', 'Give `trustCerts` or `trustCertsBundle`, not both.');
+      if (bool(get(map, 'disableValidation')) !== true && get(map, 'commonName') === undefined && (get(map, 'trustCerts') !== undefined || get(map, 'trustCertsBundle') !== undefined))
+        diag(ctx, keyOrMap(map), 'error', 'missing-key', 'Client TLS needs `commonName` unless `disableValidation: true`.');
+      if (get(map, 'trustCerts') !== undefined) diag(ctx, at('trustCerts'), 'information', 'deprecated-key', '`trustCerts` is deprecated: use `trustCertsBundle`.');
+    }
+    // (6) namerd interpreters: 0 < baseSeconds <= maxSeconds.
+    if (key === 'retry') {
+      const base = num(get(map, 'baseSeconds'));
+      const max = num(get(map, 'maxSeconds'));
+      if (base !== undefined && base <= 0) diag(ctx, get(map, 'baseSeconds'), 'error', 'wrong-value', '`baseSeconds` must be greater than 0.');
+      if (base !== undefined && max !== undefined && base > max) diag(ctx, get(map, 'maxSeconds'), 'error', 'wrong-value', '`maxSeconds` must be at least `baseSeconds`.');
+    }
+    // (7) io.l5d.mesh: a single-segment root.
+    if (kind === 'io.l5d.mesh') {
+      const r = str(get(map, 'root'));
+      if (r !== undefined && !/^\/[^/]+$/.test(r)) diag(ctx, get(map, 'root'), 'error', 'wrong-value', '`root` of the `io.l5d.mesh` interpreter must be a single-segment path such as `/default`.');
+    }
+    // (8) h2 io.l5d.header.path: segments >= 1.
+    if (kind === 'io.l5d.header.path') {
+      const n = num(get(map, 'segments'));
+      if (n !== undefined && n < 1) diag(ctx, get(map, 'segments'), 'error', 'wrong-value', '`segments` must be at least 1.');
+    }
+    // (9) recentRequests: 0..1.
+    if (kind === 'io.l5d.recentRequests') {
+      const rate = num(get(map, 'sampleRate'));
+      if (rate !== undefined && (rate < 0 || rate > 1)) diag(ctx, get(map, 'sampleRate'), 'error', 'wrong-value', '`sampleRate` is a fraction from 0 to 1.');
+    }
+    // (11) ZooKeeper ACL permissions: c r w d a, each once.
+    const perms = str(get(map, 'perms'));
+    if (perms !== undefined && get(map, 'scheme') !== undefined && (!/^[crwda]*$/.test(perms) || new Set(perms).size !== perms.length))
+      diag(ctx, get(map, 'perms'), 'error', 'wrong-value', '`perms` takes the letters c, r, w, d and a, each at most once.');
+  });
+}
+
 function crossChecks(ctx: Ctx, root: Node | null, kind: ConfigKind): void {
+  blockChecks(ctx, root);
   const namers = namerPrefixes(root);
+  // (10) namer prefixes must not overlap (one would shadow the other).
+  const namerList = get(root, 'namers');
+  if (isSeq(namerList)) {
+    const seen: { prefix: string; node: Node }[] = [];
+    for (const n of namerList.items) {
+      const prefixNode = get(n as Node, 'prefix');
+      const prefix = str(prefixNode) ?? (str(get(n as Node, 'kind')) ? `/${str(get(n as Node, 'kind'))}` : undefined);
+      if (!prefix) continue;
+      const clash = seen.find((x) => x.prefix === prefix || prefix.startsWith(x.prefix + '/') || x.prefix.startsWith(prefix + '/'));
+      if (clash) diag(ctx, (prefixNode ?? get(n as Node, 'kind') ?? n) as Node, 'error', 'namer-prefix-overlap', `This namer's prefix \`${prefix}\` overlaps \`${clash.prefix}\`: give each namer its own \`prefix\`.`);
+      seen.push({ prefix, node: n as Node });
+    }
+  }
   const listens: { ip: string; port: number; node: Node; what: string }[] = [];
   const admin = get(root, 'admin');
   const adminPort = get(admin, 'port');

@@ -29,7 +29,8 @@ describe('real configs and manifests', () => {
       for (const f of readdirSync(join(FIXTURES, dir))) {
         const r = checkConfigText(readFileSync(join(FIXTURES, dir, f), 'utf8'));
         configs += r.configs.length;
-        const problems = r.diagnostics.filter((d) => !(d.code === 'experimental-required' && d.severity === 'warning'));
+        // Errors and warnings only (a deprecated key is a hint); namerd's etcd example omits the storage gate.
+        const problems = r.diagnostics.filter((d) => d.severity !== 'information' && !(d.code === 'experimental-required' && d.severity === 'warning'));
         assert.deepEqual(problems.map((d) => `${f}: ${d.code} ${d.message}`), []);
       }
     }
@@ -146,6 +147,48 @@ describe('cross-field checks (reference §11)', () => {
     assert.match(messages[0]!, /No namer in this config answers for `\/#\/io\.l5d\.k8s` \(configured: `\/#\/io\.l5d\.fs`\)/);
     const viaNamerd = 'routers:\n- protocol: http\n  interpreter:\n    kind: io.l5d.namerd\n    dst: /$/inet/127.1/4100\n  dtab: /svc => /#/io.l5d.k8s/default/http\n';
     assert.deepEqual(check(viaNamerd).at, [], 'with a namerd interpreter, namerd\'s namers answer');
+  });
+});
+
+describe('more cross-field checks (reference §11)', () => {
+  it('conflicting and out-of-range values, overlapping namer prefixes', () => {
+    const text = [
+      'namers:',
+      '- kind: io.l5d.fs',
+      '  rootDir: /a',
+      '- kind: io.l5d.fs',
+      '  prefix: /io.l5d.fs/more',
+      '  rootDir: /b',
+      'telemetry:',
+      '- kind: io.l5d.recentRequests',
+      '  sampleRate: 2',
+      'routers:',
+      '- protocol: http',
+      '  streamingEnabled: false',
+      '  streamAfterContentLengthKB: 5',
+      '  interpreter:',
+      '    kind: io.l5d.mesh',
+      '    dst: /$/inet/127.1/4321',
+      '    root: /a/b',
+      '  client:',
+      '    tls:',
+      '      trustCerts: [/ca.pem]',
+      '      trustCertsBundle: /bundle.pem',
+      '',
+    ].join('\n');
+    const { at } = check(text);
+    assert.deepEqual(
+      at.map((a) => [a[0], a[3], a[4]]),
+      [
+        [5, 'namer-prefix-overlap', '/io.l5d.fs/more'],
+        [9, 'wrong-value', '2'],
+        [13, 'conflicting-keys', 'streamAfterContentLengthKB'],
+        [17, 'wrong-value', '/a/b'],
+        [20, 'missing-key', 'trustCerts'],
+        [20, 'deprecated-key', 'trustCerts'],
+        [21, 'conflicting-keys', 'trustCertsBundle'],
+      ],
+    );
   });
 });
 
