@@ -2,28 +2,13 @@
 // config diagnostics. What fits where comes from the core (catalogue and key docs).
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { CodeActionKind, CompletionItemKind, type CodeAction, type CompletionItem, type Hover, type Position, type Range } from 'vscode-languageserver-types';
+import { CompletionItemKind, type CodeAction, type CompletionItem, type Hover, type Position, type Range } from 'vscode-languageserver-types';
 import { configContext, describeType, variantsOf, type ConfigContext } from '../core/index.js';
 import type { ConfigAnalysis } from './config-service.js';
-import { toLsp } from './dtab-service.js';
+import { quickFixes } from './dtab-service.js';
 
 export function configActions(analysis: ConfigAnalysis, range: Range): CodeAction[] {
-  const from = analysis.lines.offset(range.start);
-  const to = analysis.lines.offset(range.end);
-  const out: CodeAction[] = [];
-  for (const d of analysis.result.diagnostics) {
-    if (!d.fixes || d.span.end < from || d.span.start > to) continue;
-    for (const fix of d.fixes) {
-      out.push({
-        title: fix.title,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [toLsp(analysis, d)],
-        isPreferred: d.fixes.length === 1,
-        edit: { changes: { [analysis.uri]: fix.edits.map((e) => ({ range: analysis.range(e.span), newText: e.text })) } },
-      });
-    }
-  }
-  return out;
+  return quickFixes(analysis, analysis.result.diagnostics, analysis.lines.offset(range.start), analysis.lines.offset(range.end));
 }
 
 /** The config context at a position, with a way to map its spans back to the file. */

@@ -205,22 +205,7 @@ export class DtabService {
 
   codeActions(doc: TextDocument | Analysis, range: Range): CodeAction[] {
     const a = this.an(doc);
-    const from = a.offset(range.start);
-    const to = a.offset(range.end);
-    const out: CodeAction[] = [];
-    for (const d of a.diagnostics) {
-      if (!d.fixes || d.span.end < from || d.span.start > to) continue;
-      for (const fix of d.fixes) {
-        out.push({
-          title: fix.title,
-          kind: CodeActionKind.QuickFix,
-          diagnostics: [toLsp(a, d)],
-          isPreferred: d.fixes.length === 1,
-          edit: { changes: { [a.uri]: fix.edits.map((e) => ({ range: a.range(e.span), newText: e.text })) } },
-        });
-      }
-    }
-    return out;
+    return quickFixes(a, a.diagnostics, a.offset(range.start), a.offset(range.end));
   }
 
   // ---- structure ----------------------------------------------------------------------------------
@@ -388,6 +373,24 @@ export class DtabService {
     for (const d of a.dentries) for (const leaf of leaves(d.dst)) if (!src.startsWith('/$/', leaf.start)) out.add(src.slice(leaf.start, leaf.end));
     return [...out];
   }
+}
+
+/** The fixes of the diagnostics that touch [from, to], as quick-fix code actions. */
+export function quickFixes(a: { uri: string; range(span: Span): Range }, diagnostics: readonly Diagnostic[], from: number, to: number): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const d of diagnostics) {
+    if (!d.fixes || d.span.end < from || d.span.start > to) continue;
+    for (const fix of d.fixes) {
+      out.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [toLsp(a, d)],
+        isPreferred: d.fixes.length === 1,
+        edit: { changes: { [a.uri]: fix.edits.map((e) => ({ range: a.range(e.span), newText: e.text })) } },
+      });
+    }
+  }
+  return out;
 }
 
 export function toLsp(a: { uri: string; range(span: Span): Range }, d: Diagnostic): LspDiagnostic {

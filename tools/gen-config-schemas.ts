@@ -23,25 +23,9 @@ import { parse as parseYaml } from 'yaml';
 
 // ---- input shapes ---------------------------------------------------------------------------------
 
-export type TypeRef = string | { obj: string } | { poly: string } | { list: TypeRef } | { map: TypeRef } | { oneOrList: TypeRef };
-
-type Keys = Record<string, TypeRef>;
-
-interface PolySlot {
-  _disc: string;
-  _default?: string;
-  _base: Keys;
-  [variant: string]: Keys | string | undefined;
-}
-
-export interface Catalogue {
-  _types: Record<string, string>;
-  roots: Record<string, string>;
-  objects: Record<string, Keys>;
-  polymorphic: Record<string, PolySlot>;
-  required: Record<string, string[]>;
-  experimental_required: Record<string, string[]>;
-}
+// The catalogue's shapes are the core's (core/config/validate.ts reads the same file).
+import type { Catalogue, Keys, Poly as PolySlot, TypeRef } from '../core/config/validate.js';
+export type { Catalogue, TypeRef };
 
 export interface KeyDoc {
   doc: string;

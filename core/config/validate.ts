@@ -13,14 +13,15 @@ import { mapSpan, scalarMap, type ScalarMap } from './scalar-map.js';
 import catalogueJson from './catalogue.json';
 
 export type TypeRef = string | { obj: string } | { poly: string } | { list: TypeRef } | { map: TypeRef } | { oneOrList: TypeRef };
-type Keys = Record<string, TypeRef>;
-interface Poly {
+export type Keys = Record<string, TypeRef>;
+export interface Poly {
   _disc: string;
   _default?: string;
   _base: Keys;
   [variant: string]: Keys | string | undefined;
 }
 export interface Catalogue {
+  _types: Record<string, string>;
   roots: Record<string, string>;
   objects: Record<string, Keys>;
   polymorphic: Record<string, Poly>;
