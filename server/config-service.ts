@@ -4,8 +4,8 @@
 // definition, references and rename work there exactly as in a .dtab file.
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Diagnostic as LspDiagnostic, Position, Range } from 'vscode-languageserver-types';
-import { checkConfigText, checkDtab, updateConfigText, type ConfigFileResult, type EmbeddedDtab, type Span } from '../core/index.js';
+import type { Diagnostic as LspDiagnostic, Position, Range, TextEdit } from 'vscode-languageserver-types';
+import { checkConfigText, checkDtab, formatDtab, updateConfigText, type ConfigFileResult, type EmbeddedDtab, type Span } from '../core/index.js';
 import { Analysis, documentLines, toLsp, type Lines } from './dtab-service.js';
 
 export class ConfigAnalysis {
@@ -114,4 +114,31 @@ export class ConfigService {
     const a = this.analyze(doc);
     return a.dtabAt(a.lines.offset(position));
   }
+}
+
+/**
+ * Formats the dtabs embedded in literal blocks (`|`), keeping the block's indentation (for a dtab
+ * in a ConfigMap string, both levels). Dtabs with syntax errors, and folded or flow values, are
+ * left as they are.
+ */
+export function formatEmbeddedDtabs(a: ConfigAnalysis): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (const d of a.result.dtabs) {
+    if (!d.literal) continue;
+    const formatted = formatDtab(d.syntax);
+    const text = d.syntax.text;
+    if (formatted === undefined || formatted === text) continue;
+    // The content lines: from the first line with content to the end of the last one.
+    const first = text.search(/[^\n]/);
+    if (first < 0) continue;
+    let last = text.length - 1;
+    while (last > first && text[last] === '\n') last--;
+    const startInFile = d.fileAt[first]!;
+    const lineStart = a.text.lastIndexOf('\n', startInFile - 1) + 1;
+    const indent = a.text.slice(lineStart, startInFile);
+    if (!/^[ ]*$/.test(indent)) continue;
+    const body = formatted.replace(/\n+$/, '').split('\n').map((l) => (l === '' ? '' : indent + l)).join('\n');
+    edits.push({ range: a.range({ start: lineStart, end: d.fileEnd[last]! }), newText: body });
+  }
+  return edits;
 }

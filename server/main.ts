@@ -16,7 +16,7 @@ import { Interpreter } from '../core/index.js';
 import { Delegate, SuggestPaths, type DelegateParams, type DelegateResult } from '../protocol/messages.js';
 import { complete, MAX_NAMES } from './completion.js';
 import { delegateInDocument } from './delegation.js';
-import { ConfigService } from './config-service.js';
+import { ConfigService, formatEmbeddedDtabs } from './config-service.js';
 import { DtabService, type Analysis } from './dtab-service.js';
 import { hover } from './hover.js';
 import { configActions, configCompletion, configHover } from './config-features.js';
@@ -172,7 +172,9 @@ function everyDtab<T>(uri: string, f: (d: TextDocument | Analysis) => T[]): T[] 
   return isDtab(doc) ? f(doc) : configs.analyze(doc).dtabs.flatMap(f);
 }
 
-connection.onDocumentFormatting(({ textDocument }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.format(d) : []), []));
+connection.onDocumentFormatting(({ textDocument }) =>
+  withDoc(textDocument.uri, (d) => (isDtab(d) ? service.format(d) : formatEmbeddedDtabs(configs.analyze(d))), []),
+);
 connection.onDocumentRangeFormatting(({ textDocument, range }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.formatRange(d, range) : []), []));
 connection.onDocumentSymbol(({ textDocument }) => everyDtab(textDocument.uri, (d) => service.symbols(d)));
 connection.onFoldingRanges(({ textDocument }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.folding(d) : []), []));

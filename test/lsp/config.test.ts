@@ -1,7 +1,7 @@
 // YAML documents holding linkerd/namerd configs, through the real server over stdio.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CompletionRequest, DidOpenTextDocumentNotification, HoverRequest, type CompletionList, type Hover } from 'vscode-languageserver-protocol';
+import { CompletionRequest, DidOpenTextDocumentNotification, DocumentFormattingRequest, HoverRequest, type CompletionList, type Hover, type TextEdit } from 'vscode-languageserver-protocol';
 import { Delegate, type DelegateResult } from '../../protocol/messages.js';
 import { LspClient } from '../support/lsp-client.js';
 
@@ -79,6 +79,24 @@ describe('YAML configs over stdio', () => {
     assert.ok(kinds.includes('io.l5d.consul') && kinds.includes('io.l5d.fs'), kinds.join(' '));
     const h = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: 1, character: 3 } })) as Hover;
     assert.match((h.contents as { value: string }).value, /^\*\*`port`\*\*: port\n\n.+\n\nDefault: /);
+  });
+
+  it('formats embedded dtabs in place, keeping the block indentation (two levels deep too)', async () => {
+    const u = 'file:///work/fmt-config.yml';
+    const text = MANIFEST.replace('        /bad = /x ;\n', '');
+    await client.open(u, text);
+    const edits = (await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri: u }, options: { tabSize: 2, insertSpaces: true } })) as TextEdit[];
+    assert.equal(edits.length, 1);
+    assert.deepEqual(edits[0]!.range, { start: { line: 11, character: 0 }, end: { line: 14, character: 59 } });
+    assert.equal(
+      edits[0]!.newText,
+      [
+        '        /srv         => /#/io.l5d.k8s/default/http ;',
+        '        /host        => /srv ;',
+        '        /svc         => /host ;',
+        '        /host/world  => /srv/world-v1 | /$/inet/127.1/8080 ;',
+      ].join('\n'),
+    );
   });
 
   it('delegates a path through the dtab under the cursor', async () => {
