@@ -138,8 +138,9 @@ export class DtabService {
     const dtab = a.dtab;
     const out: LspDiagnostic[] = [];
     const slices: ReturnType<typeof findShadowed>[] = [];
-    for (let from = 0; from < dtab.size; from += 500) {
-      slices.push(findShadowed(dtab, from, from + 500));
+    // Small slices: a request that arrives meanwhile waits for one slice at most (a few ms).
+    for (let from = 0; from < dtab.size; from += 200) {
+      slices.push(findShadowed(dtab, from, from + 200));
       await pause();
     }
     for (const s of mergeShadowing(slices)) {
@@ -156,7 +157,7 @@ export class DtabService {
       });
     }
     for (let i = 0; i < dtab.size; i++) {
-      if (i % 100 === 99) await pause();
+      if (i % 50 === 49) await pause();
       const cycle = findCycle(dtab, i);
       if (!cycle) continue;
       const d = a.dentries[i]!;
