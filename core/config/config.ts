@@ -102,6 +102,22 @@ export function checkConfigText(text: string): ConfigFileResult {
       dtabs.push(...r.dtabs);
     }
   }
+  // Linkerd reads a config whose first non-blank character is `{` as JSON (Jackson's JSON parser),
+  // which rejects what YAML's flow style allows (unquoted keys, trailing commas, comments).
+  if (configs.length > 0 && /^\s*\{/.test(text)) {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      const m = /position (\d+)/.exec((e as Error).message);
+      const at = m ? Math.min(Number(m[1]), Math.max(0, text.length - 1)) : 0;
+      diagnostics.push({
+        span: { start: at, end: Math.min(at + 1, text.length) },
+        severity: 'error',
+        code: 'json-syntax',
+        message: `This config starts with \`{\`, so Linkerd reads it as JSON, and it is not valid JSON: ${(e as Error).message.replace(/^SyntaxError: /, '')}.`,
+      });
+    }
+  }
   diagnostics.sort((a, b) => a.span.start - b.span.start);
   return { configs, diagnostics, dtabs };
 }

@@ -78,6 +78,30 @@ export function scalarMap(node: Scalar, text: string): ScalarMap {
   return { value, map: new Int32Array(value.length + 1).fill(at), ends: new Int32Array(value.length).fill(at + 1), exact: false };
 }
 
+interface Line {
+  /** The line's text, without its line break (`\n` or `\r\n`). */
+  text: string;
+  start: number;
+  /** Where its line break is, and where it ends (equal when the text ends without one). */
+  breakAt: number;
+  breakEnd: number;
+}
+
+/** Splits at `\n` and `\r\n`; offsets are `base` + position in `src`. */
+function splitLines(src: string, base: number, keepLastEmpty: boolean): Line[] {
+  const lines: Line[] = [];
+  let pos = 0;
+  while (pos < src.length || (keepLastEmpty && pos === src.length)) {
+    const nl = src.indexOf('\n', pos);
+    const end = nl < 0 ? src.length : nl;
+    const cr = end > pos && src.charCodeAt(end - 1) === 0x0d ? 1 : 0;
+    lines.push({ text: src.slice(pos, end - cr), start: base + pos, breakAt: base + end - cr, breakEnd: nl < 0 ? base + end : base + end + 1 });
+    if (nl < 0) break;
+    pos = end + 1;
+  }
+  return lines;
+}
+
 /** `|` and `>` block scalars: strip the content indentation; fold lines for `>`. */
 function blockScalar(tok: SourceToken, text: string, folded: boolean): Builder {
   const props = tok.props ?? [];
@@ -85,14 +109,7 @@ function blockScalar(tok: SourceToken, text: string, folded: boolean): Builder {
   const bodyStart = last ? last.offset + last.source.length : tok.offset;
   const header = props.find((p) => p.type === 'block-scalar-header')?.source ?? '|';
   const body = text.slice(bodyStart, bodyStart + tok.source.length);
-  const lines: { text: string; start: number }[] = [];
-  let pos = 0;
-  while (pos < body.length) {
-    const nl = body.indexOf('\n', pos);
-    const end = nl < 0 ? body.length : nl;
-    lines.push({ text: body.slice(pos, end), start: bodyStart + pos });
-    pos = end + 1;
-  }
+  const lines = splitLines(body, bodyStart, false);
   // Content indentation: an explicit indicator, else the first non-empty line's.
   const explicit = /[1-9]/.exec(header);
   let indent: number;
@@ -106,38 +123,39 @@ function blockScalar(tok: SourceToken, text: string, folded: boolean): Builder {
     for (const l of lines) {
       const content = l.text.length > indent ? l.text.slice(indent) : '';
       for (let i = 0; i < content.length; i++) push(b, content[i]!, l.start + indent + i);
-      push(b, '\n', l.start + l.text.length);
+      push(b, '\n', l.breakAt, l.breakEnd);
     }
     return b;
   }
   // Folding: a line break between two plain lines becomes a space; empty lines are kept as
   // newlines (the break before them is dropped); breaks around more-indented lines are kept.
   let seenText = false;
-  let pendingEmpty: number[] = [];
-  let prevBreak = -1;
+  let pendingEmpty: Line[] = [];
+  let prevBreak: Line | undefined;
   let prevMore = false;
   for (const l of lines) {
     const content = l.text.length > indent ? l.text.slice(indent) : '';
     if (content.trim() === '') {
-      pendingEmpty.push(l.start + l.text.length);
+      pendingEmpty.push(l);
       continue;
     }
     const more = /^[ \t]/.test(content);
-    if (seenText) {
+    const br = (x: Line, ch = '\n') => push(b, ch, x.breakAt, x.breakEnd);
+    if (seenText && prevBreak) {
       if (pendingEmpty.length > 0) {
-        if (more || prevMore) push(b, '\n', prevBreak);
-        for (const at of pendingEmpty) push(b, '\n', at);
-      } else if (more || prevMore) push(b, '\n', prevBreak);
-      else push(b, ' ', prevBreak);
-    } else for (const at of pendingEmpty) push(b, '\n', at);
+        if (more || prevMore) br(prevBreak);
+        for (const e of pendingEmpty) br(e);
+      } else if (more || prevMore) br(prevBreak);
+      else br(prevBreak, ' ');
+    } else for (const e of pendingEmpty) br(e);
     pendingEmpty = [];
     for (let i = 0; i < content.length; i++) push(b, content[i]!, l.start + indent + i);
     seenText = true;
     prevMore = more;
-    prevBreak = l.start + l.text.length;
+    prevBreak = l;
   }
-  if (seenText) push(b, '\n', prevBreak);
-  for (const at of pendingEmpty) push(b, '\n', at);
+  if (seenText && prevBreak) push(b, '\n', prevBreak.breakAt, prevBreak.breakEnd);
+  for (const e of pendingEmpty) push(b, '\n', e.breakAt, e.breakEnd);
   return b;
 }
 
@@ -152,18 +170,9 @@ const ESCAPES: Record<string, string> = {
  */
 function flowLines(src: string, base: number, style: 'plain' | 'single' | 'double'): Builder {
   const b: Builder = { chars: [], offs: [], ends: [] };
-  // Split into lines, remembering where each starts.
-  const lines: { text: string; start: number }[] = [];
-  let pos = 0;
-  while (pos <= src.length) {
-    const nl = src.indexOf('\n', pos);
-    const end = nl < 0 ? src.length : nl;
-    lines.push({ text: src.slice(pos, end), start: base + pos });
-    if (nl < 0) break;
-    pos = end + 1;
-  }
+  const lines = splitLines(src, base, true);
   let escapedBreak = false;
-  let empties: number[] = [];
+  let empties: Line[] = [];
   const last = lines.length - 1;
   lines.forEach((l, k) => {
     let text = l.text;
@@ -177,13 +186,14 @@ function flowLines(src: string, base: number, style: 'plain' | 'single' | 'doubl
     if (k < last && !(style === 'double' && /\\$/.test(text))) text = text.replace(/[ \t]+$/, '');
     if (k > 0) {
       if (text === '' && k < last) {
-        empties.push(l.start);
+        empties.push(l);
         return;
       }
       // A line break folds into a space, or into one newline per empty line between.
+      const prev = lines[k - 1]!;
       if (escapedBreak) escapedBreak = false;
-      else if (empties.length > 0) for (const at of empties) push(b, '\n', at);
-      else push(b, ' ', l.start - 1);
+      else if (empties.length > 0) for (const e of empties) push(b, '\n', e.breakAt, e.breakEnd);
+      else push(b, ' ', prev.breakAt, prev.breakEnd);
       empties = [];
     }
     for (let i = 0; i < text.length; i++) {

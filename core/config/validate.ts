@@ -38,7 +38,6 @@ export interface EmbeddedDtab {
   /** Where it is, e.g. `routers[0].dtab` or `storage.namespaces.default`. */
   readonly where: string;
   readonly syntax: DtabSyntax;
-  readonly source: ScalarMap;
   /** The value node's span in the file. */
   readonly span: Span;
   /** Namer prefixes (`/#/…`) configured where this dtab is used, or undefined when not known here. */
@@ -290,13 +289,17 @@ function embedDtab(ctx: Ctx, node: Scalar, where: string): void {
   const fileAt = new Int32Array(n + 1);
   const fileEnd = new Int32Array(n);
   const outer = ctx.outer;
+  // Offsets in a ConfigMap string go through its map (clamped: an end may be its very end).
+  const lastIn = outer ? outer.value.length : 0;
+  const outerAt = (o: number) => outer!.map[Math.min(o, lastIn)]!;
+  const outerEnd = (e: number, at: number) => (e > at ? outer!.ends[Math.min(e - 1, lastIn - 1)]! : outerAt(at));
   for (let i = 0; i < n; i++) {
     const at = source.map[i]!;
     const end = source.ends[i]!;
-    fileAt[i] = outer ? outer.map[at]! : at;
-    fileEnd[i] = outer ? (end > at ? outer.ends[end - 1]! : outer.map[at]!) : end;
+    fileAt[i] = outer ? outerAt(at) : at;
+    fileEnd[i] = outer ? outerEnd(end, at) : end;
   }
-  fileAt[n] = outer ? outer.map[source.map[n]!]! : source.map[n]!;
+  fileAt[n] = outer ? outerAt(source.map[n]!) : source.map[n]!;
   const toFile = fileMapped(fileAt, fileEnd);
   for (const d of checkDtab(syntax)) {
     const span = toFile(d.span);
@@ -304,7 +307,7 @@ function embedDtab(ctx: Ctx, node: Scalar, where: string): void {
     ctx.out.push({ ...d, span, ...(fixes ? { fixes } : {}), ...(d.related ? { related: d.related.map((r) => ({ ...r, span: toFile(r.span) })) } : {}) });
   }
   const literal = ctx.literal && node.type === 'BLOCK_LITERAL' && source.exact;
-  ctx.dtabs.push({ where, syntax, source, span: ctx.toFile(spanOf(node)), namers: undefined, toFile, fileAt, fileEnd, literal });
+  ctx.dtabs.push({ where, syntax, span: ctx.toFile(spanOf(node)), namers: undefined, toFile, fileAt, fileEnd, literal });
 }
 
 function checkType(ctx: Ctx, node: Node | null, t: TypeRef, where: string): void {

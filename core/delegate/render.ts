@@ -60,7 +60,8 @@ export function describeNode(t: DelegateTree): string {
     case 'leaf':
       return `${path}  => bound ${showPath(t.bound.id)}${t.bound.residual.length ? ` residual ${showPath(t.bound.residual)}` : ''}: ${describeAddr(t.bound.addr)}`;
     case 'neg':
-      return t.path.length === 0 ? '~  (negative: written as ~)' : `${path}  (negative: nothing matches)`;
+      // An empty path on a node a dentry produced is a `~` written in that dentry.
+      return t.path.length === 0 && t.dentry ? '~  (negative: written as ~)' : `${path}  (negative: nothing matches)`;
     case 'fail':
       return `${t.path.length >= 2 && t.path[0] === '$' && t.path[1] === 'fail' ? path : '!'}  (fail: the request fails, no fallback)`;
     case 'empty':

@@ -245,19 +245,62 @@ describe('embedded dtabs: every diagnostic at its exact place in the YAML', () =
   });
 });
 
+describe('line endings, chomping and JSON (found in review)', () => {
+  it('CRLF files get the same positions as LF ones, in every scalar style', () => {
+    const lf = [
+      'routers:',
+      '- protocol: http',
+      '  dtab: |',
+      '    /a => /b ;',
+      '    /c => /d &',
+      '- protocol: h2',
+      '  dtab: /a => /b;',
+      '    /c => /d &',
+      '- protocol: thrift',
+      '  dtab: "/a => /b;',
+      '    /c => /d &"',
+      '',
+    ].join('\n');
+    const crlf = lf.replace(/\n/g, '\r\n');
+    const positions = (t: string) => {
+      const li = new LineIndex(t);
+      return checkConfigText(t).diagnostics.map((d) => [d.code, li.position(d.span.start)]);
+    };
+    assert.equal(positions(lf).length, 3);
+    assert.deepEqual(positions(crlf), positions(lf));
+    assert.ok(checkConfigText(crlf).dtabs.every((d, i) => i > 0 || d.literal), 'a CRLF literal block is still literal (formatting, fast path)');
+  });
+
+  it('an error at the very end of a dtab in a `|-` ConfigMap string points at its end', () => {
+    const text = 'kind: ConfigMap\nmetadata: {name: l5d}\ndata:\n  config.yaml: |-\n    routers:\n    - protocol: h2\n      dtab: |\n        /a => /b;\n        /c =>\n';
+    const { at } = check(text);
+    assert.deepEqual(at, [[9, 14, 14, 'expected-term', '']]);
+  });
+
+  it('a config that starts with `{` must be valid JSON, as Linkerd reads it', () => {
+    const { at, messages } = check('{routers: [{protocol: http, dtab: "/a => /b"}]}\n');
+    assert.deepEqual(at.map((a) => a[3]), ['json-syntax']);
+    assert.match(messages[0]!, /^This config starts with `\{`, so Linkerd reads it as JSON, and it is not valid JSON: /);
+    assert.deepEqual(check('{"routers": [{"protocol": "http", "dtab": "/a => /b"}]}\n').at, []);
+  });
+});
+
 describe('editing: the fast path for typing in an embedded dtab', () => {
   const files = [
+    // A ConfigMap whose string is a `|-` block (no final newline) with a dtab at its end.
+    'kind: ConfigMap\nmetadata: {name: l5d}\ndata:\n  config.yaml: |-\n    routers:\n    - protocol: h2\n      dtab: |\n        /a => /b;\n        /c => /d\n',
+    readFileSync(join(FIXTURES, 'configs', 'k8s-daemonset-linkerd.yaml'), 'utf8').replace(/\n/g, '\r\n'),
     join(FIXTURES, 'configs', 'k8s-daemonset-linkerd.yaml'),
     join(FIXTURES, 'configs', 'upstream-namerd-basic.yaml'),
     join(FIXTURES, 'manifests', 'k8s-daemonset-linkerd.yml'),
     join(FIXTURES, 'manifests', 'k8s-daemonset-namerd.yml'),
     join(FIXTURES, 'configs', 'mesos-marathon-linkerd.yaml'),
   ]
-    .map((f) => readFileSync(f, 'utf8'))
+    .map((f) => (f.startsWith('/') ? readFileSync(f, 'utf8') : f))
     .filter((t) => checkConfigText(t).dtabs.length > 0);
   const plain = (r: ReturnType<typeof checkConfigText>) => ({
     diagnostics: r.diagnostics.map((d) => [d.span.start, d.span.end, d.code, d.severity, d.message, JSON.stringify(d.fixes ?? [])]),
-    dtabs: r.dtabs.map((d) => [d.where, d.syntax.text, d.span.start, d.span.end, Array.from(d.fileAt).join(','), Array.from(d.fileEnd).join(',')]),
+    dtabs: r.dtabs.map((d) => [d.where, d.syntax.text, d.span.start, d.span.end, d.literal, Array.from(d.fileAt).join(','), Array.from(d.fileEnd).join(',')]),
   });
 
   it('gives exactly what a full check gives, for random one-character edits', () => {

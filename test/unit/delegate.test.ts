@@ -42,6 +42,12 @@ describe('delegator', () => {
     assert.match(lines[4]!, /^ {6}\/srv\/world {2}<- \/host=>\/srv \(line 2\)$/);
   });
 
+  it('tells a `~` written in a dentry from a path nothing matches (the root `/` included)', () => {
+    const interp = conformanceInterpreter();
+    assert.equal(renderDelegateTree(interp.delegateSync(dtab(''), path('/'))), '* /  (negative: nothing matches)\n');
+    assert.match(renderDelegateTree(interp.delegateSync(dtab('/a=>~'), path('/a'))), /~ {2}\(negative: written as ~\) {2}<- \/a=>~/);
+  });
+
   it('stops a plain cycle with Linkerd\'s messages', () => {
     const interp = conformanceInterpreter();
     assert.throws(() => interp.delegateSync(dtab('/a=>/b;/b=>/a'), path('/a')), /^DelegateDepthError: Max recursion level reached\.$/);
