@@ -4,7 +4,7 @@
 import type { Dentry } from '../model/dtab.js';
 import { pathEquals, type Path } from '../model/path.js';
 import { javaDouble } from '../print/numbers.js';
-import { showDentry, showPath, showPathTree, showPrefix } from '../print/show.js';
+import { showPath, showPathTree, showPrefix } from '../print/show.js';
 import type { Addr, BoundName } from './names.js';
 
 /** The dentry that produced a node: undefined for the root's no-op dentry. */
@@ -155,9 +155,4 @@ export function writeJson(v: Encodable): string {
       .map(([k, x]) => `${JSON.stringify(k)}:${writeJson(x)}`)
       .join(',')}}`;
   return JSON.stringify(v);
-}
-
-/** A one-line description of the dentry, for trees shown to people. */
-export function describeNodeDentry(d: NodeDentry | undefined): string {
-  return d === undefined ? '' : showDentry(d.dentry);
 }

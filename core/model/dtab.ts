@@ -50,13 +50,6 @@ export class Dtab {
     return this.dentries.length;
   }
 
-  /** `this ++ other`: other's dentries come later, so they take precedence. */
-  concat(other: Dtab): Dtab {
-    if (other.size === 0) return this;
-    if (this.size === 0) return other;
-    return new Dtab([...this.dentries, ...other.dentries]);
-  }
-
   /**
    * The dentries whose prefix matches `path`, latest first, each with its destination rewritten
    * (the unmatched rest of the path appended to every leaf). Found through a prefix trie, so the

@@ -19,10 +19,6 @@ export class LineIndex {
     this.starts = starts;
   }
 
-  get lineCount(): number {
-    return this.starts.length;
-  }
-
   position(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
     let lo = 0;
