@@ -4,12 +4,22 @@
 import * as vscode from 'vscode';
 import { Delegate, send, type DelegateResult, type DelegationNode, type RequestSender } from '../protocol/messages';
 
-type Item = { node: DelegationNode; uri: vscode.Uri } | { message: string } | { bound: string };
+type Item = { node: DelegationNode; uri: vscode.Uri } | { message: string } | { route: string };
 
 const ICONS: Record<DelegationNode['status'], vscode.ThemeIcon> = {
   success: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
   fail: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
   neg: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+  // Bound by a configured namer the editor is not connected to: routes, addresses known at run time.
+  unresolved: new vscode.ThemeIcon('cloud', new vscode.ThemeColor('testing.iconQueued')),
+};
+
+/** What each status means, for tooltips. */
+const STATUS_WORDS: Record<DelegationNode['status'], string> = {
+  success: 'resolves',
+  fail: 'fails',
+  neg: 'negative (no route here)',
+  unresolved: 'resolved by its namer at run time (not connected in the editor)',
 };
 
 export class DelegationView implements vscode.TreeDataProvider<Item>, vscode.Disposable {
@@ -60,7 +70,7 @@ export class DelegationView implements vscode.TreeDataProvider<Item>, vscode.Dis
   private roots(): Item[] {
     if (!this.result || !this.target) return [];
     if (!this.result.ok) return [{ message: this.result.message }];
-    return [{ node: this.result.root, uri: this.target.uri }, { bound: this.result.bound }];
+    return [{ node: this.result.root, uri: this.target.uri }, ...this.result.routes.map((route) => ({ route }))];
   }
 
   getChildren(item?: Item): Item[] {
@@ -79,19 +89,24 @@ export class DelegationView implements vscode.TreeDataProvider<Item>, vscode.Dis
       t.iconPath = new vscode.ThemeIcon('warning');
       return t;
     }
-    if ('bound' in item) {
-      const t = new vscode.TreeItem(`Routes to: ${item.bound}`);
+    if ('route' in item) {
+      const t = new vscode.TreeItem(`Routes to: ${item.route}`);
       t.iconPath = new vscode.ThemeIcon('target');
-      t.tooltip = 'What Linkerd binds this name to (Namer.bind): the first non-negative alternative, union branches by weight.';
+      t.tooltip = 'Where Linkerd sends these requests once the name is bound: the first alternative that is not negative, union branches by weight.';
       return t;
     }
     const n = item.node;
     const label = `${n.primary ? '★ ' : ''}${n.weight ? `${Math.round(n.weight.percent * 10) / 10}% ` : ''}${n.path}`;
     const t = new vscode.TreeItem(label, n.children.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    t.description = n.dentry ? `${n.dentry.text}` : n.description;
-    t.tooltip = new vscode.MarkdownString(
-      [`**${n.type}**${n.primary ? ' (used by routing)' : ''}`, n.description, n.dentry ? `via \`${n.dentry.text}\`` : ''].filter(Boolean).join('\n\n'),
-    );
+    t.description = [n.description, n.dentry ? `line ${n.dentry.line}: ${n.dentry.text}` : ''].filter(Boolean).join('  ');
+    const tip = new vscode.MarkdownString();
+    tip.appendText(`${n.path}: ${STATUS_WORDS[n.status]}${n.primary ? ', used by routing' : ''}`);
+    if (n.description) tip.appendText(`\n\n${n.description}`);
+    if (n.dentry) {
+      tip.appendText(`\n\nRewritten by line ${n.dentry.line}: `);
+      tip.appendCodeblock(n.dentry.text, 'linkerd-dtab');
+    }
+    t.tooltip = tip;
     t.iconPath = ICONS[n.status];
     if (n.dentry?.range) {
       const r = n.dentry.range;

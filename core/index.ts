@@ -7,11 +7,12 @@ export { lowerDentry, lowerDtab, lowerPath, lowerPrefix, lowerTree } from './syn
 export * from './model/path.js';
 export * from './model/nametree.js';
 export * from './model/dtab.js';
+export * from './model/inet.js';
 export * from './print/show.js';
 export { formatFixed2, javaDouble } from './print/numbers.js';
 export { formatDtab, printTree, type FormatOptions } from './print/format.js';
 export * from './print/repr.js';
-export * from './delegate/names.js';
+export * from './model/names.js';
 export * from './delegate/errors.js';
 export * from './delegate/system-namers.js';
 export * from './delegate/delegate-tree.js';
@@ -19,7 +20,8 @@ export { Interpreter, type BoundTree, type ConfiguredNamer, type InterpreterOpti
 export * from './check/check.js';
 export * from './text/lines.js';
 export * from './delegate/explain.js';
-export { renderDelegateTree, describeAddr, describeNode, type RenderOptions } from './delegate/render.js';
+export { renderDelegateTree, describeAddr, describeNode, boundShares, describeBound, formatShare, type RenderOptions, type Share } from './delegate/render.js';
+export * from './delegate/namer-registry.js';
 export { dnsInetResolver } from './delegate/dns.js';
 export * from './syntax/locate.js';
 export * from './check/deep.js';
@@ -28,3 +30,4 @@ export { checkConfigText, mayHoldConfig, updateConfigText, type ConfigFileResult
 export { catalogue, detectConfig, didYouMean, validateConfig, type ConfigKind, type EmbeddedDtab } from './config/validate.js';
 export { scalarMap, mapSpan, type ScalarMap } from './config/scalar-map.js';
 export { configContext, describeType, variantsOf, type ConfigContext, type MapShape } from './config/context.js';
+export * from './ide/index.js';

@@ -2,7 +2,16 @@
 // Only plain JSON crosses: the client renders what the server computed and knows no dtab rules.
 // (Type-only imports: the client's UI bundle uses these without pulling in the protocol library.)
 
-import type { Range } from '../core/text/lines';
+/** A position in a document: 0-based line, UTF-16 character (as LSP counts). */
+export interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface Range {
+  readonly start: Position;
+  readonly end: Position;
+}
 
 /** A node of a delegation, ready to show in a tree view. */
 export interface DelegationNode {
@@ -11,11 +20,15 @@ export interface DelegationNode {
   readonly type: 'delegate' | 'alt' | 'union' | 'leaf' | 'neg' | 'fail' | 'empty' | 'exception';
   /** Whether routing uses this node (Linkerd's "primary" path). */
   readonly primary: boolean;
-  readonly status: 'neg' | 'fail' | 'success';
+  /**
+   * As Linkerd's delegator UI reads a node; `unresolved` is a leaf bound by a configured namer that
+   * the editor is not connected to (it routes; its addresses are known only at run time).
+   */
+  readonly status: 'neg' | 'fail' | 'success' | 'unresolved';
   /** One line for people: what happened at this step. */
   readonly description: string;
-  /** The dentry that produced this step, with where it is in the document. */
-  readonly dentry?: { readonly text: string; readonly range?: Range };
+  /** The dentry that produced this step (as written), with where it is in the document. */
+  readonly dentry?: { readonly text: string; readonly line: number; readonly range?: Range };
   /** For union branches: the weight and its share of the traffic. */
   readonly weight?: { readonly value: number; readonly percent: number };
   readonly children: readonly DelegationNode[];
@@ -36,18 +49,29 @@ export interface DelegateParams {
   /** The path to delegate, as text (`/svc/world`). */
   readonly path: string;
   /** In a YAML config: where the cursor is, to pick the dtab (the first one otherwise). */
-  readonly position?: { readonly line: number; readonly character: number };
+  readonly position?: Position;
 }
 
 export type DelegateResult =
-  | { readonly ok: true; readonly root: DelegationNode; readonly bound: string; readonly version: number }
+  | {
+      readonly ok: true;
+      readonly root: DelegationNode;
+      /** Where requests go once bound, one line a share: `90% → /#/io.l5d.k8s/default/http/world-v1 (…)`. */
+      readonly routes: readonly string[];
+      readonly version: number;
+    }
   | { readonly ok: false; readonly message: string };
 
 /** Delegates a path through the dtab of an open document. */
 export const Delegate = request<DelegateParams, DelegateResult>('linkerdDtab/delegate');
 
 /** Paths worth delegating in a document: its prefixes, then the paths its destinations name. */
-export const SuggestPaths = request<{ readonly uri: string; readonly position?: { readonly line: number; readonly character: number } }, string[]>(
+export interface SuggestPathsParams {
+  readonly uri: string;
+  readonly position?: Position;
+}
+
+export const SuggestPaths = request<SuggestPathsParams, string[]>(
   'linkerdDtab/suggestPaths',
 );
 

@@ -5,7 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { CompletionItemKind, type CodeAction, type CompletionItem, type Hover, type Position, type Range } from 'vscode-languageserver-types';
 import { configContext, describeType, variantsOf, type ConfigContext } from '../core/index.js';
 import type { ConfigAnalysis } from './config-service.js';
-import { quickFixes } from './dtab-service.js';
+import { quickFixes } from './lsp.js';
 
 export function configActions(analysis: ConfigAnalysis, range: Range): CodeAction[] {
   return quickFixes(analysis, analysis.result.diagnostics, analysis.lines.offset(range.start), analysis.lines.offset(range.end));

@@ -5,8 +5,8 @@
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic as LspDiagnostic, Position, Range, TextEdit } from 'vscode-languageserver-types';
-import { checkConfigText, checkDtab, formatDtab, updateConfigText, type ConfigFileResult, type EmbeddedDtab, type Span } from '../core/index.js';
-import { Analysis, documentLines, toLsp, type Lines } from './dtab-service.js';
+import { checkConfigText, formatDtab, updateConfigText, type ConfigFileResult, type EmbeddedDtab, type Span } from '../core/index.js';
+import { Analysis, documentLines, toLsp, type Lines } from './lsp.js';
 
 export class ConfigAnalysis {
   private embedded: Map<EmbeddedDtab, Analysis> | undefined;
@@ -41,7 +41,7 @@ export class ConfigAnalysis {
     this.embedded ??= new Map();
     let a = this.embedded.get(d);
     if (!a) {
-      a = new Analysis(this.uri, this.version, d.syntax, embeddedLines(d, this.lines), checkDtab(d.syntax));
+      a = new Analysis(this.uri, this.version, d.syntax, embeddedLines(d, this.lines));
       this.embedded.set(d, a);
     }
     return a;

@@ -1,31 +1,21 @@
-// The delegation view: the core's delegate tree, annotated for the client's tree view (primary
-// path, status, one-line descriptions, the dentry of each step with its range in the document).
+// The delegation view's data: the core's delegate tree, annotated for the client's tree view
+// (primary path, status, one-line descriptions, the dentry of each step with its range).
 
-import {
-  describeNode,
-  Interpreter,
-  lowerPath,
-  nodeStatus,
-  parsePath,
-  primaryNodes,
-  reprBound,
-  showDentry,
-  showPath,
-  unionShares,
-  type DelegateTree,
-} from '../core/index.js';
+import { describeBound, describeNode, lowerPath, nodeStatus, parsePath, primaryNodes, printTree, showPath, unionShares, type DelegateTree, type Interpreter } from '../core/index.js';
 import type { DelegateResult, DelegationNode } from '../protocol/messages.js';
-import type { Analysis } from './dtab-service.js';
+import type { Analysis } from './lsp.js';
 
-/** `/#/<namer>/…` answered `~` because the editor has no such namer (yet): say so, not "nothing matches". */
-function unresolvedNamer(t: DelegateTree): string | undefined {
-  if (t.type !== 'neg' || t.path.length < 2 || t.path[0] !== '#') return undefined;
-  return `${showPath(t.path)}  (not resolved: no \`/#/${t.path[1]}\` namer is connected in the editor)`;
+/** Linkerd's reading of a node; a chain of rewrites ending in an unresolved leaf is unresolved. */
+function status(node: DelegateTree): DelegationNode['status'] {
+  let t = node;
+  while (t.type === 'delegate') t = t.delegate;
+  if (t.type === 'leaf' && t.bound.addr.type === 'pending' && t.bound.addr.unresolvedBy) return 'unresolved';
+  return nodeStatus(node);
 }
 
 export async function delegateInDocument(a: Analysis, pathText: string, interpreter: Interpreter): Promise<DelegateResult> {
   const parsed = parsePath(pathText.trim());
-  if (!parsed.ok) return { ok: false, message: `Not a path: ${parsed.error.plain} (${parsed.error.finagleMessage})` };
+  if (!parsed.ok) return { ok: false, message: `Not a path: ${parsed.error.plain}` };
   const path = lowerPath(parsed.value);
   let tree: DelegateTree;
   try {
@@ -33,37 +23,48 @@ export async function delegateInDocument(a: Analysis, pathText: string, interpre
   } catch (e) {
     return { ok: false, message: `Delegating ${showPath(path)} fails: ${(e as Error).message}` };
   }
-  let bound: string;
+  let routes: string[];
   try {
-    bound = reprBound(await interpreter.bind(a.dtab, path));
+    routes = describeBound(await interpreter.bind(a.dtab, path));
   } catch (e) {
-    bound = `fails: ${(e as Error).message}`;
+    routes = [`fails: ${(e as Error).message}`];
   }
   const primary = primaryNodes(tree);
-  const view = (t: DelegateTree, weight?: { value: number; percent: number }): DelegationNode => {
-    const children: DelegationNode[] =
-      t.type === 'delegate'
-        ? [view(t.delegate)]
-        : t.type === 'alt'
-          ? t.alt.map((c) => view(c))
-          : t.type === 'union'
-            ? (() => {
-                const shares = unionShares(t.union.map((w) => w.weight));
-                return t.union.map((w, i) => view(w.tree, { value: w.weight, percent: shares[i]! }));
-              })()
-            : [];
+  // Built without recursion on the tree's depth: children first, parents after.
+  const built = new Map<DelegateTree, DelegationNode>();
+  const order: { t: DelegateTree; weight?: { value: number; percent: number } }[] = [];
+  const weights = new Map<DelegateTree, { value: number; percent: number }>();
+  const stack: DelegateTree[] = [tree];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    order.push({ t, ...(weights.has(t) ? { weight: weights.get(t)! } : {}) });
+    if (t.type === 'delegate') stack.push(t.delegate);
+    else if (t.type === 'alt') for (const c of t.alt) stack.push(c);
+    else if (t.type === 'union') {
+      const shares = unionShares(t.union.map((w) => w.weight));
+      t.union.forEach((w, i) => {
+        weights.set(w.tree, { value: w.weight, percent: shares[i]! });
+        stack.push(w.tree);
+      });
+    }
+  }
+  for (let k = order.length - 1; k >= 0; k--) {
+    const { t, weight } = order[k]!;
+    const kids = t.type === 'delegate' ? [t.delegate] : t.type === 'alt' ? t.alt : t.type === 'union' ? t.union.map((w) => w.tree) : [];
     const d = t.dentry;
     const syntax = d ? a.dentries[d.index] : undefined;
-    return {
+    built.set(t, {
       path: t.type === 'neg' && t.path.length === 0 ? '~' : showPath(t.path),
       type: t.type,
       primary: primary.has(t),
-      status: nodeStatus(t),
-      description: unresolvedNamer(t) ?? describeNode(t),
-      ...(d ? { dentry: { text: showDentry(d.dentry), ...(syntax ? { range: a.range(syntax) } : {}) } } : {}),
+      status: status(t),
+      description: t.type === 'delegate' ? '' : describeNode(t).replace(/^\S+\s+/, ''),
+      ...(d && syntax
+        ? { dentry: { text: `${a.text.slice(syntax.prefix.start, syntax.prefix.end)} => ${printTree(a.text, syntax.dst)}`, line: a.lineOf(d.index), range: a.range(syntax) } }
+        : {}),
       ...(weight ? { weight } : {}),
-      children,
-    };
-  };
-  return { ok: true, root: view(tree), bound, version: a.version };
+      children: kids.map((c) => built.get(c)!),
+    });
+  }
+  return { ok: true, root: built.get(tree)!, routes, version: a.version };
 }

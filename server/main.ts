@@ -8,18 +8,20 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   RequestType,
+  ResponseError,
+  ErrorCodes,
   type Diagnostic,
   type Position,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Interpreter } from '../core/index.js';
-import { Delegate, SuggestPaths, type DelegateParams, type DelegateResult } from '../protocol/messages.js';
-import { complete, MAX_NAMES } from './completion.js';
+import { interpreterFor, MAX_NAMES, RenameError, type Interpreter } from '../core/index.js';
+import { Delegate, SuggestPaths, type DelegateParams, type DelegateResult, type SuggestPathsParams } from '../protocol/messages.js';
 import { delegateInDocument } from './delegation.js';
 import { ConfigService, formatEmbeddedDtabs } from './config-service.js';
-import { DtabService, type Analysis } from './dtab-service.js';
-import { hover } from './hover.js';
+import { DtabService } from './dtab-service.js';
+import type { Analysis } from './lsp.js';
 import { configActions, configCompletion, configHover } from './config-features.js';
+import { checked } from './params.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -28,7 +30,18 @@ const configs = new ConfigService();
 
 /** Dtab files are ours; any other document (YAML) may hold linkerd/namerd configs. */
 const isDtab = (doc: TextDocument) => doc.languageId === 'linkerd-dtab' || doc.uri.endsWith('.dtab');
-const interpreter = new Interpreter();
+
+/**
+ * One interpreter per document, built from that document's namers: a lone dtab assumes the namers
+ * Linkerd ships at their default prefixes; a dtab in a linkerd/namerd config uses that config's.
+ * Kept while the document is open, so namer caches live as long as it.
+ */
+const interpreters = new Map<string, Interpreter>();
+function interpreterOf(uri: string): Interpreter {
+  let i = interpreters.get(uri);
+  if (!i) interpreters.set(uri, (i = interpreterFor()));
+  return i;
+}
 
 interface Settings {
   /** Run the checks that delegate every dentry (cycles, never-used dentries). */
@@ -137,6 +150,7 @@ documents.onDidClose(({ document }) => {
   configUris.delete(document.uri);
   deepResults.delete(document.uri);
   generation.delete(document.uri);
+  interpreters.delete(document.uri);
   void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
 });
 
@@ -172,57 +186,67 @@ function everyDtab<T>(uri: string, f: (d: TextDocument | Analysis) => T[]): T[] 
   return isDtab(doc) ? f(doc) : configs.analyze(doc).dtabs.flatMap(f);
 }
 
-connection.onDocumentFormatting(({ textDocument }) =>
+connection.onDocumentFormatting(checked([], ({ textDocument }) =>
   withDoc(textDocument.uri, (d) => (isDtab(d) ? service.format(d) : formatEmbeddedDtabs(configs.analyze(d))), []),
-);
-connection.onDocumentRangeFormatting(({ textDocument, range }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.formatRange(d, range) : []), []));
-connection.onDocumentSymbol(({ textDocument }) => everyDtab(textDocument.uri, (d) => service.symbols(d)));
-connection.onFoldingRanges(({ textDocument }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.folding(d) : []), []));
-connection.onSelectionRanges(({ textDocument, positions }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.selectionRanges(d, positions) : []), []));
-connection.onDefinition(({ textDocument, position }) => onDtab(textDocument.uri, position, (d) => service.definition(d, position), []));
-connection.onReferences(({ textDocument, position, context }) =>
+));
+connection.onDocumentRangeFormatting(checked(['range'], ({ textDocument, range }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.formatRange(d, range) : []), [])));
+connection.onDocumentSymbol(checked([], ({ textDocument }) => everyDtab(textDocument.uri, (d) => service.symbols(d))));
+connection.onFoldingRanges(checked([], ({ textDocument }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.folding(d) : []), [])));
+connection.onSelectionRanges(checked(['positions'], ({ textDocument, positions }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.selectionRanges(d, positions) : []), [])));
+connection.onDefinition(checked(['position'], ({ textDocument, position }) => onDtab(textDocument.uri, position, (d) => service.definition(d, position), [])));
+connection.onReferences(checked(['position'], ({ textDocument, position, context }) =>
   onDtab(textDocument.uri, position, (d) => service.references(d, position, context.includeDeclaration), []),
-);
-connection.onPrepareRename(({ textDocument, position }) => onDtab(textDocument.uri, position, (d) => service.prepareRename(d, position) ?? null, null));
-connection.onRenameRequest(({ textDocument, position, newName }) => onDtab(textDocument.uri, position, (d) => service.rename(d, position, newName) ?? null, null));
-connection.onCodeAction(({ textDocument, range }) =>
+));
+connection.onPrepareRename(checked(['position'], ({ textDocument, position }) => onDtab(textDocument.uri, position, (d) => service.prepareRename(d, position) ?? null, null)));
+connection.onRenameRequest(checked(['position', 'newName'], ({ textDocument, position, newName }) =>
+  onDtab(
+    textDocument.uri,
+    position,
+    (d) => {
+      try {
+        return service.rename(d, position, newName) ?? null;
+      } catch (e) {
+        if (e instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidParams, e.message);
+        throw e;
+      }
+    },
+    null,
+  ),
+));
+connection.onCodeAction(checked(['range'], ({ textDocument, range }) =>
   withDoc(
     textDocument.uri,
     (d) => (isDtab(d) ? service.codeActions(d, range) : configActions(configs.analyze(d), range)),
     [],
   ),
-);
-connection.onHover(({ textDocument, position }) =>
-  withDoc(
-    textDocument.uri,
-    (doc) => {
-      const d = dtabAt(textDocument.uri, position);
-      if (d) return hover('syntax' in d ? d : service.analyze(d), position) ?? null;
-      return isDtab(doc) ? null : configHover(configs.analyzeFully(doc), doc, position);
-    },
-    null,
-  ),
-);
-connection.onCompletion(({ textDocument, position }) =>
+));
+connection.onHover(checked(['position'], async ({ textDocument, position }) => {
+  const doc = documents.get(textDocument.uri);
+  if (!doc) return null;
+  const d = dtabAt(textDocument.uri, position);
+  if (d) return (await service.hover(d, position, interpreterOf(textDocument.uri))) ?? null;
+  return isDtab(doc) ? null : configHover(configs.analyzeFully(doc), doc, position);
+}));
+connection.onCompletion(checked(['position'], ({ textDocument, position }) =>
   withDoc(
     textDocument.uri,
     (doc) => {
       const d = dtabAt(textDocument.uri, position);
       if (!d) return isDtab(doc) ? { isIncomplete: false, items: [] } : { isIncomplete: false, items: configCompletion(configs.analyzeFully(doc), doc, position) };
-      const items = complete('syntax' in d ? d : service.analyze(d), position);
+      const items = service.completion(d, position);
       // Names are capped (MAX_NAMES): ask again as the user types, so no name is out of reach.
       return { isIncomplete: items.length >= MAX_NAMES, items };
     },
     { isIncomplete: false, items: [] },
   ),
-);
+));
 
 connection.onRequest(new RequestType<DelegateParams, DelegateResult, void>(Delegate.method), async ({ uri, path, position }) => {
   const d = dtabAt(uri, position) ?? dtabAt(uri);
   if (!d) return { ok: false, message: documents.get(uri) ? 'There is no dtab here.' : `${uri} is not open` };
-  return delegateInDocument('syntax' in d ? d : service.analyze(d), path, interpreter);
+  return delegateInDocument('syntax' in d ? d : service.analyze(d), path, interpreterOf(uri));
 });
-connection.onRequest(new RequestType<{ uri: string; position?: Position }, string[], void>(SuggestPaths.method), ({ uri, position }) =>
+connection.onRequest(new RequestType<SuggestPathsParams, string[], void>(SuggestPaths.method), ({ uri, position }) =>
   onDtab(uri, position, (d) => service.suggestPaths(d), []),
 );
 

@@ -49,19 +49,43 @@ export interface Shadowing {
  * Dentries that a later, more general dentry always answers for. Starts from the (usually few)
  * dentries that always answer and looks at what they cover. `from`/`to` limit which of those are
  * looked at, so that callers can do the work in slices; merge slices with mergeShadowing.
+ * Dentries with the same prefix are looked at once (one walk of the prefix index per prefix), so
+ * thousands of `/a => !` cost what one does.
  */
 export function findShadowed(dtab: Dtab, from = 0, to = dtab.size): Shadowing[] {
-  const by = new Map<number, number>();
+  const groups = new Map<string, number[]>();
   for (let j = from; j < Math.min(to, dtab.size); j++) {
     const d = dtab.dentries[j]!;
     if (!neverNegative(d.dst)) continue;
-    for (const i of dtab.specializations(d.prefix)) {
-      if (i >= j) break;
+    const key = prefixKey(d.prefix);
+    const g = groups.get(key);
+    if (g) g.push(j);
+    else groups.set(key, [j]);
+  }
+  const by = new Map<number, number>();
+  for (const js of groups.values()) {
+    const last = js[js.length - 1]!;
+    for (const i of dtab.specializations(dtab.dentries[js[0]!]!.prefix)) {
+      if (i >= last) break;
+      // The first dentry of the group after i (js is in increasing order).
+      let lo = 0;
+      let hi = js.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (js[mid]! > i) hi = mid;
+        else lo = mid + 1;
+      }
+      const j = js[lo]!;
+      if (j <= i) continue;
       const seen = by.get(i);
       if (seen === undefined || j < seen) by.set(i, j);
     }
   }
   return [...by].sort((a, b) => a[0] - b[0]).map(([index, j]) => ({ index, by: j }));
+}
+
+function prefixKey(prefix: Prefix): string {
+  return prefix.map((e) => (e === ANY ? '\u0100*' : e)).join('\u0101');
 }
 
 /** Combines slices of findShadowed: for each dentry, the earliest later dentry that shadows it. */
@@ -84,38 +108,74 @@ export interface Cycle {
   readonly loop: readonly string[];
 }
 
-const cycleInterpreter = new Interpreter([], new SystemNamer(), { stepBudget: 5_000 });
+/** How much work checking one prefix for a cycle may take (dentries matched and nodes made). */
+export const CYCLE_WORK_BUDGET = 20_000;
+
+/** The outcome of delegating a dentry's own prefix: a loop, too much work to tell, or neither. */
+export type CycleCheck =
+  | { readonly kind: 'cycle'; readonly index: number; readonly loop: readonly string[] }
+  | { readonly kind: 'too-complex'; readonly index: number; readonly message: string }
+  | { readonly kind: 'none'; readonly index: number };
+
+const cycleInterpreter = new Interpreter([], new SystemNamer(), { stepBudget: 5_000, workBudget: CYCLE_WORK_BUDGET });
+
+/**
+ * Whether delegating the dentry's own prefix runs into Linkerd's recursion limit, and through what.
+ * Running out of the work budget is not a cycle: it is said as such ('too-complex'). `cache`
+ * (keyed by prefix) shares one answer among dentries with the same prefix.
+ */
+export function checkCycle(dtab: Dtab, index: number, cache?: Map<string, CycleCheck>, meter?: { work: number }): CycleCheck {
+  const prefix = dtab.dentries[index]!.prefix;
+  const key = cache ? prefixKey(prefix) : '';
+  const known = cache?.get(key);
+  if (known) return { ...known, index } as CycleCheck;
+  const path = samplePath(prefix);
+  let result: CycleCheck;
+  try {
+    const tree = cycleInterpreter.delegateSync(dtab, path, meter);
+    result = hasDepthException(tree) ? { kind: 'cycle', index, loop: traceLoop(dtab, path) } : { kind: 'none', index };
+  } catch (e) {
+    if (e instanceof DelegateDepthError) result = { kind: 'cycle', index, loop: traceLoop(dtab, path) };
+    else if (e instanceof DelegationBudgetError) {
+      // A loop that fans out (`/s => /s & /s`) also runs out of budget: it is a cycle if following
+      // first rewrites comes back to a path already seen.
+      const loop = traceLoop(dtab, path);
+      result = loop.length > 1 && loop.indexOf(loop[loop.length - 1]!) !== loop.length - 1 ? { kind: 'cycle', index, loop } : { kind: 'too-complex', index, message: e.message };
+    } else result = { kind: 'none', index };
+  }
+  cache?.set(key, result);
+  return result;
+}
 
 /** Whether delegating the dentry's own prefix runs into the recursion limit, and through what. */
 export function findCycle(dtab: Dtab, index: number): Cycle | undefined {
-  const path = samplePath(dtab.dentries[index]!.prefix);
-  let tree: DelegateTree;
-  try {
-    tree = cycleInterpreter.delegateSync(dtab, path);
-  } catch (e) {
-    if (e instanceof DelegateDepthError) return { index, loop: traceLoop(dtab, path) };
-    if (e instanceof DelegationBudgetError) return { index, loop: traceLoop(dtab, path) };
-    return undefined;
-  }
-  return hasDepthException(tree) ? { index, loop: traceLoop(dtab, path) } : undefined;
+  const r = checkCycle(dtab, index);
+  return r.kind === 'cycle' ? { index, loop: r.loop } : undefined;
 }
 
-function hasDepthException(t: DelegateTree): boolean {
-  switch (t.type) {
-    case 'exception':
-      return t.message === 'Max recursion level reached.';
-    case 'delegate':
-      return hasDepthException(t.delegate);
-    case 'alt':
-      return t.alt.some(hasDepthException);
-    case 'union':
-      return t.union.some((w) => hasDepthException(w.tree));
-    default:
-      return false;
+function hasDepthException(root: DelegateTree): boolean {
+  const stack: DelegateTree[] = [root];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    switch (t.type) {
+      case 'exception':
+        if (t.message === 'Max recursion level reached.') return true;
+        break;
+      case 'delegate':
+        stack.push(t.delegate);
+        break;
+      case 'alt':
+        for (const c of t.alt) stack.push(c);
+        break;
+      case 'union':
+        for (const w of t.union) stack.push(w.tree);
+        break;
+    }
   }
+  return false;
 }
 
-/** Follows first rewrites from `path` until a path repeats (showing the loop) or 8 steps. */
+/** Follows first rewrites from `path` until a path repeats (showing the loop) or 12 steps. */
 function traceLoop(dtab: Dtab, start: Path): string[] {
   const seen: string[] = [];
   let path: Path | undefined = start;
@@ -130,22 +190,20 @@ function traceLoop(dtab: Dtab, start: Path): string[] {
 }
 
 function firstLeaf(t: NameTree<Path>): Path | undefined {
-  switch (t.type) {
-    case 'leaf':
-      return t.value;
-    case 'alt':
-      for (const c of t.trees) {
-        const p = firstLeaf(c);
-        if (p) return p;
-      }
-      return undefined;
-    case 'union':
-      for (const w of t.trees) {
-        const p = firstLeaf(w.tree);
-        if (p) return p;
-      }
-      return undefined;
-    default:
-      return undefined;
+  // Destination trees are at most MAX_NESTING deep (the parser's limit): iterate anyway.
+  const stack: NameTree<Path>[] = [t];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    switch (n.type) {
+      case 'leaf':
+        return n.value;
+      case 'alt':
+        for (let i = n.trees.length - 1; i >= 0; i--) stack.push(n.trees[i]!);
+        break;
+      case 'union':
+        for (let i = n.trees.length - 1; i >= 0; i--) stack.push(n.trees[i]!.tree);
+        break;
+    }
   }
+  return undefined;
 }

@@ -5,7 +5,7 @@ import type { Dentry } from '../model/dtab.js';
 import { pathEquals, type Path } from '../model/path.js';
 import { javaDouble } from '../print/numbers.js';
 import { showPath, showPathTree, showPrefix } from '../print/show.js';
-import type { Addr, BoundName } from './names.js';
+import type { Addr, BoundName } from '../model/names.js';
 
 /** The dentry that produced a node: undefined for the root's no-op dentry. */
 export interface NodeDentry {

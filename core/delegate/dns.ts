@@ -2,7 +2,7 @@
 // unknown host answering `neg` and other failures `failed`.
 
 import { lookup } from 'node:dns/promises';
-import { boundAddr, type Addr } from './names.js';
+import { boundAddr, type Addr } from '../model/names.js';
 import { literalInetResolver, type InetResolver } from './system-namers.js';
 
 export function dnsInetResolver(timeoutMs = 2000): InetResolver {

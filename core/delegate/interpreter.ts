@@ -6,13 +6,13 @@
 // run again, so callers see the settled result, as Linkerd's delegator does when it waits for
 // addresses to leave Pending.
 
-import type { Dtab } from '../model/dtab.js';
+import type { DentryMatch, Dtab } from '../model/dtab.js';
 import { alt, leaf, NEG, simplify, union, type NameTree, type Weighted } from '../model/nametree.js';
 import { startsWith, EMPTY_PATH, type Path } from '../model/path.js';
 import { showPath } from '../print/show.js';
 import { type DelegateTree, type NodeDentry, simplifyDelegateTree } from './delegate-tree.js';
 import { BindDepthError, DelegateDepthError, DelegationBudgetError, NamingError } from './errors.js';
-import type { BoundName, Name } from './names.js';
+import type { BoundName, Name } from '../model/names.js';
 import { SystemNamer, type Namer } from './system-namers.js';
 
 /** A configured namer (`namers:` in linkerd's config), answering under `/#/<prefix>`. */
@@ -27,8 +27,13 @@ export interface InterpreterOptions {
   readonly maxBindDepth?: number;
   /** Linkerd's delegator depth limit (100). */
   readonly maxDelegateDepth?: number;
-  /** Our guard against exponential fan-out (see DelegationBudgetError). */
+  /** Our guard against exponential fan-out (see DelegationBudgetError): expansions. */
   readonly stepBudget?: number;
+  /**
+   * Our guard on the work itself: every dentry matched and every node a rewrite creates counts
+   * one, so a step that matches 1,000 dentries costs 1,000, not 1.
+   */
+  readonly workBudget?: number;
   /** How long the async entry points wait for namers that answer later. */
   readonly timeoutMs?: number;
 }
@@ -49,12 +54,57 @@ class Run {
   pending: Promise<void>[] = [];
   timedOut = false;
   steps = 0;
+  work = 0;
+  /** How deep the engine's own recursion is (nested trees inside rewrites inside rewrites). */
+  nesting = 0;
 
-  constructor(readonly budget: number) {}
+  constructor(
+    readonly budget: number,
+    readonly workBudget: number,
+  ) {}
 
   step(what: 'delegation' | 'binding'): void {
-    if (++this.steps > this.budget) throw new DelegationBudgetError(what, this.budget);
+    if (++this.steps > this.budget) throw new DelegationBudgetError(what, this.budget, 'steps');
   }
+
+  charge(what: 'delegation' | 'binding', units: number): void {
+    this.work += units;
+    if (this.work > this.workBudget) throw new DelegationBudgetError(what, this.workBudget, 'work');
+  }
+
+  enter(what: 'delegation' | 'binding'): void {
+    if (++this.nesting > MAX_ENGINE_NESTING) throw new DelegationBudgetError(what, MAX_ENGINE_NESTING, 'nesting');
+  }
+
+  leave(): void {
+    this.nesting--;
+  }
+}
+
+/**
+ * How deep the engine may recurse: rewrites (at most 100 deep, as in Linkerd) times the nesting of
+ * the trees they produce. Far beyond any real dtab, and far below the JavaScript stack's limit.
+ */
+const MAX_ENGINE_NESTING = 2_000;
+
+/** The size of a destination tree (nodes), computed once per tree. */
+const sizes = new WeakMap<object, number>();
+function treeSize(t: NameTree<Path>): number {
+  if (t.type !== 'alt' && t.type !== 'union') return 1;
+  let n = sizes.get(t);
+  if (n !== undefined) return n;
+  n = 1;
+  if (t.type === 'alt') for (const c of t.trees) n += treeSize(c);
+  else for (const w of t.trees) n += treeSize(w.tree);
+  sizes.set(t, n);
+  return n;
+}
+
+/** The work of rewriting `path` with each of these matches: one per match, plus the trees made. */
+function matchWork(ms: readonly DentryMatch[], path: Path): number {
+  let n = 1;
+  for (const m of ms) n += m.tree === m.dentry.dst && path.length === m.dentry.prefix.length ? 1 : treeSize(m.dentry.dst);
+  return n;
 }
 
 function keyOf(path: Path): string {
@@ -65,6 +115,7 @@ export class Interpreter {
   readonly maxBindDepth: number;
   readonly maxDelegateDepth: number;
   readonly stepBudget: number;
+  readonly workBudget: number;
   readonly timeoutMs: number;
 
   constructor(
@@ -75,6 +126,7 @@ export class Interpreter {
     this.maxBindDepth = options.maxBindDepth ?? 100;
     this.maxDelegateDepth = options.maxDelegateDepth ?? 100;
     this.stepBudget = options.stepBudget ?? 50_000;
+    this.workBudget = options.workBudget ?? 500_000;
     this.timeoutMs = options.timeoutMs ?? 2_000;
   }
 
@@ -130,7 +182,9 @@ export class Interpreter {
 
   /** ConfiguredNamersInterpreter.lookup(dtab): the dtab if anything but `~` comes out, else namers. */
   private lookup(run: Run, dtab: Dtab, path: Path): NameTree<Name> {
-    const t = dtab.lookup(path);
+    const ms = dtab.matches(path);
+    run.charge('binding', matchWork(ms, path));
+    const t: NameTree<Path> = ms.length === 0 ? NEG : ms.length === 1 ? ms[0]!.tree : alt(ms.map((m) => m.tree));
     if (t.type !== 'neg') return toNames(t);
     return this.namerLookup(run, path);
   }
@@ -138,6 +192,15 @@ export class Interpreter {
   private bindTree(run: Run, dtab: Dtab, depth: number, weight: number | undefined, tree: NameTree<Name>): BoundTree {
     if (depth > this.maxBindDepth) throw new BindDepthError(this.maxBindDepth);
     run.step('binding');
+    run.enter('binding');
+    try {
+      return this.bindNode(run, dtab, depth, weight, tree);
+    } finally {
+      run.leave();
+    }
+  }
+
+  private bindNode(run: Run, dtab: Dtab, depth: number, weight: number | undefined, tree: NameTree<Name>): BoundTree {
     switch (tree.type) {
       case 'leaf': {
         const v = tree.value;
@@ -183,7 +246,7 @@ export class Interpreter {
 
   /** Namer.bind of `path` through `dtab`, synchronously: throws if a namer has not answered yet. */
   bindSync(dtab: Dtab, path: Path): BoundTree {
-    const run = new Run(this.stepBudget);
+    const run = new Run(this.stepBudget, this.workBudget);
     return this.bindRun(run, dtab, path);
   }
 
@@ -211,9 +274,13 @@ export class Interpreter {
   // ---- delegate (the explanation) ---------------------------------------------------------------
 
   /** Linkerd's delegator, synchronously (namers must answer at once). Throws on a plain cycle. */
-  delegateSync(dtab: Dtab, path: Path): DelegateTree {
-    const run = new Run(this.stepBudget);
-    return this.delegateRun(run, dtab, path);
+  delegateSync(dtab: Dtab, path: Path, meter?: { work: number }): DelegateTree {
+    const run = new Run(this.stepBudget, this.workBudget);
+    try {
+      return this.delegateRun(run, dtab, path);
+    } finally {
+      if (meter) meter.work += run.work;
+    }
   }
 
   /** Linkerd's delegator, waiting (up to timeoutMs) for namers that answer later. */
@@ -234,6 +301,15 @@ export class Interpreter {
   private expand(run: Run, dtab: Dtab, depth: number, node: Expandable): DelegateTree {
     if (depth > this.maxDelegateDepth) throw new DelegateDepthError();
     run.step('delegation');
+    run.enter('delegation');
+    try {
+      return this.expandNode(run, dtab, depth, node);
+    } finally {
+      run.leave();
+    }
+  }
+
+  private expandNode(run: Run, dtab: Dtab, depth: number, node: Expandable): DelegateTree {
     switch (node.type) {
       case 'unbound':
         return this.expandUnbound(run, dtab, depth, node.dentry, node.value);
@@ -274,6 +350,7 @@ export class Interpreter {
    */
   private delegateLookup(run: Run, dtab: Dtab, dentry: NodeDentry | undefined, path: Path): Expandable {
     const ms = dtab.matches(path);
+    run.charge('delegation', matchWork(ms, path));
     if (ms.length === 0) {
       try {
         const answer = this.namerLookup(run, path);
@@ -295,11 +372,13 @@ export class Interpreter {
   // ---- waiting ---------------------------------------------------------------------------------
 
   private async settle<T>(attempt: (run: Run) => T | undefined): Promise<T> {
-    const run = new Run(this.stepBudget);
+    const run = new Run(this.stepBudget, this.workBudget);
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
       run.pending = [];
       run.steps = 0;
+      run.work = 0;
+      run.nesting = 0;
       const r = attempt(run);
       if (run.pending.length === 0) {
         if (r === undefined) throw new NamingError('No answer from the namers');

@@ -4,7 +4,8 @@
 import { showDentry, showPath } from '../print/show.js';
 import type { DelegateTree } from './delegate-tree.js';
 import { primaryNodes } from './explain.js';
-import type { Addr } from './names.js';
+import type { Addr, BoundName } from '../model/names.js';
+import type { NameTree } from '../model/nametree.js';
 
 export interface RenderOptions {
   /** Where dentry `index` is, e.g. "line 3"; shown next to the dentry. */
@@ -61,7 +62,9 @@ export function describeNode(t: DelegateTree): string {
       return `${path}  => bound ${showPath(t.bound.id)}${t.bound.residual.length ? ` residual ${showPath(t.bound.residual)}` : ''}: ${describeAddr(t.bound.addr)}`;
     case 'neg':
       // An empty path on a node a dentry produced is a `~` written in that dentry.
-      return t.path.length === 0 && t.dentry ? '~  (negative: written as ~)' : `${path}  (negative: nothing matches)`;
+      if (t.path.length === 0 && t.dentry) return '~  (negative: written as ~)';
+      if (t.path.length >= 2 && t.path[0] === '#') return `${path}  (negative: no namer answers it)`;
+      return `${path}  (negative: nothing matches)`;
     case 'fail':
       return `${t.path.length >= 2 && t.path[0] === '$' && t.path[1] === 'fail' ? path : '!'}  (fail: the request fails, no fallback)`;
     case 'empty':
@@ -80,7 +83,64 @@ export function describeAddr(addr: Addr): string {
     case 'failed':
       return `failed (${addr.cause})`;
     case 'pending':
-      return 'pending';
+      return addr.unresolvedBy ? `unresolved here: ${addr.unresolvedBy} resolves it at run time` : 'pending';
   }
+}
+
+/** One way a bound name sends traffic: its share, where, and what is known of the addresses. */
+export interface Share {
+  /** Percent of the requests (unions multiply down the tree). */
+  readonly percent: number;
+  /** The bound id and residual as Finagle shows them (`/#/io.l5d.k8s/default/http/world-v1/rest`), or `~`, `!`, `$`. */
+  readonly target: string;
+  /** For people: the addresses, "unresolved here: …", "no endpoints", … */
+  readonly detail: string;
+}
+
+/** Where a bound tree sends requests, as shares (bound trees hold unions, leaves, `~`, `!`, `$`). */
+export function boundShares(tree: NameTree<BoundName>): Share[] {
+  const out: Share[] = [];
+  const stack: { t: NameTree<BoundName>; p: number }[] = [{ t: tree, p: 100 }];
+  while (stack.length > 0) {
+    const { t, p } = stack.pop()!;
+    switch (t.type) {
+      case 'leaf':
+        out.push({ percent: p, target: showPath([...t.value.id, ...t.value.residual]), detail: describeAddr(t.value.addr) });
+        break;
+      case 'union': {
+        const total = t.trees.reduce((s, w) => s + w.weight, 0);
+        for (let i = t.trees.length - 1; i >= 0; i--) {
+          const w = t.trees[i]!;
+          stack.push({ t: w.tree, p: (p * (total > 0 ? w.weight / total : 1 / t.trees.length)) });
+        }
+        break;
+      }
+      case 'alt':
+        // Not produced by binding; shown as its first branch.
+        if (t.trees.length > 0) stack.push({ t: t.trees[0]!, p });
+        break;
+      case 'neg':
+        out.push({ percent: p, target: '~', detail: 'negative: no route, requests fail' });
+        break;
+      case 'fail':
+        out.push({ percent: p, target: '!', detail: 'fail: requests fail' });
+        break;
+      case 'empty':
+        out.push({ percent: p, target: '$', detail: 'empty: no endpoints, requests fail' });
+        break;
+    }
+  }
+  return out;
+}
+
+/** A percentage for people: whole where it is, else one decimal (`90%`, `33.3%`). */
+export function formatShare(p: number): string {
+  const r = Math.round(p * 10) / 10;
+  return `${Number.isInteger(r) ? r : r.toFixed(1)}%`;
+}
+
+/** `90% → /#/io.l5d.k8s/default/http/world-v1 (unresolved here: …)`, one line a share. */
+export function describeBound(tree: NameTree<BoundName>): string[] {
+  return boundShares(tree).map((s) => `${formatShare(s.percent)} → ${s.target} (${s.detail})`);
 }
 

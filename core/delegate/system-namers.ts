@@ -5,7 +5,10 @@ import { EMPTY, FAIL, leaf, NEG, type NameTree } from '../model/nametree.js';
 import { elemToText, textToElem, type Path } from '../model/path.js';
 import { showPath } from '../print/show.js';
 import { UnknownNamerError } from './errors.js';
-import { boundAddr, boundName, pathName, type Addr, type Name } from './names.js';
+import { parseIPv4Literal, parseJavaInt } from '../model/inet.js';
+// TODO(after the config split lands): core/config imports these from the model directly.
+export { parseIPv4Literal, parseJavaInt };
+import { boundAddr, boundName, pathName, type Addr, type Name } from '../model/names.js';
 
 /** Turns a host and port into addresses (DNS in production, literal-only offline). */
 export interface InetResolver {
@@ -19,27 +22,6 @@ export type LookupResult = NameTree<Name> | Promise<NameTree<Name>>;
 /** A namer: given the path below its prefix, answers with a name tree (possibly later). */
 export interface Namer {
   lookup(path: Path): LookupResult;
-}
-
-/** Java's Integer.parseInt, for `/$/inet/<host>/<port>`. */
-export function parseJavaInt(s: string): number | undefined {
-  if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
-  const n = Number(s);
-  return n >= -2147483648 && n <= 2147483647 ? n : undefined;
-}
-
-/** Java's IPv4 literal forms (`127.1`, `10.0.1`, `1.2.3.4`, `2130706433`), or undefined. */
-export function parseIPv4Literal(host: string): string | undefined {
-  const parts = host.split('.');
-  if (parts.length > 4 || parts.some((p) => !/^[0-9]{1,10}$/.test(p))) return undefined;
-  const nums = parts.map(Number);
-  const last = nums.pop()!;
-  if (nums.some((x) => x > 255)) return undefined;
-  const room = 4 - nums.length;
-  if (last >= 2 ** (8 * room)) return undefined;
-  const bytes = [...nums];
-  for (let k = room - 1; k >= 0; k--) bytes.push(Math.floor(last / 2 ** (8 * k)) % 256);
-  return bytes.join('.');
 }
 
 /**

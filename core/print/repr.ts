@@ -2,7 +2,7 @@
 // NameTree, and a compact form of bound trees). Useful in tests and `dtab delegate --repr`.
 
 import type { Path } from '../model/path.js';
-import type { BoundName } from '../delegate/names.js';
+import type { BoundName } from '../model/names.js';
 import { javaDouble } from './numbers.js';
 import { showPath } from './show.js';
 import { TOKEN_TEXT, type NameTree } from '../model/nametree.js';

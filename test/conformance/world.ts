@@ -4,7 +4,7 @@
 import { leaf, NEG } from '../../core/model/nametree.js';
 import { elemToText, textToElem, type Path } from '../../core/model/path.js';
 import { Interpreter } from '../../core/delegate/interpreter.js';
-import { boundAddr, boundName } from '../../core/delegate/names.js';
+import { boundAddr, boundName } from '../../core/model/names.js';
 import { SystemNamer, type InetResolver, type Namer } from '../../core/delegate/system-namers.js';
 import { showPath } from '../../core/print/show.js';
 

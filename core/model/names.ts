@@ -1,6 +1,6 @@
 // Names, as Finagle binds them: an unbound path, or a bound name (id, residual path, addresses).
 
-import type { Path } from '../model/path.js';
+import type { Path } from './path.js';
 
 export interface Address {
   readonly ip: string;
@@ -12,7 +12,15 @@ export type Addr =
   | { readonly type: 'bound'; readonly addrs: readonly Address[]; readonly meta: Readonly<Record<string, unknown>> }
   | { readonly type: 'neg' }
   | { readonly type: 'failed'; readonly cause: string }
-  | { readonly type: 'pending' };
+  | {
+      readonly type: 'pending';
+      /**
+       * Set when the addresses cannot be known here at all: the namer (this kind, e.g.
+       * `io.l5d.k8s`) is configured but the editor or CLI is not connected to what it reads.
+       * Routing treats the leaf as bound; Linkerd resolves it at run time.
+       */
+      readonly unresolvedBy?: string;
+    };
 
 export interface PathName {
   readonly kind: 'path';

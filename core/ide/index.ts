@@ -1,0 +1,11 @@
+// The language layer: every dtab feature on plain text and offsets, free of any editor protocol
+// (as rust-analyzer's `ide` crate). The language server converts its results to LSP shapes; the
+// CLI prints them.
+
+export { DtabAnalysis, analyzeDtab, type AnalysisOptions } from './analysis.js';
+export { definition, references, prepareRename, rename, labelProblem, RenameError, type SpanEdit } from './navigation.js';
+export { symbols, folding, selectionSpans, suggestPaths, MAX_SUGGESTIONS, type DtabSymbol, type Fold } from './structure.js';
+export { formatEdits, formatRangeEdits } from './format.js';
+export { deepDiagnostics, DOCUMENT_CYCLE_WORK, type DeepDiagnostic, type Pause } from './deep.js';
+export { hover, delegationLines, elideFinagle, type HoverResult } from './hover.js';
+export { complete, completionContext, MAX_NAMES, type Completion, type CompletionContext, type CompletionKind } from './completion.js';

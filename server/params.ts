@@ -1,0 +1,64 @@
+// Request parameters checked before any feature runs: a request with missing or wrongly typed
+// params gets JSON-RPC's InvalidParams (-32602) with a message saying what is wrong, never an
+// internal error, and never an answer computed from a fractional or negative position.
+
+import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+
+type Check = (v: unknown, where: string) => string | undefined;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const natural: Check = (v, where) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0x7fffffff ? undefined : `${where} must be a non-negative integer`);
+
+const position: Check = (v, where) => {
+  if (!isObject(v)) return `${where} must be a position {line, character}`;
+  return natural(v.line, `${where}.line`) ?? natural(v.character, `${where}.character`);
+};
+
+const range: Check = (v, where) => {
+  if (!isObject(v)) return `${where} must be a range {start, end}`;
+  return position(v.start, `${where}.start`) ?? position(v.end, `${where}.end`);
+};
+
+const CHECKS: Record<string, Check> = {
+  position,
+  range,
+  positions: (v, where) => {
+    if (!Array.isArray(v)) return `${where} must be an array of positions`;
+    for (let i = 0; i < v.length; i++) {
+      const p = position(v[i], `${where}[${i}]`);
+      if (p) return p;
+    }
+    return undefined;
+  },
+  newName: (v, where) => (typeof v === 'string' ? undefined : `${where} must be a string`),
+  path: (v, where) => (typeof v === 'string' ? undefined : `${where} must be a string`),
+};
+
+/**
+ * Throws InvalidParams unless `params` is an object with a text document (`textDocument.uri`, or
+ * `uri` for this server's own requests) and every known field it has is of the right type.
+ * `required` names fields that must be present.
+ */
+export function checkParams(params: unknown, required: readonly string[] = []): void {
+  const fail = (message: string) => {
+    throw new ResponseError(ErrorCodes.InvalidParams, message);
+  };
+  if (!isObject(params)) return fail('params must be an object');
+  const uri = isObject(params.textDocument) ? params.textDocument.uri : params.uri;
+  if (typeof uri !== 'string') fail('params.textDocument.uri must be a string');
+  for (const name of required) if (params[name] === undefined) fail(`params.${name} is missing`);
+  for (const [name, check] of Object.entries(CHECKS)) {
+    if (params[name] === undefined) continue;
+    const problem = check(params[name], `params.${name}`);
+    if (problem) fail(problem);
+  }
+}
+
+/** A handler that checks its params first (see checkParams). */
+export function checked<P, R>(required: readonly string[], handler: (params: P) => R): (params: P) => R {
+  return (params: P) => {
+    checkParams(params, required);
+    return handler(params);
+  };
+}
