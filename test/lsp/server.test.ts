@@ -197,6 +197,6 @@ describe('language server over stdio', () => {
     const bad = (await client.connection.sendRequest(Delegate.method, { uri, path: 'svc' })) as DelegateResult;
     assert.equal(bad.ok, false);
     const paths = (await client.connection.sendRequest(SuggestPaths.method, { uri })) as string[];
-    assert.deepEqual(paths, ['/srv', '/host', '/svc', '/host/world', '/svc/world', '/srv/world-v1']);
+    assert.deepEqual(paths, ['/srv', '/host', '/svc', '/host/world', '/svc/world', '/#/io.l5d.k8s/default/http', '/srv/world-v1']);
   });
 });
