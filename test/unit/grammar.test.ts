@@ -449,10 +449,66 @@ describe('YAML: `dtab:` values', () => {
     await sameOutsideDtab(config);
   });
 
+  const namerd = [
+    'storage:', //                                          0
+    '  kind: io.l5d.inMemory', //                           1
+    '  namespaces:   # name -> dtab', //                    2
+    '    default: |', //                                    3
+    '      /srv => /#/io.l5d.fs ;', //                      4
+    '', //                                                  5
+    '      /svc => /srv', //                                6  (no `;`: the block still ends)
+    '    outgoing: /svc => /$/inet/127.1/4140 ;', //        7
+    '    empty: ""', //                                     8
+    '    folded: >-', //                                    9
+    '      /a => /b ;', //                                  10
+    'namers: []', //                                        11
+    'interfaces:', //                                       12
+    '- kind: io.l5d.httpController', //                     13
+    '  default: /not => /a-dtab ;', //                      14  (not under `namespaces:`)
+    '---', //                                               15
+    'kind: ConfigMap', //                                   16
+    'data:', //                                             17
+    '  config.yml: |-', //                                  18
+    '    storage:', //                                      19
+    '      namespaces:', //                                 20
+    '        internal: |', //                               21
+    '          /svc => /#/io.l5d.k8s/default/http ;', //    22
+    '      kind: io.l5d.inMemory', //                       23
+  ].join('\n');
+
+  it('namerd `namespaces:`: the dtab of each namespace (`|`, `>-` and one-line values) gets the dtab scopes', async () => {
+    const toks = await tokenize(YAML_ROOT, namerd);
+    const LINE = 'meta.embedded.line.linkerd-dtab';
+    assert.ok(isKey(find(toks, 2, 'namespaces')) && !lineHasDtab(toks, 2));
+    assert.ok(find(toks, 2, ' name -> dtab').scopes.includes('comment.line.number-sign.yaml'));
+    assert.ok(isKey(find(toks, 3, 'default')) && !lineHasDtab(toks, 3));
+    assert.ok(find(toks, 3, '|').scopes.includes('keyword.control.flow.block-scalar.literal.yaml'));
+    assert.deepEqual(tail(find(toks, 4, 'srv'), EMB), [EMB, DENTRY, PREFIX]);
+    assert.deepEqual(tail(find(toks, 4, 'io.l5d.fs'), EMB), [EMB, DENTRY, DST, 'meta.path.namer.configured.linkerd-dtab', 'support.function.namer.configured.linkerd-dtab']);
+    assert.deepEqual(tail(find(toks, 6, 'svc'), EMB), [EMB, DENTRY, PREFIX], 'a blank line does not end the block');
+    assert.ok(isKey(find(toks, 7, 'outgoing')), 'the next namespace is a YAML key again');
+    assert.deepEqual(tail(find(toks, 7, 'svc'), LINE), [LINE, DENTRY, PREFIX]);
+    assert.deepEqual(tail(find(toks, 7, 'inet'), LINE), [LINE, DENTRY, DST, 'meta.path.namer.system.linkerd-dtab', 'support.function.namer.system.linkerd-dtab']);
+    assert.ok(isKey(find(toks, 8, 'empty')) && !lineHasDtab(toks, 8));
+    assert.ok(find(toks, 8, '"').scopes.includes('string.quoted.double.yaml'), 'other values stay YAML');
+    assert.ok(find(toks, 9, '>').scopes.includes('keyword.control.flow.block-scalar.folded.yaml'));
+    assert.deepEqual(tail(find(toks, 10, 'b'), EMB), [EMB, DENTRY, DST, PATH]);
+  });
+
+  it('namerd `namespaces:` ends at the next key; keys elsewhere and ConfigMap strings', async () => {
+    const toks = await tokenize(YAML_ROOT, namerd);
+    for (const line of [0, 1, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 23]) assert.ok(!lineHasDtab(toks, line), `line ${line} is plain YAML`);
+    assert.ok(isKey(find(toks, 11, 'namers')));
+    assert.deepEqual(tail(find(toks, 22, 'svc'), EMB), [EMB, DENTRY, PREFIX], 'inside a ConfigMap string');
+    assert.deepEqual(tail(find(toks, 22, 'io.l5d.k8s'), EMB), [EMB, DENTRY, DST, 'meta.path.namer.configured.linkerd-dtab', 'support.function.namer.configured.linkerd-dtab']);
+    await sameOutsideDtab(namerd);
+  });
+
   async function sameOutsideDtab(text: string): Promise<void> {
     const on = await tokenize(YAML_ROOT, text, true);
     const off = await tokenize(YAML_ROOT, text, false);
-    const keyLines = new Set(text.split('\n').flatMap((l, i) => (/^\s*(-\s+)?dtab\s*:/.test(l) ? [i] : [])));
+    const keyLines = new Set(text.split('\n').flatMap((l, i) => (/^\s*(-\s+)?(dtab|namespaces)\s*:/.test(l) ? [i] : [])));
+    for (const i of namespaceKeyLines(text)) keyLines.add(i);
     const sig = (toks: Tok[], line: number) =>
       toks
         .filter((t) => t.line === line && t.text.trim() !== '')
@@ -466,6 +522,30 @@ describe('YAML: `dtab:` values', () => {
     assert.equal(invalid(on).length, invalid(off).length, 'no new invalid tokens');
   }
 
+  /** The lines after line `i` indented deeper than `column` (blank lines inside included): a block's body. */
+  function blockBody(lines: string[], i: number, column: number): number[] {
+    const body: number[] = [];
+    for (let j = i + 1; j < lines.length; j++) {
+      const next = lines[j]!;
+      if (next.trim() === '') continue;
+      if (/^\s*/.exec(next)![0].length <= column) break;
+      body.push(j);
+    }
+    return body;
+  }
+
+  /** The entry lines (`default: |`, `default: /svc => …`) of namerd `namespaces:` maps. */
+  function namespaceKeyLines(text: string): number[] {
+    const lines = text.split('\n');
+    return lines.flatMap((l, i) => {
+      const m = /^(\s*)namespaces:\s*(#.*)?$/.exec(l);
+      if (!m) return [];
+      const body = blockBody(lines, i, m[1]!.length);
+      const column = Math.min(...body.map((j) => /^\s*/.exec(lines[j]!)![0].length));
+      return body.filter((j) => /^\s*/.exec(lines[j]!)![0].length === column && /^\s*[\w.-]+:\s+(\/\S|[|>])/.test(lines[j]!));
+    });
+  }
+
   /** Lines that hold a dtab, found by indentation alone (the YAML rule for block scalars). */
   function dtabLines(text: string): Set<number> {
     const lines = text.split('\n');
@@ -473,15 +553,13 @@ describe('YAML: `dtab:` values', () => {
     lines.forEach((l, i) => {
       if (/^\s*(-\s+)?dtab:\s+\/\S/.test(l)) out.add(i);
       const m = /^(\s*)(-\s+)?dtab:\s+[|>][-+0-9]*\s*(#.*)?$/.exec(l);
-      if (!m) return;
-      const keyColumn = m[1]!.length + (m[2]?.length ?? 0);
-      for (let j = i + 1; j < lines.length; j++) {
-        const next = lines[j]!;
-        if (next.trim() === '') continue;
-        if (/^\s*/.exec(next)![0].length <= keyColumn) break;
-        out.add(j);
-      }
+      if (m) for (const j of blockBody(lines, i, m[1]!.length + (m[2]?.length ?? 0))) out.add(j);
     });
+    for (const i of namespaceKeyLines(text)) {
+      const l = lines[i]!;
+      if (/:\s+\/\S/.test(l)) out.add(i);
+      else for (const j of blockBody(lines, i, /^\s*/.exec(l)![0].length)) out.add(j);
+    }
     return out;
   }
 
@@ -489,6 +567,7 @@ describe('YAML: `dtab:` values', () => {
     const base = join(root, 'test', 'fixtures', 'linkerd');
     const dirs = ['configs', 'manifests'].map((d) => join(base, d));
     let withDtab = 0;
+    let withNamespaces = 0;
     for (const dir of dirs) {
       for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n))) {
         const text = readFileSync(join(dir, f), 'utf8').replace(/\r\n/g, '\n');
@@ -498,9 +577,11 @@ describe('YAML: `dtab:` values', () => {
         assert.deepEqual([...got].sort((a, b) => a - b), [...expected].sort((a, b) => a - b), `dtab lines of ${f}`);
         await sameOutsideDtab(text);
         if (expected.size) withDtab++;
+        if (namespaceKeyLines(text).length) withNamespaces++;
       }
     }
     assert.ok(withDtab >= 10, `fixtures with dtabs: ${withDtab}`);
+    assert.ok(withNamespaces >= 6, `fixtures with namerd namespaces: ${withNamespaces}`);
   });
 });
 
