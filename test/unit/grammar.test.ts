@@ -104,7 +104,10 @@ function find(toks: Tok[], line: number, text: string, nth = 0): Tok {
 const D = 'source.linkerd-dtab';
 const DENTRY = 'meta.dentry.linkerd-dtab';
 const DST = 'meta.destination.linkerd-dtab';
-const PREFIX = 'entity.name.tag.prefix.linkerd-dtab';
+// Prefixes are entity.name.namespace and destination paths string.*: VS Code's default themes give
+// them different colours (Light+: #267f99 / #a31515, Dark+: #4ec9b0 / #ce9178). entity.name.tag,
+// used before, is #800000 in Light+: next to the #a31515 of strings the two looked the same.
+const PREFIX = 'entity.name.namespace.prefix.linkerd-dtab';
 const PATH = 'string.unquoted.path.linkerd-dtab';
 const SEP = 'punctuation.separator.path.linkerd-dtab';
 const COMMENT = 'comment.line.number-sign.linkerd-dtab';
@@ -165,6 +168,43 @@ describe('dtab grammar: dentries', () => {
     assert.deepEqual(find(toks, 0, 'srv').scopes, [D, DENTRY, DST, PATH]);
     assert.deepEqual(find(toks, 0, '/', 2).scopes, [D, DENTRY, DST, PATH, SEP]);
     assert.deepEqual(find(toks, 0, ';').scopes, [D, DENTRY, 'punctuation.terminator.dentry.linkerd-dtab']);
+  });
+
+  it('prefix and destination paths get scopes that the default themes colour differently', async () => {
+    const toks = await tokenize(D, '/svc => /srv/web ;');
+    const last = (t: Tok) => t.scopes[t.scopes.length - 1]!;
+    assert.ok(last(find(toks, 0, 'svc')).startsWith('entity.name.namespace.'), last(find(toks, 0, 'svc')));
+    assert.ok(last(find(toks, 0, 'srv')).startsWith('string.'), last(find(toks, 0, 'srv')));
+  });
+
+  // The themes VS Code 1.100 ships, from the code-server that the integration tests install.
+  const themes = join(process.env.DTAB_E2E_CACHE ?? join(root, '.vscode-test'), 'code-server', 'node_modules', 'code-server', 'lib', 'vscode', 'extensions', 'theme-defaults', 'themes');
+  it('in Light+, Dark+, Light/Dark Modern and both high-contrast themes a prefix and its destination have different colours', { skip: !existsSync(themes) && 'code-server is not installed (test/e2e/host/setup.sh)' }, async () => {
+    type Setting = vsctm.IRawTheme['settings'][number];
+    interface ThemeFile { include?: string; tokenColors?: Setting[] }
+    const settings = (file: string): Setting[] => {
+      const t = readJson<ThemeFile>(join(themes, file));
+      return [...(t.include ? settings(t.include) : []), ...(t.tokenColors ?? [])];
+    };
+    const text = '/svc/web => /srv/web ;';
+    for (const theme of ['light_plus.json', 'dark_plus.json', 'light_modern.json', 'dark_modern.json', 'hc_light.json', 'hc_black.json']) {
+      const reg = new vsctm.Registry({
+        onigLib,
+        loadGrammar: async (scopeName) => (scopeName === D ? vsctm.parseRawGrammar(readFileSync(grammarFiles[D]!, 'utf8'), grammarFiles[D]) : null),
+        theme: { name: theme, settings: settings(theme) },
+      });
+      const grammar = await reg.loadGrammar(D);
+      assert.ok(grammar);
+      const { tokens } = grammar.tokenizeLine2(text, vsctm.INITIAL);
+      const colorMap = reg.getColorMap();
+      /** The foreground of the character at `offset`. */
+      const colour = (offset: number) => {
+        let i = 0;
+        while (i + 2 < tokens.length && tokens[i + 2]! <= offset) i += 2;
+        return colorMap[(tokens[i + 1]! >>> 15) & 0x1ff]; // the foreground bits of the token's metadata
+      };
+      assert.notEqual(colour(text.indexOf('svc')), colour(text.indexOf('srv')), theme);
+    }
   });
 
   it('`=>` without spaces: `/a=>/b`', async () => {
