@@ -645,6 +645,16 @@ describe('grammar contributions in package.json', () => {
     assert.deepEqual(contributes.grammars.flatMap((g) => g.injectTo ?? []).sort(), ['source.yaml', 'text.html.markdown']);
   });
 
+  it('the extension icon is a 128x128 PNG that is packaged', () => {
+    const { icon } = readJson<{ icon?: string }>(join(root, 'package.json'));
+    assert.ok(icon, 'package.json has an icon');
+    const png = readFileSync(join(root, icon));
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128], 'IHDR width and height');
+    const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n');
+    assert.ok(ignore.includes(`!${icon.split('/')[0]}/**`) || ignore.includes(`!${icon}`), `.vscodeignore keeps ${icon}`);
+  });
+
   it('the snippet file is contributed for linkerd-dtab and exists', () => {
     const snippets = contributes.snippets ?? [];
     assert.ok(snippets.some((s) => s.language === 'linkerd-dtab' && s.path.endsWith('linkerd-dtab.code-snippets')));
