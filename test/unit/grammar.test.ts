@@ -7,7 +7,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import { listFiles, PackageManager } from '@vscode/vsce';
 import fc from 'fast-check';
 import * as oniguruma from 'vscode-oniguruma';
 import * as vsctm from 'vscode-textmate';
@@ -645,19 +646,33 @@ describe('grammar contributions in package.json', () => {
     assert.deepEqual(contributes.grammars.flatMap((g) => g.injectTo ?? []).sort(), ['source.yaml', 'text.html.markdown']);
   });
 
-  it('the extension icon is a 128x128 PNG that is packaged', () => {
+  it('the snippet file is contributed for linkerd-dtab and exists', () => {
+    const snippets = contributes.snippets ?? [];
+    assert.ok(snippets.some((s) => s.language === 'linkerd-dtab' && s.path.endsWith('linkerd-dtab.code-snippets')));
+    for (const s of snippets) assert.ok(existsSync(join(root, s.path)), s.path);
+  });
+});
+
+describe('the packaged extension (what vsce puts in the .vsix)', () => {
+  const packaged = async () => new Set(await listFiles({ cwd: root, packageManager: PackageManager.None }));
+
+  it('the extension icon is a 128x128 PNG that is packaged', async () => {
     const { icon } = readJson<{ icon?: string }>(join(root, 'package.json'));
     assert.ok(icon, 'package.json has an icon');
     const png = readFileSync(join(root, icon));
     assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128], 'IHDR width and height');
-    const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n');
-    assert.ok(ignore.includes(`!${icon.split('/')[0]}/**`) || ignore.includes(`!${icon}`), `.vscodeignore keeps ${icon}`);
+    assert.ok((await packaged()).has(icon), `${icon} is packaged`);
   });
 
-  it('the snippet file is contributed for linkerd-dtab and exists', () => {
-    const snippets = contributes.snippets ?? [];
-    assert.ok(snippets.some((s) => s.language === 'linkerd-dtab' && s.path.endsWith('linkerd-dtab.code-snippets')));
-    for (const s of snippets) assert.ok(existsSync(join(root, s.path)), s.path);
+  it('every packaged bundle that names a source map ships it (node build.mjs)', { skip: !existsSync(join(root, 'dist', 'client.js')) && 'dist/ is not built (node build.mjs)' }, async () => {
+    const files = await packaged();
+    const bundles = [...files].filter((f) => f.startsWith('dist/') && f.endsWith('.js'));
+    assert.deepEqual(bundles.sort(), ['dist/cli.js', 'dist/client.js', 'dist/language-client.js', 'dist/server.js']);
+    for (const f of bundles) {
+      const text = readFileSync(join(root, f), 'utf8');
+      const map = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(text.slice(-500))?.[1];
+      if (map && !map.startsWith('data:')) assert.ok(files.has(posix.join(posix.dirname(f), map)), `${f} names ${map}, which the .vsix does not have (a --sourcemap build? package after node build.mjs)`);
+    }
   });
 });
