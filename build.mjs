@@ -1,10 +1,15 @@
 // Builds the bundles with esbuild: the VS Code client (vscode external, kept small), the language
 // server and the CLI (both self-contained Node programs).
+// Source maps only with --sourcemap or --watch (development): the .vsix does not ship maps (4 MB,
+// unused by VS Code and Node unless debugging), so the bundles it ships name none.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const sourcemap = watch || process.argv.includes('--sourcemap');
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap, logLevel: 'warning' };
+// Maps of an earlier development build would not match the new bundles.
+if (!sourcemap && existsSync('dist')) for (const f of readdirSync('dist').filter((n) => n.endsWith('.js.map'))) rmSync(`dist/${f}`);
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], minify: !watch }),

@@ -5,6 +5,20 @@
 import type * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
+/**
+ * vscode-languageclient 9's node client logs every exit of the server process as an error
+ * (`Server process exited with code N.`, lib/node/main.js), the clean one too: stop() and
+ * restart() send `shutdown` and `exit`, and vscode-languageserver then exits with code 0 (with 1 on
+ * `exit` without `shutdown`). Code 0 thus means a stop this client asked for: not an error, not
+ * logged. Other codes and signals still are.
+ */
+class DtabLanguageClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
+    if (message === 'Server process exited with code 0.') return;
+    super.error(message, data, showNotification);
+  }
+}
+
 export async function startLanguageClient(serverModule: string, outputChannel: vscode.OutputChannel): Promise<LanguageClient> {
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -16,7 +30,7 @@ export async function startLanguageClient(serverModule: string, outputChannel: v
     outputChannel,
     synchronize: { configurationSection: 'linkerdDtab' },
   };
-  const client = new LanguageClient('linkerdDtab', 'Dtab (Linkerd)', serverOptions, clientOptions);
+  const client = new DtabLanguageClient('linkerdDtab', 'Dtab (Linkerd)', serverOptions, clientOptions);
   await client.start();
   return client;
 }

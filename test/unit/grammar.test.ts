@@ -7,7 +7,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import { listFiles, PackageManager } from '@vscode/vsce';
 import fc from 'fast-check';
 import * as oniguruma from 'vscode-oniguruma';
 import * as vsctm from 'vscode-textmate';
@@ -104,7 +105,10 @@ function find(toks: Tok[], line: number, text: string, nth = 0): Tok {
 const D = 'source.linkerd-dtab';
 const DENTRY = 'meta.dentry.linkerd-dtab';
 const DST = 'meta.destination.linkerd-dtab';
-const PREFIX = 'entity.name.tag.prefix.linkerd-dtab';
+// Prefixes are entity.name.namespace and destination paths string.*: VS Code's default themes give
+// them different colours (Light+: #267f99 / #a31515, Dark+: #4ec9b0 / #ce9178). entity.name.tag,
+// used before, is #800000 in Light+: next to the #a31515 of strings the two looked the same.
+const PREFIX = 'entity.name.namespace.prefix.linkerd-dtab';
 const PATH = 'string.unquoted.path.linkerd-dtab';
 const SEP = 'punctuation.separator.path.linkerd-dtab';
 const COMMENT = 'comment.line.number-sign.linkerd-dtab';
@@ -165,6 +169,43 @@ describe('dtab grammar: dentries', () => {
     assert.deepEqual(find(toks, 0, 'srv').scopes, [D, DENTRY, DST, PATH]);
     assert.deepEqual(find(toks, 0, '/', 2).scopes, [D, DENTRY, DST, PATH, SEP]);
     assert.deepEqual(find(toks, 0, ';').scopes, [D, DENTRY, 'punctuation.terminator.dentry.linkerd-dtab']);
+  });
+
+  it('prefix and destination paths get scopes that the default themes colour differently', async () => {
+    const toks = await tokenize(D, '/svc => /srv/web ;');
+    const last = (t: Tok) => t.scopes[t.scopes.length - 1]!;
+    assert.ok(last(find(toks, 0, 'svc')).startsWith('entity.name.namespace.'), last(find(toks, 0, 'svc')));
+    assert.ok(last(find(toks, 0, 'srv')).startsWith('string.'), last(find(toks, 0, 'srv')));
+  });
+
+  // The themes VS Code 1.100 ships, from the code-server that the integration tests install.
+  const themes = join(process.env.DTAB_E2E_CACHE ?? join(root, '.vscode-test'), 'code-server', 'node_modules', 'code-server', 'lib', 'vscode', 'extensions', 'theme-defaults', 'themes');
+  it('in Light+, Dark+, Light/Dark Modern and both high-contrast themes a prefix and its destination have different colours', { skip: !existsSync(themes) && 'code-server is not installed (test/e2e/host/setup.sh)' }, async () => {
+    type Setting = vsctm.IRawTheme['settings'][number];
+    interface ThemeFile { include?: string; tokenColors?: Setting[] }
+    const settings = (file: string): Setting[] => {
+      const t = readJson<ThemeFile>(join(themes, file));
+      return [...(t.include ? settings(t.include) : []), ...(t.tokenColors ?? [])];
+    };
+    const text = '/svc/web => /srv/web ;';
+    for (const theme of ['light_plus.json', 'dark_plus.json', 'light_modern.json', 'dark_modern.json', 'hc_light.json', 'hc_black.json']) {
+      const reg = new vsctm.Registry({
+        onigLib,
+        loadGrammar: async (scopeName) => (scopeName === D ? vsctm.parseRawGrammar(readFileSync(grammarFiles[D]!, 'utf8'), grammarFiles[D]) : null),
+        theme: { name: theme, settings: settings(theme) },
+      });
+      const grammar = await reg.loadGrammar(D);
+      assert.ok(grammar);
+      const { tokens } = grammar.tokenizeLine2(text, vsctm.INITIAL);
+      const colorMap = reg.getColorMap();
+      /** The foreground of the character at `offset`. */
+      const colour = (offset: number) => {
+        let i = 0;
+        while (i + 2 < tokens.length && tokens[i + 2]! <= offset) i += 2;
+        return colorMap[(tokens[i + 1]! >>> 15) & 0x1ff]; // the foreground bits of the token's metadata
+      };
+      assert.notEqual(colour(text.indexOf('svc')), colour(text.indexOf('srv')), theme);
+    }
   });
 
   it('`=>` without spaces: `/a=>/b`', async () => {
@@ -449,10 +490,66 @@ describe('YAML: `dtab:` values', () => {
     await sameOutsideDtab(config);
   });
 
+  const namerd = [
+    'storage:', //                                          0
+    '  kind: io.l5d.inMemory', //                           1
+    '  namespaces:   # name -> dtab', //                    2
+    '    default: |', //                                    3
+    '      /srv => /#/io.l5d.fs ;', //                      4
+    '', //                                                  5
+    '      /svc => /srv', //                                6  (no `;`: the block still ends)
+    '    outgoing: /svc => /$/inet/127.1/4140 ;', //        7
+    '    empty: ""', //                                     8
+    '    folded: >-', //                                    9
+    '      /a => /b ;', //                                  10
+    'namers: []', //                                        11
+    'interfaces:', //                                       12
+    '- kind: io.l5d.httpController', //                     13
+    '  default: /not => /a-dtab ;', //                      14  (not under `namespaces:`)
+    '---', //                                               15
+    'kind: ConfigMap', //                                   16
+    'data:', //                                             17
+    '  config.yml: |-', //                                  18
+    '    storage:', //                                      19
+    '      namespaces:', //                                 20
+    '        internal: |', //                               21
+    '          /svc => /#/io.l5d.k8s/default/http ;', //    22
+    '      kind: io.l5d.inMemory', //                       23
+  ].join('\n');
+
+  it('namerd `namespaces:`: the dtab of each namespace (`|`, `>-` and one-line values) gets the dtab scopes', async () => {
+    const toks = await tokenize(YAML_ROOT, namerd);
+    const LINE = 'meta.embedded.line.linkerd-dtab';
+    assert.ok(isKey(find(toks, 2, 'namespaces')) && !lineHasDtab(toks, 2));
+    assert.ok(find(toks, 2, ' name -> dtab').scopes.includes('comment.line.number-sign.yaml'));
+    assert.ok(isKey(find(toks, 3, 'default')) && !lineHasDtab(toks, 3));
+    assert.ok(find(toks, 3, '|').scopes.includes('keyword.control.flow.block-scalar.literal.yaml'));
+    assert.deepEqual(tail(find(toks, 4, 'srv'), EMB), [EMB, DENTRY, PREFIX]);
+    assert.deepEqual(tail(find(toks, 4, 'io.l5d.fs'), EMB), [EMB, DENTRY, DST, 'meta.path.namer.configured.linkerd-dtab', 'support.function.namer.configured.linkerd-dtab']);
+    assert.deepEqual(tail(find(toks, 6, 'svc'), EMB), [EMB, DENTRY, PREFIX], 'a blank line does not end the block');
+    assert.ok(isKey(find(toks, 7, 'outgoing')), 'the next namespace is a YAML key again');
+    assert.deepEqual(tail(find(toks, 7, 'svc'), LINE), [LINE, DENTRY, PREFIX]);
+    assert.deepEqual(tail(find(toks, 7, 'inet'), LINE), [LINE, DENTRY, DST, 'meta.path.namer.system.linkerd-dtab', 'support.function.namer.system.linkerd-dtab']);
+    assert.ok(isKey(find(toks, 8, 'empty')) && !lineHasDtab(toks, 8));
+    assert.ok(find(toks, 8, '"').scopes.includes('string.quoted.double.yaml'), 'other values stay YAML');
+    assert.ok(find(toks, 9, '>').scopes.includes('keyword.control.flow.block-scalar.folded.yaml'));
+    assert.deepEqual(tail(find(toks, 10, 'b'), EMB), [EMB, DENTRY, DST, PATH]);
+  });
+
+  it('namerd `namespaces:` ends at the next key; keys elsewhere and ConfigMap strings', async () => {
+    const toks = await tokenize(YAML_ROOT, namerd);
+    for (const line of [0, 1, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 23]) assert.ok(!lineHasDtab(toks, line), `line ${line} is plain YAML`);
+    assert.ok(isKey(find(toks, 11, 'namers')));
+    assert.deepEqual(tail(find(toks, 22, 'svc'), EMB), [EMB, DENTRY, PREFIX], 'inside a ConfigMap string');
+    assert.deepEqual(tail(find(toks, 22, 'io.l5d.k8s'), EMB), [EMB, DENTRY, DST, 'meta.path.namer.configured.linkerd-dtab', 'support.function.namer.configured.linkerd-dtab']);
+    await sameOutsideDtab(namerd);
+  });
+
   async function sameOutsideDtab(text: string): Promise<void> {
     const on = await tokenize(YAML_ROOT, text, true);
     const off = await tokenize(YAML_ROOT, text, false);
-    const keyLines = new Set(text.split('\n').flatMap((l, i) => (/^\s*(-\s+)?dtab\s*:/.test(l) ? [i] : [])));
+    const keyLines = new Set(text.split('\n').flatMap((l, i) => (/^\s*(-\s+)?(dtab|namespaces)\s*:/.test(l) ? [i] : [])));
+    for (const i of namespaceKeyLines(text)) keyLines.add(i);
     const sig = (toks: Tok[], line: number) =>
       toks
         .filter((t) => t.line === line && t.text.trim() !== '')
@@ -466,6 +563,30 @@ describe('YAML: `dtab:` values', () => {
     assert.equal(invalid(on).length, invalid(off).length, 'no new invalid tokens');
   }
 
+  /** The lines after line `i` indented deeper than `column` (blank lines inside included): a block's body. */
+  function blockBody(lines: string[], i: number, column: number): number[] {
+    const body: number[] = [];
+    for (let j = i + 1; j < lines.length; j++) {
+      const next = lines[j]!;
+      if (next.trim() === '') continue;
+      if (/^\s*/.exec(next)![0].length <= column) break;
+      body.push(j);
+    }
+    return body;
+  }
+
+  /** The entry lines (`default: |`, `default: /svc => …`) of namerd `namespaces:` maps. */
+  function namespaceKeyLines(text: string): number[] {
+    const lines = text.split('\n');
+    return lines.flatMap((l, i) => {
+      const m = /^(\s*)namespaces:\s*(#.*)?$/.exec(l);
+      if (!m) return [];
+      const body = blockBody(lines, i, m[1]!.length);
+      const column = Math.min(...body.map((j) => /^\s*/.exec(lines[j]!)![0].length));
+      return body.filter((j) => /^\s*/.exec(lines[j]!)![0].length === column && /^\s*[\w.-]+:\s+(\/\S|[|>])/.test(lines[j]!));
+    });
+  }
+
   /** Lines that hold a dtab, found by indentation alone (the YAML rule for block scalars). */
   function dtabLines(text: string): Set<number> {
     const lines = text.split('\n');
@@ -473,15 +594,13 @@ describe('YAML: `dtab:` values', () => {
     lines.forEach((l, i) => {
       if (/^\s*(-\s+)?dtab:\s+\/\S/.test(l)) out.add(i);
       const m = /^(\s*)(-\s+)?dtab:\s+[|>][-+0-9]*\s*(#.*)?$/.exec(l);
-      if (!m) return;
-      const keyColumn = m[1]!.length + (m[2]?.length ?? 0);
-      for (let j = i + 1; j < lines.length; j++) {
-        const next = lines[j]!;
-        if (next.trim() === '') continue;
-        if (/^\s*/.exec(next)![0].length <= keyColumn) break;
-        out.add(j);
-      }
+      if (m) for (const j of blockBody(lines, i, m[1]!.length + (m[2]?.length ?? 0))) out.add(j);
     });
+    for (const i of namespaceKeyLines(text)) {
+      const l = lines[i]!;
+      if (/:\s+\/\S/.test(l)) out.add(i);
+      else for (const j of blockBody(lines, i, /^\s*/.exec(l)![0].length)) out.add(j);
+    }
     return out;
   }
 
@@ -489,6 +608,7 @@ describe('YAML: `dtab:` values', () => {
     const base = join(root, 'test', 'fixtures', 'linkerd');
     const dirs = ['configs', 'manifests'].map((d) => join(base, d));
     let withDtab = 0;
+    let withNamespaces = 0;
     for (const dir of dirs) {
       for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n))) {
         const text = readFileSync(join(dir, f), 'utf8').replace(/\r\n/g, '\n');
@@ -498,9 +618,11 @@ describe('YAML: `dtab:` values', () => {
         assert.deepEqual([...got].sort((a, b) => a - b), [...expected].sort((a, b) => a - b), `dtab lines of ${f}`);
         await sameOutsideDtab(text);
         if (expected.size) withDtab++;
+        if (namespaceKeyLines(text).length) withNamespaces++;
       }
     }
     assert.ok(withDtab >= 10, `fixtures with dtabs: ${withDtab}`);
+    assert.ok(withNamespaces >= 6, `fixtures with namerd namespaces: ${withNamespaces}`);
   });
 });
 
@@ -528,5 +650,29 @@ describe('grammar contributions in package.json', () => {
     const snippets = contributes.snippets ?? [];
     assert.ok(snippets.some((s) => s.language === 'linkerd-dtab' && s.path.endsWith('linkerd-dtab.code-snippets')));
     for (const s of snippets) assert.ok(existsSync(join(root, s.path)), s.path);
+  });
+});
+
+describe('the packaged extension (what vsce puts in the .vsix)', () => {
+  const packaged = async () => new Set(await listFiles({ cwd: root, packageManager: PackageManager.None }));
+
+  it('the extension icon is a 128x128 PNG that is packaged', async () => {
+    const { icon } = readJson<{ icon?: string }>(join(root, 'package.json'));
+    assert.ok(icon, 'package.json has an icon');
+    const png = readFileSync(join(root, icon));
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128], 'IHDR width and height');
+    assert.ok((await packaged()).has(icon), `${icon} is packaged`);
+  });
+
+  it('every packaged bundle that names a source map ships it (node build.mjs)', { skip: !existsSync(join(root, 'dist', 'client.js')) && 'dist/ is not built (node build.mjs)' }, async () => {
+    const files = await packaged();
+    const bundles = [...files].filter((f) => f.startsWith('dist/') && f.endsWith('.js'));
+    assert.deepEqual(bundles.sort(), ['dist/cli.js', 'dist/client.js', 'dist/language-client.js', 'dist/server.js']);
+    for (const f of bundles) {
+      const text = readFileSync(join(root, f), 'utf8');
+      const map = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(text.slice(-500))?.[1];
+      if (map && !map.startsWith('data:')) assert.ok(files.has(posix.join(posix.dirname(f), map)), `${f} names ${map}, which the .vsix does not have (a --sourcemap build? package after node build.mjs)`);
+    }
   });
 });

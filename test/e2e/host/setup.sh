@@ -33,6 +33,25 @@ exec 9>"$CACHE/.setup.lock"
 flock 9
 
 # ---- 1. Debian packages -------------------------------------------------------------------------
+# Another apt-get or dpkg (another clone's setup, unattended upgrades) may hold apt's locks: wait for
+# them, up to APT_LOCK_WAIT seconds. `apt-get install` waits for the dpkg lock itself
+# (DPkg::Lock::Timeout), but `apt-get update` fails at once on /var/lib/apt/lists/lock (apt 2.6
+# ignores the timeout there), so a run that failed on a lock is tried again until the deadline.
+APT_LOCK_WAIT="${APT_LOCK_WAIT:-600}"
+apt_get() {
+  local deadline=$(($(date +%s) + APT_LOCK_WAIT)) out rc
+  out="$(mktemp)"
+  while :; do
+    rc=0
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout="$APT_LOCK_WAIT" "$@" 2>&1 | tee "$out" || rc=$?
+    if ((rc == 0)) || ! grep -q 'Could not get lock' "$out" || (($(date +%s) >= deadline)); then
+      rm -f "$out"
+      return "$rc"
+    fi
+    log "another apt-get or dpkg holds a lock (apt-get $*); trying again in 5 s"
+    sleep 5
+  done
+}
 deb_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'; }
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do deb_installed "$p" || missing+=("$p"); done
@@ -43,8 +62,8 @@ if ((${#missing[@]})); then
     SUDO=(sudo)
   fi
   log "installing Debian packages: ${missing[*]}"
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q update
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -q -y --no-upgrade -o Dpkg::Use-Pty=0 "${missing[@]}"
+  apt_get -q update
+  apt_get install -q -y --no-upgrade -o Dpkg::Use-Pty=0 "${missing[@]}"
 else
   log "Debian packages present: ${DEB_PACKAGES[*]}"
 fi
