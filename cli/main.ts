@@ -1,41 +1,46 @@
 // `dtab`: the command line on the same core as the editor, for CI pipelines.
-//   dtab check [--format text|json] [--finagle] FILE...
+//   dtab check [--format text|json] [--finagle] [--no-deep] FILE...
 //   dtab fmt [--check|--write] FILE...
 //   dtab show FILE
 //   dtab delegate (--dtab FILE | -e TEXT) PATH [--json] [--dns]
 // Exit status: 0 fine, 1 problems found (errors, unformatted files), 2 bad usage or unreadable input.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
+  analyzeDtab,
   checkConfigText,
   checkDtabText,
+  deepDiagnostics,
   delegateTreeToJsonText,
-  dnsInetResolver,
+  describeBound,
+  elideFinagle,
   formatDtab,
-  Interpreter,
+  interpreterFor,
   LineIndex,
   mayHoldConfig,
   lowerDtab,
   lowerPath,
   parsePath,
   renderDelegateTree,
-  reprBound,
   showDtab,
-  SystemNamer,
   type Diagnostic,
   type DtabSyntax,
 } from '../core/index.js';
+import { dnsInetResolver } from '../remote/dns.js';
 
 const USAGE = `usage:
-  dtab check [--format text|json] [--finagle] FILE...   report syntax errors and warnings, in dtabs
+  dtab check [--format text|json] [--finagle] [--no-deep] FILE...
+                                                          report syntax errors and warnings, in dtabs
                                                           and in linkerd/namerd configs and manifests
-                                                          (.yaml, .yml, .json: every embedded dtab too)
+                                                          (.yaml, .yml, .json: every embedded dtab too);
+                                                          --no-deep skips the cycle and never-used checks
   dtab fmt [--check|--write] FILE...                      format (namerctl style)
   dtab show FILE                                          print the canonical one-line form
   dtab delegate (--dtab FILE | -e TEXT) PATH [--json] [--dns]
                                                           explain how PATH is routed
-FILE may be - for standard input.`;
+FILE may be - for standard input. Inputs over 64 MiB are refused (DTAB_MAX_INPUT_BYTES sets the cap).
+Exit status: 0 ok, 1 errors in the input (or unformatted, or delegation failed), 2 usage or unreadable input.`;
 
 class UsageError extends Error {}
 
@@ -46,10 +51,46 @@ interface Io {
   writeFile: (f: string, text: string) => void;
 }
 
+/** The most bytes read from one input (DTAB_MAX_INPUT_BYTES, default 64 MiB). */
+export function maxInputBytes(): number {
+  const v = Number(process.env.DTAB_MAX_INPUT_BYTES);
+  return Number.isInteger(v) && v > 0 ? v : 64 * 1024 * 1024;
+}
+
+export class TooLargeError extends Error {}
+
+/** Reads a file or standard input in chunks, refusing more than the cap (`/dev/zero` included). */
+function readCapped(file: string): string {
+  const cap = maxInputBytes();
+  const fd = file === '-' ? 0 : openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, cap + 1 - total));
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+        if ((e as NodeJS.ErrnoException).code === 'EOF') break;
+        throw e;
+      }
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      total += n;
+      if (total > cap) throw new TooLargeError(`more than ${cap} bytes (the cap; set DTAB_MAX_INPUT_BYTES to change it)`);
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } finally {
+    if (fd !== 0) closeSync(fd);
+  }
+}
+
 const realIo: Io = {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
-  readFile: (f) => readFileSync(f === '-' ? 0 : f, 'utf8'),
+  readFile: readCapped,
   writeFile: (f, text) => writeFileSync(f, text),
 };
 
@@ -58,7 +99,7 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
   try {
     switch (command) {
       case 'check':
-        return check(rest, io);
+        return await check(rest, io);
       case 'fmt':
         return fmt(rest, io);
       case 'show':
@@ -90,14 +131,25 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
 
 class ReadError extends Error {}
 
+function why(e: unknown): string {
+  if (e instanceof TooLargeError) return e.message;
+  const err = e as NodeJS.ErrnoException;
+  return err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.message;
+}
+
 function read(io: Io, file: string): string {
   try {
     return io.readFile(file);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    throw new ReadError(`cannot read ${file}: ${why}`);
+    throw new ReadError(`cannot read ${file === '-' ? 'standard input' : file}: ${why(e)}`);
   }
+}
+
+/** A dtab command given a linkerd/namerd config: say so, and what to do instead. */
+function refuseConfig(file: string, text: string, command: string): void {
+  if (!/\.(ya?ml|json)$/i.test(file) && !(file === '-' && isYamlFile(file, text))) return;
+  const hint = command === 'delegate' ? 'copy the router\'s dtab into a .dtab file, or use -e' : 'it formats the dtabs embedded in configs when you format the YAML file in the editor';
+  throw new ReadError(`${file} is a YAML/JSON file, not a dtab: \`dtab ${command}\` reads dtab text. For linkerd/namerd configs use \`dtab check ${file}\` (${hint}).`);
 }
 
 function files(positionals: string[], min = 1): string[] {
@@ -122,24 +174,44 @@ function printDiagnostics(results: FileDiagnostics[], format: string, finagle: b
   for (const { file, index, diagnostics } of results) {
     for (const d of diagnostics) {
       const p = index.position(d.span.start);
-      const message = finagle && d.finagleMessage ? d.finagleMessage : d.message;
+      const message = finagle && d.finagleMessage ? elideFinagle(d.finagleMessage) : d.message;
       to(`${file}:${p.line + 1}:${p.character + 1}: ${d.severity}: ${message} [${d.code}]\n`);
     }
   }
 }
 
-function check(args: string[], io: Io): number {
+async function check(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'text' }, finagle: { type: 'boolean', default: false } },
+    options: { format: { type: 'string', default: 'text' }, finagle: { type: 'boolean', default: false }, 'no-deep': { type: 'boolean', default: false } },
   });
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
-  const results = files(positionals).map((file) => {
-    const text = read(io, file);
-    return { file, index: new LineIndex(text), diagnostics: isYamlFile(file, text) ? checkConfigText(text).diagnostics : checkDtabText(text).diagnostics };
-  });
+  const results: FileDiagnostics[] = [];
+  const unreadable: string[] = [];
+  for (const file of files(positionals)) {
+    let text: string;
+    try {
+      text = read(io, file);
+    } catch (e) {
+      if (!(e instanceof ReadError)) throw e;
+      unreadable.push(e.message);
+      continue;
+    }
+    if (isYamlFile(file, text)) {
+      results.push({ file, index: new LineIndex(text), diagnostics: checkConfigText(text).diagnostics });
+      continue;
+    }
+    // The same entry points as the language server: the quick checks, then the deep ones.
+    const a = analyzeDtab(text);
+    const diagnostics = values['no-deep'] ? [...a.diagnostics] : [...a.diagnostics, ...(await deepDiagnostics(a))];
+    diagnostics.sort((x, y) => x.span.start - y.span.start || x.span.end - y.span.end);
+    results.push({ file, index: new LineIndex(text), diagnostics });
+  }
   printDiagnostics(results, values.format, values.finagle, io.out);
+  // Every readable file was reported; then the ones that could not be read.
+  for (const m of unreadable) io.err(`dtab: ${m}\n`);
+  if (unreadable.length > 0) return 2;
   return results.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
 }
 
@@ -167,6 +239,7 @@ function fmt(args: string[], io: Io): number {
   let status = 0;
   for (const file of files(positionals)) {
     const text = read(io, file);
+    refuseConfig(file, text, 'fmt');
     const { syntax } = checkDtabText(text);
     const formatted = formatDtab(syntax);
     if (formatted === undefined) {
@@ -182,7 +255,13 @@ function fmt(args: string[], io: Io): number {
       }
     } else if (values.write) {
       if (file === '-') throw new UsageError('--write needs a file, not standard input');
-      if (formatted !== text) io.writeFile(file, formatted);
+      if (formatted !== text) {
+        try {
+          io.writeFile(file, formatted);
+        } catch (e) {
+          throw new ReadError(`cannot write ${file}: ${why(e)}`);
+        }
+      }
     } else io.out(formatted);
   }
   return status;
@@ -192,7 +271,9 @@ function show(args: string[], io: Io): number {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
   if (positionals.length !== 1) throw new UsageError('show takes exactly one FILE');
   const file = positionals[0]!;
-  const { syntax } = checkDtabText(read(io, file));
+  const text = read(io, file);
+  refuseConfig(file, text, 'show');
+  const { syntax } = checkDtabText(text);
   if (syntaxErrors(io, file, syntax)) return 1;
   io.out(showDtab(lowerDtab(syntax)) + '\n');
   return 0;
@@ -213,6 +294,7 @@ async function delegate(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('delegate takes exactly one PATH');
   const source = values.dtab ?? '-e';
   const text = values.dtab !== undefined ? read(io, values.dtab) : values.e!;
+  if (values.dtab !== undefined) refuseConfig(values.dtab, text, 'delegate');
   const { syntax } = checkDtabText(text);
   if (syntaxErrors(io, source, syntax)) return 1;
   const parsedPath = parsePath(positionals[0]!);
@@ -222,7 +304,8 @@ async function delegate(args: string[], io: Io): Promise<number> {
   }
   const dtab = lowerDtab(syntax);
   const path = lowerPath(parsedPath.value);
-  const interpreter = new Interpreter([], values.dns ? new SystemNamer(dnsInetResolver()) : new SystemNamer());
+  // A lone dtab: the namers Linkerd ships are assumed at their default prefixes (unresolved here).
+  const interpreter = interpreterFor(values.dns ? { inet: dnsInetResolver() } : {});
   let tree;
   try {
     tree = await interpreter.delegate(dtab, path);
@@ -242,19 +325,23 @@ async function delegate(args: string[], io: Io): Promise<number> {
   };
   io.out(renderDelegateTree(tree, { locate }));
   try {
-    io.out(`\nbound: ${reprBound(await interpreter.bind(dtab, path))}\n`);
+    io.out(`\nroutes to:\n${describeBound(await interpreter.bind(dtab, path)).map((l) => `  ${l}\n`).join('')}`);
   } catch (e) {
-    io.out(`\nbound: fails: ${(e as Error).message}\n`);
+    io.out(`\nroutes to: fails: ${(e as Error).message}\n`);
   }
   return 0;
 }
 
 if (require.main === module) {
+  // The exit status is set and the process ends by itself, once stdout and stderr are flushed:
+  // process.exit() right after a write cuts piped output.
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => {
+      process.exitCode = code;
+    },
     (e: unknown) => {
       process.stderr.write(`dtab: internal error: ${(e as Error).stack ?? String(e)}\n`);
-      process.exit(70);
+      process.exitCode = 70;
     },
   );
 }

@@ -22,7 +22,6 @@ export * from './text/lines.js';
 export * from './delegate/explain.js';
 export { renderDelegateTree, describeAddr, describeNode, boundShares, describeBound, formatShare, type RenderOptions, type Share } from './delegate/render.js';
 export * from './delegate/namer-registry.js';
-export { dnsInetResolver } from './delegate/dns.js';
 export * from './syntax/locate.js';
 export * from './check/deep.js';
 export * from './explain.js';

@@ -129,7 +129,8 @@ describe('dtab delegate', () => {
         '*   /s/x  <- /svc=>/t | /s (d.dtab:2)',
         '*     /$/inet/127.1/1/x  => bound /$/inet/127.1/1 residual /x: 127.0.0.1:1  <- /s=>/$/inet/127.1/1 (d.dtab:1)',
         '',
-        'bound: /$/inet/127.1/1[residual /x]',
+        'routes to:',
+        '  100% → /$/inet/127.1/1/x (127.0.0.1:1)',
         '',
       ].join('\n'),
     );

@@ -87,9 +87,16 @@ describe('language features in a real VS Code', function () {
     const union = root.children[0].children[0];
     assert.equal(union.type, 'union');
     assert.deepEqual(union.children.map((c) => [c.weight.percent, c.primary]), [[90, true], [10, true]]);
-    assert.equal(union.dentry.text, '/host/world=>9.00*/srv/world-v1 & /$/inet/127.1/7778');
+    assert.equal(union.dentry.text, '/host/world => 9 * /srv/world-v1 & 1 * /$/inet/127.1/7778');
     assert.equal(union.dentry.range.start.line, 9);
-    assert.equal(result.bound, '/$/inet/127.1/7778{w=1.0}');
+    assert.equal(union.dentry.line, 10);
+    // The 90% stays with the cluster: io.l5d.k8s is not connected here, but it routes.
+    assert.deepEqual(result.routes, [
+      '90% → /#/io.l5d.k8s/default/http/world-v1 (unresolved here: io.l5d.k8s resolves it at run time)',
+      '10% → /$/inet/127.1/7778 (127.0.0.1:7778)',
+    ]);
+    assert.equal(union.children[0].status, 'unresolved');
+    assert.equal(union.children[1].status, 'success');
     assert.equal(api.delegation.current, result);
     await screenshot('delegation', { waitFor: '[id="workbench.view.extension.linkerdDtab"] .monaco-list-row', settleMs: 1000 });
   });
