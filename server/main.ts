@@ -142,7 +142,7 @@ function validate(doc: TextDocument): void {
   }, 150);
 }
 
-documents.onDidOpen(({ document }) => validate(document));
+// (TextDocuments fires onDidChangeContent on open too: one validation per version.)
 documents.onDidChangeContent(({ document }) => validate(document));
 documents.onDidClose(({ document }) => {
   service.forget(document.uri);

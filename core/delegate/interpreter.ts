@@ -85,7 +85,7 @@ class Run {
  * How deep the engine may recurse: rewrites (at most 100 deep, as in Linkerd) times the nesting of
  * the trees they produce. Far beyond any real dtab, and far below the JavaScript stack's limit.
  */
-const MAX_ENGINE_NESTING = 2_000;
+const MAX_ENGINE_NESTING = 1_000;
 
 /** The size of a destination tree (nodes), computed once per tree. */
 const sizes = new WeakMap<object, number>();

@@ -56,9 +56,24 @@ describe('delegator', () => {
 
   it('stops an exponential fan-out within the step budget', () => {
     const d = dtab('/srv => 3 * /srv & 0.5 * /srv');
-    const started = performance.now();
-    assert.throws(() => conformanceInterpreter().delegateSync(d, path('/srv/x')), /stopped after 50000 steps/);
-    assert.ok(performance.now() - started < 1000);
+    const meter = { work: 0 };
+    assert.throws(() => conformanceInterpreter().delegateSync(d, path('/srv/x'), meter), /stopped after 50000 steps/);
+    // Bounded by work, not by time: two matches and a three-node tree a step.
+    assert.ok(meter.work > 50_000 && meter.work <= 500_000, `work ${meter.work}`);
+  });
+
+  it('bounds the work inside each step, not only the steps (1,000 dentries with one prefix)', () => {
+    const d = dtab(Array.from({ length: 1000 }, () => '/a => /a').join(';'));
+    const meter = { work: 0 };
+    assert.throws(() => conformanceInterpreter().delegateSync(d, path('/a'), meter), /^DelegationBudgetError: The delegation stopped after 500000 units of work/);
+    assert.ok(meter.work <= 500_000 + 1001, `work ${meter.work}`);
+  });
+
+  it('stops trees that nest too deeply for the engine, with a clear message', () => {
+    // With Linkerd's depth limit lifted, only the engine's own guard stops the recursion.
+    const interp = new Interpreter([], undefined, { maxDelegateDepth: 100_000, maxBindDepth: 100_000 });
+    assert.throws(() => interp.delegateSync(dtab('/a => /a'), path('/a')), /^DelegationBudgetError: The delegation stopped: its trees nest more than 1000 levels deep/);
+    assert.throws(() => interp.bindSync(dtab('/a => /a'), path('/a')), /^DelegationBudgetError: The binding stopped: its trees nest more than 1000 levels deep/);
   });
 });
 
