@@ -1,7 +1,7 @@
 // The delegation view's data: the core's delegate tree, annotated for the client's tree view
 // (primary path, status, one-line descriptions, the dentry of each step with its range).
 
-import { describeBound, describeNode, lowerPath, nodeStatus, parsePath, primaryNodes, printTree, showPath, unionShares, type DelegateTree, type Interpreter } from '../core/index.js';
+import { describeBound, describeNode, lowerPath, nodeStatus, parsePath, primaryNodes, showPath, unionShares, type DelegateTree, type Interpreter } from '../core/index.js';
 import type { DelegateResult, DelegationNode } from '../protocol/messages.js';
 import type { Analysis } from './lsp.js';
 
@@ -60,7 +60,7 @@ export async function delegateInDocument(a: Analysis, pathText: string, interpre
       status: status(t),
       description: t.type === 'delegate' ? '' : describeNode(t).replace(/^\S+\s+/, ''),
       ...(d && syntax
-        ? { dentry: { text: `${a.text.slice(syntax.prefix.start, syntax.prefix.end)} => ${printTree(a.text, syntax.dst)}`, line: a.lineOf(d.index), range: a.range(syntax) } }
+        ? { dentry: { text: a.dentryText(d.index), line: a.lineOf(d.index), range: a.range(syntax) } }
         : {}),
       ...(weight ? { weight } : {}),
       children: kids.map((c) => built.get(c)!),

@@ -3,6 +3,7 @@
 // offsets and spans to their own shapes.
 
 import { checkDtab, type Diagnostic } from '../check/check.js';
+import { printTree } from '../print/format.js';
 import type { Dtab } from '../model/dtab.js';
 import type { DentrySyntax, DtabSyntax } from '../syntax/ast.js';
 import { dentriesOf } from '../syntax/locate.js';
@@ -55,6 +56,12 @@ export class DtabAnalysis {
   line(offset: number): number {
     if (this.lineAt) return this.lineAt(offset);
     return (this.lineIndex ??= new LineIndex(this.syntax.text)).position(offset).line;
+  }
+
+  /** A dentry as written, spacing normalised (`/host/world => 9 * /srv/world-v1`), for messages. */
+  dentryText(index: number): string {
+    const d = this.dentries[index]!;
+    return `${this.text.slice(d.prefix.start, d.prefix.end)} => ${printTree(this.text, d.dst)}`;
   }
 
   /** "line 3" for a dentry index (1-based, as people count). */

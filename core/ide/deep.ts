@@ -6,7 +6,6 @@
 
 import { checkCycle, findShadowed, mergeShadowing, CYCLE_WORK_BUDGET, type CycleCheck } from '../check/deep.js';
 import type { Diagnostic } from '../check/check.js';
-import { showDentry } from '../print/show.js';
 import type { DtabAnalysis } from './analysis.js';
 
 /** A diagnostic of the deep checks; `unnecessary` code is shown faded by editors. */
@@ -41,7 +40,7 @@ export async function deepDiagnostics(a: DtabAnalysis, pause: Pause = noPause): 
       severity: 'warning',
       code: 'unreachable-dentry',
       unnecessary: true,
-      message: `Never used: line ${a.lineOf(s.by)} (\`${showDentry(dtab.dentries[s.by]!)}\`) comes later, matches every path this dentry matches and always answers, so Linkerd never falls back to this one.`,
+      message: `Never used: line ${a.lineOf(s.by)} (\`${a.dentryText(s.by)}\`) comes later, matches every path this dentry matches and always answers, so Linkerd never falls back to this one.`,
       related: [{ span: { start: by.start, end: by.end }, message: 'the dentry that always answers first' }],
     });
   }

@@ -8,7 +8,6 @@ import type { DelegateTree } from '../delegate/delegate-tree.js';
 import { primaryNodes } from '../delegate/explain.js';
 import { describeAddr, describeBound, formatShare } from '../delegate/render.js';
 import { explainDentry, namerDoc, unionShares } from '../explain.js';
-import { printTree } from '../print/format.js';
 import { showPath } from '../print/show.js';
 import type { Span } from '../syntax/ast.js';
 import { locate, type Located } from '../syntax/locate.js';
@@ -23,11 +22,6 @@ function md(parts: (string | undefined)[]): string {
   return parts.filter((l): l is string => l !== undefined).join('\n\n');
 }
 
-/** A dentry as written (normalised spacing, the user's weights). */
-function dentryText(a: DtabAnalysis, index: number): string {
-  const d = a.dentries[index]!;
-  return `${a.text.slice(d.prefix.start, d.prefix.end)} => ${printTree(a.text, d.dst)}`;
-}
 
 /** Finagle's message with its copy of the input cut down around the error. */
 export function elideFinagle(message: string, max = 160): string {
@@ -62,8 +56,8 @@ export async function hover(a: DtabAnalysis, offset: number, interpreter: Interp
 
 function dentryLines(a: DtabAnalysis, index: number): string[] {
   const ex = explainDentry(a.dtab, index);
-  const ref = (j: number) => `line ${a.lineOf(j)} (\`${dentryText(a, j)}\`)`;
-  const lines = [`**\`${dentryText(a, index)}\`**`, ex.summary];
+  const ref = (j: number) => `line ${a.lineOf(j)} (\`${a.dentryText(j)}\`)`;
+  const lines = [`**\`${a.dentryText(index)}\`**`, ex.summary];
   if (ex.overrides.length > 0)
     lines.push(`Later dentries are tried first: for these requests this one is tried before ${ex.overrides.map(ref).join(', ')}, which ${ex.overrides.length > 1 ? 'are' : 'is'} only used if this one is negative.`);
   if (ex.overriddenBy.length > 0) lines.push(`${ex.overriddenBy.map(ref).join(', ')} ${ex.overriddenBy.length > 1 ? 'come' : 'comes'} later and ${ex.overriddenBy.length > 1 ? 'are' : 'is'} tried before this one.`);

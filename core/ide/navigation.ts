@@ -6,6 +6,8 @@ import { leaves, locate } from '../syntax/locate.js';
 import { parseDtab } from '../syntax/parser.js';
 import type { DtabAnalysis } from './analysis.js';
 
+const spanOf = (s: Span): Span => ({ start: s.start, end: s.end });
+
 /** A text edit in the dtab's own offsets. */
 export interface SpanEdit {
   readonly span: Span;
@@ -34,8 +36,7 @@ export function definition(a: DtabAnalysis, offset: number): Span[] {
     if (prefixMatches(a.dtab.dentries[i]!.prefix.slice(0, target.length), target)) longer.push(i);
   }
   const out: Span[] = [];
-  for (const i of hits) out.push(a.dentries[i]!.prefix);
-  for (const i of longer) out.push(a.dentries[i]!.prefix);
+  for (const i of [...hits, ...longer]) out.push(spanOf(a.dentries[i]!.prefix));
   return out;
 }
 
@@ -47,13 +48,13 @@ export function references(a: DtabAnalysis, offset: number, includeDeclaration: 
   if (!entry || entry.kind !== 'entry' || entry.node.kind !== 'dentry' || !inPrefix) return [];
   const index = a.dentries.indexOf(entry.node);
   const prefix = a.dtab.dentries[index]!.prefix;
-  const out: Span[] = includeDeclaration ? [entry.node.prefix] : [];
+  const out: Span[] = includeDeclaration ? [spanOf(entry.node.prefix)] : [];
   for (const d of a.dentries) {
     for (const leaf of leaves(d.dst)) {
       const p = leaf.path.labels.map((l) => l.value);
       // Matched as written, or once the rest of the request's path is appended at run time.
       const reaches = prefixMatches(prefix, p) || (p.length < prefix.length && prefixMatches(prefix.slice(0, p.length), p));
-      if (reaches) out.push(leaf.path);
+      if (reaches) out.push(spanOf(leaf.path));
     }
   }
   return out;
