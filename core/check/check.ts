@@ -114,7 +114,7 @@ function removalSpan(src: string, entry: { start: number; end: number; semicolon
   return { start, end };
 }
 
-/** Checks every term of a destination. */
+/** Checks every term of a destination (recursive: parsed trees are at most MAX_NESTING groups deep). */
 function checkTree(src: string, t: TreeSyntax, out: Diagnostic[]): void {
   switch (t.kind) {
     case 'leaf':

@@ -81,7 +81,10 @@ function hasBlankLine(src: string, from: number, to: number): boolean {
   return false;
 }
 
-/** A destination on one line: ` | ` and ` & ` between terms, `w * term`, groups as written. */
+/**
+ * A destination on one line: ` | ` and ` & ` between terms, `w * term`, groups as written.
+ * Recursive: parsed trees are shallow (MAX_NESTING), however long the text.
+ */
 export function printTree(src: string, t: TreeSyntax): string {
   switch (t.kind) {
     case 'leaf':

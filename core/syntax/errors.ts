@@ -17,7 +17,8 @@ export type SyntaxErrorCode =
   | 'number-char'
   | 'lone-dot-weight'
   | 'number-format'
-  | 'expected-end';
+  | 'expected-end'
+  | 'nesting-too-deep';
 
 /**
  * A syntax error. It is an `Error` (its prototype chain says so: `instanceof Error` holds and
@@ -40,7 +41,7 @@ export class DtabSyntaxError implements Error {
     readonly plain: string,
     /** Where to point: usually the found character; empty at end of input. */
     readonly span: Span,
-    /** Set for errors that are not positional in Finagle (NumberFormatException). */
+    /** Set for errors that are not positional in Finagle (NumberFormatException, nesting-too-deep). */
     readonly javaMessage?: string,
   ) {}
 

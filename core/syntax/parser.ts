@@ -5,6 +5,7 @@
 
 import { EOI, hexValue, isHexChar, isJavaWhitespace, isLabelChar, isNumberChar, isShowable } from './chars.js';
 import { charAdvice, describeChar, DtabSyntaxError, type SyntaxErrorCode } from './errors.js';
+import { MAX_NESTING } from './ast.js';
 import type {
   DentrySyntax,
   DtabSyntax,
@@ -48,7 +49,7 @@ class Parser {
   readonly comments: Span[] = [];
   /** The prefix of the dentry being parsed, for messages. */
   currentPrefix: PrefixSyntax | undefined;
-  /** Open parentheses, innermost last, for "missing `)`" messages. */
+  /** Open parentheses, innermost last, for "missing `)`" messages and the nesting limit. */
   readonly openParens: number[] = [];
 
   constructor(
@@ -324,6 +325,7 @@ class Parser {
     const c = this.peek();
     switch (c) {
       case LPAREN: {
+        if (this.openParens.length >= MAX_NESTING) throw nestingTooDeep(this.src, start);
         this.i++;
         this.openParens.push(start);
         const tree = this.parseTree();
@@ -413,6 +415,8 @@ class Parser {
       let entry: EntrySyntax;
       try {
         this.currentPrefix = undefined;
+        // An error leaves the parentheses it was inside open: each dentry counts its own.
+        if (this.openParens.length > 0) this.openParens.length = 0;
         entry = this.parseDentry();
         this.eatWhitespace();
         if (this.peek() === SEMI) {
@@ -627,6 +631,20 @@ function lineCol(src: string, offset: number): { line: number } {
   let line = 1;
   for (let k = 0; k < offset; k++) if (src.charCodeAt(k) === NEWLINE) line++;
   return { line };
+}
+
+/** `(` inside MAX_NESTING open parentheses: where Finagle's own parser would recurse on and on. */
+function nestingTooDeep(src: string, at: number): DtabSyntaxError {
+  return new DtabSyntaxError(
+    src,
+    at,
+    'nesting',
+    LPAREN,
+    'nesting-too-deep',
+    `Parentheses nested more than ${MAX_NESTING} deep: this tool stops reading here. Remove redundant parentheses (\`((/a))\` is just \`/a\`).`,
+    { start: at, end: at + 1 },
+    "(no Finagle message: Finagle has no nesting limit; its recursive parser fails with java.lang.StackOverflowError once the nesting outgrows the JVM thread's stack)",
+  );
 }
 
 // ---- entry points ---------------------------------------------------------------------------
