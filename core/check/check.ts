@@ -4,9 +4,10 @@
 
 import { elemToText } from '../model/path.js';
 import { printTree } from '../print/format.js';
+import { formatFixed2 } from '../print/numbers.js';
 import { LOOKALIKES } from '../syntax/chars.js';
 import { SYSTEM_NAMER_KINDS } from '../delegate/system-namers.js';
-import type { DentrySyntax, DtabSyntax, LeafSyntax, Span, TreeSyntax } from '../syntax/ast.js';
+import type { DentrySyntax, DtabSyntax, LeafSyntax, Span, TreeSyntax, WeightSyntax } from '../syntax/ast.js';
 import type { DtabSyntaxError } from '../syntax/errors.js';
 import { parseDtab } from '../syntax/parser.js';
 
@@ -221,6 +222,7 @@ function checkTree(src: string, t: TreeSyntax, out: Diagnostic[]): void {
             message: 'Weight 0: this branch of the union never receives traffic.',
           });
         }
+        if (b.weight) checkPrintedWeight(b.weight, out);
         checkTree(src, b.tree, out);
       }
       return;
@@ -239,6 +241,34 @@ function checkTree(src: string, t: TreeSyntax, out: Diagnostic[]): void {
       checkTree(src, t.tree, out);
       return;
   }
+}
+
+/**
+ * Finagle prints a union's weights with `%.2f` (see show), and namerd stores a dtab as printed:
+ * a weight that prints as something else changes when the dtab is pushed.
+ */
+function checkPrintedWeight(w: WeightSyntax, out: Diagnostic[]): void {
+  const span = { start: w.start, end: w.end };
+  if (!Number.isFinite(w.value)) {
+    out.push({
+      span,
+      severity: 'warning',
+      code: 'weight-not-finite',
+      message: 'This weight is too large for a double: Finagle reads it as Infinity, and namerd will store this weight as `Infinity`, which does not parse back (the stored dtab is invalid).',
+    });
+    return;
+  }
+  const printed = formatFixed2(w.value);
+  if (Number(printed) === w.value) return;
+  const toZero = Number(printed) === 0;
+  out.push({
+    span,
+    severity: 'warning',
+    code: 'weight-precision',
+    message: `namerd will store this weight as \`${printed}\`: Finagle prints weights with two decimals${toZero ? ', so this branch would then receive no traffic' : ''}.`,
+    // Writing `0.00` would only make the loss explicit: better leave the choice of weight to a person.
+    ...(toZero ? {} : { fixes: [{ title: `Write the weight as namerd will store it (\`${printed}\`)`, edits: [{ span, text: printed }] }] }),
+  });
 }
 
 function checkSystemNamer(src: string, t: LeafSyntax, out: Diagnostic[]): void {
