@@ -4,9 +4,11 @@
 
 import { elemToText } from '../model/path.js';
 import { printTree } from '../print/format.js';
+import { formatFixed2 } from '../print/numbers.js';
 import { LOOKALIKES } from '../syntax/chars.js';
 import { SYSTEM_NAMER_KINDS } from '../delegate/system-namers.js';
-import type { DentrySyntax, DtabSyntax, LeafSyntax, Span, TreeSyntax } from '../syntax/ast.js';
+import type { DentrySyntax, DtabSyntax, LeafSyntax, Span, TreeSyntax, WeightSyntax } from '../syntax/ast.js';
+import type { DtabSyntaxError } from '../syntax/errors.js';
 import { parseDtab } from '../syntax/parser.js';
 
 export type Severity = 'error' | 'warning' | 'information';
@@ -22,8 +24,14 @@ export interface Diagnostic {
   /** Stable code: a syntax error's code, or a warning's name. */
   readonly code: string;
   readonly message: string;
-  /** For syntax errors: Finagle's own message, to the character. */
+  /**
+   * For syntax errors: Finagle's own message, to the character. It quotes the whole text (as
+   * Finagle does), so on the diagnostics checkDtab makes it is a getter that builds it on each
+   * read; to show it, prefer `finagleMessageShort` (or `finagleText(d, maxQuote)`).
+   */
   readonly finagleMessage?: string;
+  /** For syntax errors: Finagle's message with its quote of the text cut to 200 characters around the error. */
+  readonly finagleMessageShort?: string;
   /** Other places the message talks about (e.g. the first of two duplicates). */
   readonly related?: readonly { readonly span: Span; readonly message: string }[];
   readonly fixes?: readonly Fix[];
@@ -40,20 +48,72 @@ export function checkDtabText(text: string): CheckResult {
   return { syntax, diagnostics: checkDtab(syntax) };
 }
 
+/** The most errors checkDtab lists for one dtab; the rest are counted in one `too-many-errors`. */
+export const MAX_REPORTED_ERRORS = 1000;
+
+/** The syntax error behind a diagnostic made by checkDtab (kept out of the object: it holds the whole text). */
+const syntaxErrorOf = new WeakMap<Diagnostic, DtabSyntaxError>();
+
+/**
+ * Finagle's message for a diagnostic: exact (quoting the whole text) without `maxQuote`, else with
+ * the quote cut to `maxQuote` characters around the error (to 200 on a diagnostic copied by
+ * spreading, which keeps only `finagleMessageShort`). Undefined when Finagle has none.
+ */
+export function finagleText(d: Diagnostic, maxQuote?: number): string | undefined {
+  if (maxQuote === undefined) return d.finagleMessage;
+  const e = syntaxErrorOf.get(d);
+  if (e) return e.elidedFinagleMessage(maxQuote);
+  return d.finagleMessageShort ?? d.finagleMessage;
+}
+
+/**
+ * A copy of a diagnostic with some fields replaced (`span`, `fixes`, ...), keeping Finagle's
+ * message lazy: spreading (`{ ...d }`) would build the whole-text message for every copy.
+ */
+export function copyDiagnostic(d: Diagnostic, changes: Partial<Omit<Diagnostic, 'finagleMessage' | 'finagleMessageShort'>>): Diagnostic {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(d)) as Diagnostic;
+  Object.assign(copy, changes);
+  const e = syntaxErrorOf.get(d);
+  if (e) syntaxErrorOf.set(copy, e);
+  return copy;
+}
+
+/** A syntax error as a diagnostic: Finagle's message is read from the error when asked for, not copied. */
+function syntaxDiagnostic(e: DtabSyntaxError, fixes: readonly Fix[] | undefined): Diagnostic {
+  const d: Diagnostic = {
+    span: e.span,
+    severity: 'error',
+    code: e.code,
+    message: e.plain,
+    get finagleMessage() {
+      return e.finagleMessage;
+    },
+    get finagleMessageShort() {
+      return e.finagleMessageShort;
+    },
+    ...(fixes ? { fixes } : {}),
+  };
+  syntaxErrorOf.set(d, e);
+  return d;
+}
+
 export function checkDtab(syntax: DtabSyntax): Diagnostic[] {
   const out: Diagnostic[] = [];
   const src = syntax.text;
-  const lookalikes = findLookalikes(syntax);
-  const fixedAt = new Set<number>();
 
-  for (const e of syntax.errors) {
-    const look = lookalikes.get(e.span.start);
-    const fixes = look ? [lookalikeFix(e.span, look.replacement, look.name)] : undefined;
-    if (look) fixedAt.add(e.span.start);
-    out.push({ span: e.span, severity: 'error', code: e.code, message: e.plain, finagleMessage: e.finagleMessage, ...(fixes ? { fixes } : {}) });
-  }
-  for (const [at, look] of lookalikes) {
-    if (fixedAt.has(at)) continue;
+  // Errors: syntax errors and look-alike characters (a look-alike that causes a syntax error
+  // gives that error a fix), in source order, at most MAX_REPORTED_ERRORS of them.
+  const looks = findLookalikes(syntax);
+  let reported = 0;
+  let omitted = 0;
+  let firstOmitted: Span | undefined;
+  // Past the limit, only counts: nothing is made for the errors that are not listed.
+  const omit = (start: number, end: number) => {
+    if (omitted++ === 0) firstOmitted = { start, end };
+  };
+  const reportLook = (at: number, look: Lookalike) => {
+    if (reported >= MAX_REPORTED_ERRORS) return omit(at, at + 1);
+    reported++;
     const span = { start: at, end: at + 1 };
     out.push({
       span,
@@ -62,25 +122,51 @@ export function checkDtab(syntax: DtabSyntax): Diagnostic[] {
       message: `This is a ${look.name}, not \`${look.replacement || '(nothing)'}\`: Finagle rejects it.`,
       fixes: [lookalikeFix(span, look.replacement, look.name)],
     });
+  };
+  let li = 0;
+  for (const e of syntax.errors) {
+    for (; li < looks.at.length && looks.at[li]! < e.span.start; li++) reportLook(looks.at[li]!, looks.what[li]!);
+    let look: Lookalike | undefined;
+    for (; li < looks.at.length && looks.at[li]! === e.span.start; li++) look = looks.what[li];
+    if (reported >= MAX_REPORTED_ERRORS) {
+      omit(e.span.start, e.span.end);
+      continue;
+    }
+    reported++;
+    out.push(syntaxDiagnostic(e, look ? [lookalikeFix(e.span, look.replacement, look.name)] : undefined));
+  }
+  for (; li < looks.at.length; li++) reportLook(looks.at[li]!, looks.what[li]!);
+  if (firstOmitted) {
+    out.push({
+      span: firstOmitted,
+      severity: 'error',
+      code: 'too-many-errors',
+      message: `${omitted} more ${omitted === 1 ? 'error' : 'errors'} from here on ${omitted === 1 ? 'is' : 'are'} not listed: only the first ${MAX_REPORTED_ERRORS} errors of a dtab are.`,
+    });
   }
 
-  // Duplicates: group by a hash of the prefix's text (no string per dentry), compare texts and
-  // print destinations only when two prefixes collide.
-  const byPrefix = new Map<number, DentrySyntax[]>();
+  // Duplicates: group by a hash of the prefix's text (no string per dentry); when two prefixes
+  // collide, key the group's dentries by their text, so each dentry is printed at most once.
+  const byPrefix = new Map<number, DentrySyntax | Map<string, DentrySyntax>>();
+  const keyOf = (e: DentrySyntax) => `${src.slice(e.prefix.start, e.prefix.end)}\u0000${printTree(src, e.dst)}`;
   for (const entry of syntax.entries) {
     if (entry.kind !== 'dentry') continue;
     checkTree(src, entry.dst, out);
     const h = hashSpan(src, entry.prefix.start, entry.prefix.end);
-    const bucket = byPrefix.get(h);
-    if (!bucket) {
-      byPrefix.set(h, [entry]);
+    const seen = byPrefix.get(h);
+    if (seen === undefined) {
+      byPrefix.set(h, entry);
       continue;
     }
-    bucket.push(entry);
-    const p = src.slice(entry.prefix.start, entry.prefix.end);
-    const dst = printTree(src, entry.dst);
-    const first = bucket.find((e) => e !== entry && src.slice(e.prefix.start, e.prefix.end) === p && printTree(src, e.dst) === dst);
-    if (!first) continue;
+    let group: Map<string, DentrySyntax>;
+    if (seen instanceof Map) group = seen;
+    else byPrefix.set(h, (group = new Map([[keyOf(seen), seen]])));
+    const key = keyOf(entry);
+    const first = group.get(key);
+    if (!first) {
+      group.set(key, entry);
+      continue;
+    }
     out.push({
       span: { start: entry.start, end: entry.end },
       severity: 'warning',
@@ -114,7 +200,7 @@ function removalSpan(src: string, entry: { start: number; end: number; semicolon
   return { start, end };
 }
 
-/** Checks every term of a destination. */
+/** Checks every term of a destination (recursive: parsed trees are at most MAX_NESTING groups deep). */
 function checkTree(src: string, t: TreeSyntax, out: Diagnostic[]): void {
   switch (t.kind) {
     case 'leaf':
@@ -136,6 +222,7 @@ function checkTree(src: string, t: TreeSyntax, out: Diagnostic[]): void {
             message: 'Weight 0: this branch of the union never receives traffic.',
           });
         }
+        if (b.weight) checkPrintedWeight(b.weight, out);
         checkTree(src, b.tree, out);
       }
       return;
@@ -154,6 +241,34 @@ function checkTree(src: string, t: TreeSyntax, out: Diagnostic[]): void {
       checkTree(src, t.tree, out);
       return;
   }
+}
+
+/**
+ * Finagle prints a union's weights with `%.2f` (see show), and namerd stores a dtab as printed:
+ * a weight that prints as something else changes when the dtab is pushed.
+ */
+function checkPrintedWeight(w: WeightSyntax, out: Diagnostic[]): void {
+  const span = { start: w.start, end: w.end };
+  if (!Number.isFinite(w.value)) {
+    out.push({
+      span,
+      severity: 'warning',
+      code: 'weight-not-finite',
+      message: 'This weight is too large for a double: Finagle reads it as Infinity, and namerd will store this weight as `Infinity`, which does not parse back (the stored dtab is invalid).',
+    });
+    return;
+  }
+  const printed = formatFixed2(w.value);
+  if (Number(printed) === w.value) return;
+  const toZero = Number(printed) === 0;
+  out.push({
+    span,
+    severity: 'warning',
+    code: 'weight-precision',
+    message: `namerd will store this weight as \`${printed}\`: Finagle prints weights with two decimals${toZero ? ', so this branch would then receive no traffic' : ''}.`,
+    // Writing `0.00` would only make the loss explicit: better leave the choice of weight to a person.
+    ...(toZero ? {} : { fixes: [{ title: `Write the weight as namerd will store it (\`${printed}\`)`, edits: [{ span, text: printed }] }] }),
+  });
 }
 
 function checkSystemNamer(src: string, t: LeafSyntax, out: Diagnostic[]): void {
@@ -249,9 +364,11 @@ function k8sWarning(src: string, external: boolean, start: number, end: number, 
 
 const LOOKALIKE_RE = new RegExp(`[${[...LOOKALIKES.keys()].map((c) => `\\u${c.toString(16).padStart(4, '0')}`).join('')}]`, 'g');
 
-/** Look-alike characters outside comments, by offset. */
-function findLookalikes(syntax: DtabSyntax): Map<number, { name: string; replacement: string }> {
-  const out = new Map<number, { name: string; replacement: string }>();
+type Lookalike = { readonly name: string; readonly replacement: string };
+
+/** Look-alike characters outside comments, in source order: their offsets, and what each is. */
+function findLookalikes(syntax: DtabSyntax): { at: number[]; what: Lookalike[] } {
+  const out = { at: [] as number[], what: [] as Lookalike[] };
   const src = syntax.text;
   let ci = 0;
   LOOKALIKE_RE.lastIndex = 0;
@@ -259,7 +376,10 @@ function findLookalikes(syntax: DtabSyntax): Map<number, { name: string; replace
     const i = m.index;
     while (ci < syntax.comments.length && syntax.comments[ci]!.end <= i) ci++;
     const inComment = ci < syntax.comments.length && syntax.comments[ci]!.start <= i;
-    if (!inComment) out.set(i, LOOKALIKES.get(src.charCodeAt(i))!);
+    if (!inComment) {
+      out.at.push(i);
+      out.what.push(LOOKALIKES.get(src.charCodeAt(i))!);
+    }
   }
   return out;
 }

@@ -1,4 +1,7 @@
 // Finagle's NameTree: Leaf, Alt (`|`), Union (`&` with weights), Neg (`~`), Fail (`!`), Empty (`$`).
+// mapTree, simplify and evaluate recurse on the tree. A tree lowered from text is at most
+// 2 × (MAX_NESTING + 1) + 1 deep (the parser refuses deeper nesting); trees built by delegation
+// stack one such tree per step, so they are as deep as the interpreter's step limits allow.
 
 export type NameTree<T> = Leaf<T> | Alt<T> | Union<T> | Neg | Fail | Empty;
 

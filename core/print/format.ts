@@ -24,6 +24,16 @@ export function formatDtab(syntax: DtabSyntax, options: FormatOptions = {}): str
   let ci = 0;
   const comments = syntax.comments;
   let lastEnd = 0;
+  // The first line break at or after an offset; asked in increasing order, so one pass in all
+  // (a search per dentry up to a comment far below would be quadratic on a long line).
+  let newlineAt = -1;
+  const newlineFrom = (from: number) => {
+    if (newlineAt < from) {
+      newlineAt = src.indexOf('\n', from);
+      if (newlineAt < 0) newlineAt = src.length;
+    }
+    return newlineAt;
+  };
 
   const pushComment = (c: Span) => {
     items.push({ kind: 'comment', text: src.slice(c.start, c.end).trimEnd(), blankBefore: hasBlankLine(src, lastEnd, c.start) });
@@ -39,7 +49,7 @@ export function formatDtab(syntax: DtabSyntax, options: FormatOptions = {}): str
     // A comment that starts on the line where the dentry ends stays at the end of that line.
     let trailing: string | undefined;
     const next = comments[ci];
-    if (next && !src.slice(end, next.start).includes('\n')) {
+    if (next && newlineFrom(end) >= next.start) {
       const nextEntry = entries[k + 1];
       if (!nextEntry || next.start < nextEntry.start) {
         trailing = src.slice(next.start, next.end).trimEnd();
@@ -81,7 +91,10 @@ function hasBlankLine(src: string, from: number, to: number): boolean {
   return false;
 }
 
-/** A destination on one line: ` | ` and ` & ` between terms, `w * term`, groups as written. */
+/**
+ * A destination on one line: ` | ` and ` & ` between terms, `w * term`, groups as written.
+ * Recursive: parsed trees are shallow (MAX_NESTING), however long the text.
+ */
 export function printTree(src: string, t: TreeSyntax): string {
   switch (t.kind) {
     case 'leaf':

@@ -1,5 +1,6 @@
 // Finagle's canonical printed forms (`show`): Path.show, Dentry.Prefix.show, NameTree.show,
-// Dentry.show and Dtab.show, exactly.
+// Dentry.show and Dtab.show, exactly. showTree recurses on the tree: a tree lowered from text is at
+// most 2 × (MAX_NESTING + 1) + 1 deep; delegation stacks one such tree per step it takes.
 
 import { ANY, type Dentry, type Dtab, type Prefix, type PrefixElem } from '../model/dtab.js';
 import type { Path } from '../model/path.js';

@@ -4,6 +4,16 @@
 
 import type { DtabSyntaxError } from './errors.js';
 
+/**
+ * The deepest the parser lets parentheses nest: a `(` inside 100 open ones is a syntax error
+ * (`nesting-too-deep`). Finagle has no limit (its recursive parser runs until the JVM stack
+ * overflows); this one keeps every tree made from parsed text shallow, so code that recurses over
+ * trees may rely on it: a syntax tree is at most 4 × (MAX_NESTING + 1) nodes deep (group, alt,
+ * union, weighted per level), a lowered NameTree at most 2 × (MAX_NESTING + 1) + 1. Trees built by
+ * delegation stack one such tree per step, so their depth is also bounded by the step limit.
+ */
+export const MAX_NESTING = 100;
+
 export interface Span {
   readonly start: number;
   readonly end: number;
@@ -106,6 +116,9 @@ export interface DtabSyntax {
   readonly entries: readonly EntrySyntax[];
   /** `#` comments, in source order; each span ends before its newline. */
   readonly comments: readonly Span[];
-  /** Every syntax error, in source order; the first is exactly what Finagle reports. */
+  /**
+   * Every syntax error, in source order; the first is exactly what Finagle reports, except a
+   * `nesting-too-deep` error (Finagle has no nesting limit: see MAX_NESTING).
+   */
   readonly errors: readonly DtabSyntaxError[];
 }

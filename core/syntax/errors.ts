@@ -17,9 +17,16 @@ export type SyntaxErrorCode =
   | 'number-char'
   | 'lone-dot-weight'
   | 'number-format'
-  | 'expected-end';
+  | 'expected-end'
+  | 'nesting-too-deep';
 
-export class DtabSyntaxError extends Error {
+/**
+ * A syntax error. It is an `Error` (its prototype chain says so: `instanceof Error` holds and
+ * `String(e)` reads `DtabSyntaxError: <plain>`), but it is made without calling Error's
+ * constructor, so it captures no stack trace: the parser makes one per broken dentry, and a
+ * hostile document can have a million of them. `stack` is undefined.
+ */
+export class DtabSyntaxError implements Error {
   constructor(
     /** The text that was parsed (Finagle's message quotes all of it). */
     readonly input: string,
@@ -34,25 +41,96 @@ export class DtabSyntaxError extends Error {
     readonly plain: string,
     /** Where to point: usually the found character; empty at end of input. */
     readonly span: Span,
-    /** Set for errors that are not positional in Finagle (NumberFormatException). */
+    /** Set for errors that are not positional in Finagle (NumberFormatException, nesting-too-deep). */
     readonly javaMessage?: string,
-  ) {
-    super(plain);
-    this.name = 'DtabSyntaxError';
+  ) {}
+
+  /** Always undefined: no stack trace is captured (see above). */
+  declare readonly stack?: string;
+
+  get name(): string {
+    return 'DtabSyntaxError';
   }
 
-  /** Finagle's message, to the character: `<expected> expected but <found> found at '<display>'`. */
+  get message(): string {
+    return this.plain;
+  }
+
+  /**
+   * Finagle's message, to the character: `<expected> expected but <found> found at '<display>'`.
+   * It quotes the WHOLE input (as Finagle does), so it is as long as the document: made anew on
+   * each read, never stored. For display, use `finagleMessageShort` / `elidedFinagleMessage`.
+   */
   get finagleMessage(): string {
     if (this.javaMessage !== undefined) return this.javaMessage;
     return finagleMessage(this.input, this.index, this.expected, this.found);
   }
+
+  /** Finagle's message with the quoted input cut to at most 200 characters around the error. */
+  get finagleMessageShort(): string {
+    return this.elidedFinagleMessage();
+  }
+
+  /**
+   * Finagle's message with the quoted input cut to at most `maxQuote` characters around the error
+   * (`…` marks each cut); the exact message when the input is that short.
+   */
+  elidedFinagleMessage(maxQuote = DEFAULT_MAX_QUOTE): string {
+    if (this.javaMessage !== undefined) return elide(this.javaMessage, Math.max(maxQuote, 1) + JAVA_MESSAGE_SLACK);
+    return elidedFinagleMessage(this.input, this.index, this.expected, this.found, maxQuote);
+  }
 }
+// Not made by Error's constructor (see above), but an Error all the same.
+Object.setPrototypeOf(DtabSyntaxError.prototype, Error.prototype);
+
+/** How much of the input the short form of Finagle's message quotes. */
+export const DEFAULT_MAX_QUOTE = 200;
+/** Room for a Java message's own words around what it quotes (`For input string: "…"`). */
+const JAVA_MESSAGE_SLACK = 20;
 
 export function finagleMessage(input: string, index: number, expected: string, found: number): string {
   const display =
     index >= input.length ? `${input}[]` : `${input.slice(0, index)}[${input[index]}]${input.slice(index + 1)}`;
   return `${expected} expected but ${stringOfChar(found)} found at '${display}'`;
 }
+
+/**
+ * `finagleMessage` with the quoted input cut to at most `maxQuote` characters around `index`, with
+ * `…` where text was cut: `'/' expected but ';' found at '…;;;;[;];;;;…'`.
+ */
+export function elidedFinagleMessage(input: string, index: number, expected: string, found: number, maxQuote = DEFAULT_MAX_QUOTE): string {
+  const max = Math.max(1, Math.floor(maxQuote));
+  if (input.length <= max) return finagleMessage(input, index, expected, found);
+  const atEnd = index >= input.length;
+  // A window of `max` characters, the error in its middle when there is text on both sides.
+  let from = Math.max(0, index - (max >> 1));
+  const to = Math.min(input.length, from + max);
+  from = Math.max(0, to - max);
+  const a = safeStart(input, from);
+  const b = safeEnd(input, to);
+  const before = `${a > 0 ? '…' : ''}${input.slice(a, Math.min(index, b))}`;
+  const display = atEnd ? `${before}[]` : `${before}[${input[index]}]${input.slice(index + 1, Math.max(b, index + 1))}${b < input.length ? '…' : ''}`;
+  return `${expected} expected but ${stringOfChar(found)} found at '${display}'`;
+}
+
+/** The first `max` characters of a message, then `…` (never splitting a surrogate pair). */
+function elide(message: string, max: number): string {
+  if (message.length <= max) return message;
+  return `${message.slice(0, safeEnd(message, max))}…`;
+}
+
+/** Moves a cut start forward off the second half of a surrogate pair. */
+function safeStart(s: string, i: number): number {
+  return i > 0 && i < s.length && isLow(s.charCodeAt(i)) && isHigh(s.charCodeAt(i - 1)) ? i + 1 : i;
+}
+
+/** Moves a cut end back off the middle of a surrogate pair. */
+function safeEnd(s: string, i: number): number {
+  return i > 0 && i < s.length && isLow(s.charCodeAt(i)) && isHigh(s.charCodeAt(i - 1)) ? i - 1 : i;
+}
+
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 
 function stringOfChar(c: number): string {
   return c === EOI ? 'end of input' : `'${String.fromCharCode(c)}'`;

@@ -1,5 +1,6 @@
 // What is at an offset: the chain of syntax nodes that contain it, innermost last. Editors use it
-// for hover, definition, rename and selection ranges.
+// for hover, definition, rename and selection ranges. The walks here recurse on the syntax tree,
+// whose depth the parser bounds (MAX_NESTING), whatever the length of the text.
 
 import type { DentrySyntax, DtabSyntax, EntrySyntax, LabelSyntax, LeafSyntax, PathSyntax, PrefixSyntax, Span, TreeSyntax, WildcardSyntax } from './ast.js';
 

@@ -1,4 +1,5 @@
 // Syntax tree -> model. Labels already carry their decoded bytes, so this never reads text.
+// lowerTree recurses on the syntax tree, which the parser keeps shallow (MAX_NESTING).
 
 import { ANY, Dtab, type Dentry, type Prefix } from '../model/dtab.js';
 import { alt, EMPTY, FAIL, leaf, NEG, union, type NameTree } from '../model/nametree.js';

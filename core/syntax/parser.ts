@@ -5,7 +5,9 @@
 
 import { EOI, hexValue, isHexChar, isJavaWhitespace, isLabelChar, isNumberChar, isShowable } from './chars.js';
 import { charAdvice, describeChar, DtabSyntaxError, type SyntaxErrorCode } from './errors.js';
+import { MAX_NESTING } from './ast.js';
 import type {
+  BrokenDentrySyntax,
   DentrySyntax,
   DtabSyntax,
   EntrySyntax,
@@ -48,8 +50,11 @@ class Parser {
   readonly comments: Span[] = [];
   /** The prefix of the dentry being parsed, for messages. */
   currentPrefix: PrefixSyntax | undefined;
-  /** Open parentheses, innermost last, for "missing `)`" messages. */
+  /** Open parentheses, innermost last, for "missing `)`" messages and the nesting limit. */
   readonly openParens: number[] = [];
+  /** The last offset whose line was counted, and its line (messages count lines incrementally). */
+  private lineAt = 0;
+  private lineOfLineAt = 1;
 
   constructor(
     readonly src: string,
@@ -93,10 +98,30 @@ class Parser {
   }
 
   fail(expected: string, code: SyntaxErrorCode, plain: string, found = this.peek(), span?: Span): never {
+    throw this.error(expected, code, plain, found, span);
+  }
+
+  /** The error at the current offset (what `fail` throws). */
+  error(expected: string, code: SyntaxErrorCode, plain: string, found = this.peek(), span?: Span): DtabSyntaxError {
     const at = this.i;
     const atEnd = at >= this.n;
     const where: Span = span ?? (atEnd ? { start: this.n, end: this.n } : { start: at, end: at + 1 });
-    throw new DtabSyntaxError(this.src, at, expected, found, code, plain, where);
+    return new DtabSyntaxError(this.src, at, expected, found, code, plain, where);
+  }
+
+  /**
+   * 1-based line of an offset, for messages. Counted from the last offset asked about, so the
+   * errors of a whole document (asked about in source order) cost one pass over it in all.
+   */
+  line(offset: number): number {
+    const { src } = this;
+    let at = this.lineAt;
+    let line = this.lineOfLineAt;
+    for (; at < offset; at++) if (src.charCodeAt(at) === NEWLINE) line++;
+    for (; at > offset; at--) if (src.charCodeAt(at - 1) === NEWLINE) line--;
+    this.lineAt = at;
+    this.lineOfLineAt = line;
+    return line;
   }
 
   found(): string {
@@ -152,7 +177,7 @@ class Parser {
         this.failLabelChar();
       }
     } while (isLabelChar(this.peek()));
-    return bytes === undefined ? undefined : String.fromCharCode(...bytes);
+    return bytes === undefined ? undefined : bytesToString(bytes);
   }
 
   failLabelChar(): never {
@@ -193,6 +218,10 @@ class Parser {
       this.i++;
       return;
     }
+    throw this.slashError(what);
+  }
+
+  slashError(what: 'path' | 'prefix'): DtabSyntaxError {
     const c = this.peek();
     let plain: string;
     if (what === 'prefix' && this.ctx.what === 'dtab') {
@@ -203,7 +232,7 @@ class Parser {
     } else {
       plain = `A ${what} starts with \`/\`; found ${this.found()}.${this.advice()}`;
     }
-    this.fail("'/'", 'expected-slash', plain);
+    return this.error("'/'", 'expected-slash', plain);
   }
 
   parsePrefix(): PrefixSyntax {
@@ -324,12 +353,13 @@ class Parser {
     const c = this.peek();
     switch (c) {
       case LPAREN: {
+        if (this.openParens.length >= MAX_NESTING) throw nestingTooDeep(this.src, start);
         this.i++;
         this.openParens.push(start);
         const tree = this.parseTree();
         this.eatWhitespace();
         if (this.peek() !== RPAREN) {
-          const { line } = lineCol(this.src, start);
+          const line = this.line(start);
           this.fail(
             "')'",
             'expected-close-paren',
@@ -363,6 +393,13 @@ class Parser {
   // ---- dentries and dtabs -------------------------------------------------------------------
 
   parseDentry(): DentrySyntax {
+    const r = this.dentryOrError();
+    if (r instanceof DtabSyntaxError) throw r;
+    return r;
+  }
+
+  /** parseDentry, with the errors around `=>` returned rather than thrown (cheaper, for recovery). */
+  dentryOrError(): DentrySyntax | DtabSyntaxError {
     const prefix = this.parsePrefix();
     this.currentPrefix = prefix;
     this.eatWhitespace();
@@ -372,11 +409,11 @@ class Parser {
       let plain = `Expected \`=>\` after the prefix \`${shown}\`, found ${this.found()}.${this.advice()}`;
       if (this.peek() === STAR || (prefix.elems.length > 0 && this.src.charCodeAt(this.i - 1) === STAR && isLabelChar(this.peek())))
         plain = `\`*\` must be a whole label in a prefix (\`/a/*/b\`); found ${this.found()}.`;
-      this.fail("'='", 'expected-arrow', plain);
+      return this.error("'='", 'expected-arrow', plain);
     }
     this.i++;
     if (this.peek() !== GT) {
-      this.fail("'>'", 'split-arrow', `Expected \`>\` right after \`=\`: write \`=>\` with nothing between; found ${this.found()}.`);
+      return this.error("'>'", 'split-arrow', `Expected \`>\` right after \`=\`: write \`=>\` with nothing between; found ${this.found()}.`);
     }
     this.i++;
     const dst = this.parseTree();
@@ -410,10 +447,22 @@ class Parser {
       this.eatWhitespace();
       if (this.atEnd()) break;
       const entryStart = this.i;
-      let entry: EntrySyntax;
+      this.currentPrefix = undefined;
+      // An error leaves the parentheses it was inside open: each dentry counts its own.
+      if (this.openParens.length > 0) this.openParens.length = 0;
+      if (this.peek() !== SLASH) {
+        // Not a dentry at all (a stray `;`, say): the same error parsePrefix would throw, without
+        // the cost of throwing it (a document of a million `;` is a million of these).
+        this.recoverFrom(this.slashError('prefix'), entryStart, entries, errors);
+        continue;
+      }
+      let entry: EntrySyntax | DtabSyntaxError;
       try {
-        this.currentPrefix = undefined;
-        entry = this.parseDentry();
+        entry = this.dentryOrError();
+        if (entry instanceof DtabSyntaxError) {
+          this.recoverFrom(entry, entryStart, entries, errors);
+          continue;
+        }
         this.eatWhitespace();
         if (this.peek() === SEMI) {
           entry.semicolon = { start: this.i, end: this.i + 1 };
@@ -430,25 +479,30 @@ class Parser {
         continue;
       } catch (e) {
         if (!(e instanceof DtabSyntaxError)) throw e;
-        errors.push(e);
-        const resume = this.recover(Math.max(e.index, entryStart), e.code === 'expected-end');
-        const last = entries[entries.length - 1];
-        if (last !== undefined && last.kind === 'dentry' && last.end <= e.index && e.code === 'expected-end') {
-          // The dentry itself was fine; the error is what followed it.
-          entries.push(this.broken(e.index, resume.end, e, undefined, resume.semicolon));
-        } else {
-          const prefix = this.currentPrefix !== undefined && this.currentPrefix.start >= entryStart ? this.currentPrefix : undefined;
-          entries.push(this.broken(entryStart, resume.end, e, prefix, resume.semicolon));
-        }
-        // Always make progress, whatever the recovery found.
-        this.i = Math.max(resume.next, entryStart + 1);
+        this.recoverFrom(e, entryStart, entries, errors);
       }
     }
     return { entries, errors };
   }
 
+  /** Records an error in the entry that starts at `entryStart`, and moves on to the next entry. */
+  recoverFrom(e: DtabSyntaxError, entryStart: number, entries: EntrySyntax[], errors: DtabSyntaxError[]): void {
+    errors.push(e);
+    const resume = this.recover(Math.max(e.index, entryStart), e.code === 'expected-end');
+    const last = entries[entries.length - 1];
+    if (last !== undefined && last.kind === 'dentry' && last.end <= e.index && e.code === 'expected-end') {
+      // The dentry itself was fine; the error is what followed it.
+      entries.push(this.broken(e.index, resume.end, e, undefined, resume.semicolon));
+    } else {
+      const prefix = this.currentPrefix !== undefined && this.currentPrefix.start >= entryStart ? this.currentPrefix : undefined;
+      entries.push(this.broken(entryStart, resume.end, e, prefix, resume.semicolon));
+    }
+    // Always make progress, whatever the recovery found.
+    this.i = Math.max(resume.next, entryStart + 1);
+  }
+
   broken(start: number, end: number, error: DtabSyntaxError, prefix: PrefixSyntax | undefined, semicolon: Span | undefined): EntrySyntax {
-    return { kind: 'broken', start, end: Math.max(end, Math.min(start + 1, this.n)), error, prefix, semicolon };
+    return new BrokenNode(start, Math.max(end, Math.min(start + 1, this.n)), error, prefix, semicolon ? semicolon.start : -1);
   }
 
   /**
@@ -596,16 +650,57 @@ class DentryNode implements DentrySyntax {
   }
 }
 
+/** A broken dentry (see DentryNode: the `;` is kept as an offset). */
+class BrokenNode implements BrokenDentrySyntax {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly error: DtabSyntaxError,
+    readonly prefix: PrefixSyntax | undefined,
+    private semicolonAt: number,
+  ) {}
+
+  get kind(): 'broken' {
+    return 'broken';
+  }
+
+  get semicolon(): Span | undefined {
+    return this.semicolonAt < 0 ? undefined : { start: this.semicolonAt, end: this.semicolonAt + 1 };
+  }
+
+  set semicolon(s: Span | undefined) {
+    this.semicolonAt = s ? s.start : -1;
+  }
+}
+
 function asWeighted(t: TreeSyntax | (WeightedSyntax & { kind: 'weighted' })): WeightedSyntax {
   if (t.kind === 'weighted') return { start: t.start, end: t.end, weight: t.weight, tree: t.tree };
   return { start: t.start, end: t.end, weight: undefined, tree: t };
 }
 
-const DENTRY_HEAD = /\/(?:(?:[A-Za-z0-9_:.#$%*-]|\\x[0-9A-Fa-f]{2})+(?:\/(?:[A-Za-z0-9_:.#$%*-]|\\x[0-9A-Fa-f]{2})+)*)?[ \t]*=>/y;
-
+/**
+ * Whether a dentry head, `/` [label {`/` label}] then spaces or tabs and `=>`, starts at `at` (a
+ * label here is showable characters, `*` and `\xHH` escapes). A scan, not a regular expression:
+ * a regular expression backtracks over every character of a long label and overflows on megabytes.
+ */
 function startsDentry(src: string, at: number): boolean {
-  DENTRY_HEAD.lastIndex = at;
-  return DENTRY_HEAD.test(src);
+  let i = at + 1;
+  let j = headLabelEnd(src, i);
+  if (j > i) {
+    i = j;
+    while (src.charCodeAt(i) === SLASH && (j = headLabelEnd(src, i + 1)) > i + 1) i = j;
+  }
+  while (src.charCodeAt(i) === 0x20 || src.charCodeAt(i) === 0x09) i++;
+  return src.charCodeAt(i) === EQUALS && src.charCodeAt(i + 1) === GT;
+}
+
+function headLabelEnd(src: string, i: number): number {
+  for (;;) {
+    const c = src.charCodeAt(i);
+    if (isShowable(c) || c === STAR) i++;
+    else if (c === BACKSLASH && src.charCodeAt(i + 1) === LOWER_X && isHexChar(src.charCodeAt(i + 2)) && isHexChar(src.charCodeAt(i + 3))) i += 4;
+    else return i;
+  }
 }
 
 function firstOnLine(src: string, at: number): boolean {
@@ -622,11 +717,27 @@ function trimEnd(src: string, end: number): number {
   return end;
 }
 
-/** 1-based line of an offset (for messages only; editors use LineIndex). */
-function lineCol(src: string, offset: number): { line: number } {
-  let line = 1;
-  for (let k = 0; k < offset; k++) if (src.charCodeAt(k) === NEWLINE) line++;
-  return { line };
+/** A byte string from its bytes (in slices: spreading a long label into one call overflows the stack). */
+function bytesToString(bytes: readonly number[]): string {
+  const CHUNK = 8192;
+  if (bytes.length <= CHUNK) return String.fromCharCode(...bytes);
+  let out = '';
+  for (let k = 0; k < bytes.length; k += CHUNK) out += String.fromCharCode(...bytes.slice(k, k + CHUNK));
+  return out;
+}
+
+/** `(` inside MAX_NESTING open parentheses: where Finagle's own parser would recurse on and on. */
+function nestingTooDeep(src: string, at: number): DtabSyntaxError {
+  return new DtabSyntaxError(
+    src,
+    at,
+    'nesting',
+    LPAREN,
+    'nesting-too-deep',
+    `Parentheses nested more than ${MAX_NESTING} deep: this tool stops reading here. Remove redundant parentheses (\`((/a))\` is just \`/a\`).`,
+    { start: at, end: at + 1 },
+    "(no Finagle message: Finagle has no nesting limit; its recursive parser fails with java.lang.StackOverflowError once the nesting outgrows the JVM thread's stack)",
+  );
 }
 
 // ---- entry points ---------------------------------------------------------------------------
