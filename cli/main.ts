@@ -14,7 +14,6 @@ import {
   deepDiagnostics,
   delegateTreeToJsonText,
   describeBound,
-  elideFinagle,
   formatDtab,
   interpreterFor,
   LineIndex,
@@ -174,7 +173,7 @@ function printDiagnostics(results: FileDiagnostics[], format: string, finagle: b
   for (const { file, index, diagnostics } of results) {
     for (const d of diagnostics) {
       const p = index.position(d.span.start);
-      const message = finagle && d.finagleMessage ? elideFinagle(d.finagleMessage) : d.message;
+      const message = finagle ? (d.finagleMessageShort ?? d.message) : d.message;
       to(`${file}:${p.line + 1}:${p.character + 1}: ${d.severity}: ${message} [${d.code}]\n`);
     }
   }

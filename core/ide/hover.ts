@@ -23,17 +23,6 @@ function md(parts: (string | undefined)[]): string {
 }
 
 
-/** Finagle's message with its copy of the input cut down around the error. */
-export function elideFinagle(message: string, max = 160): string {
-  const at = message.indexOf(" found at '");
-  if (at < 0 || message.length - at < max) return message;
-  const quoted = message.slice(at + 11, message.endsWith("'") ? -1 : undefined);
-  const mark = quoted.indexOf('[');
-  const from = Math.max(0, mark - max / 2);
-  const to = Math.min(quoted.length, mark + max / 2);
-  return `${message.slice(0, at + 11)}${from > 0 ? '…' : ''}${quoted.slice(from, to)}${to < quoted.length ? '…' : ''}'`;
-}
-
 export async function hover(a: DtabAnalysis, offset: number, interpreter: Interpreter): Promise<HoverResult | undefined> {
   const chain = locate(a.syntax, offset);
   const entry = chain[0];
@@ -41,7 +30,7 @@ export async function hover(a: DtabAnalysis, offset: number, interpreter: Interp
   if (entry.node.kind === 'broken') {
     const e = entry.node.error;
     if (offset < e.span.start - 1 || offset > Math.max(e.span.end, e.span.start + 1)) return undefined;
-    return { markdown: md(['**Syntax error**', e.plain, `Finagle: \`${elideFinagle(e.finagleMessage).replace(/`/g, "'")}\``]), span: e.span };
+    return { markdown: md(['**Syntax error**', e.plain, `Finagle: \`${e.elidedFinagleMessage(120).replace(/`/g, "'")}\``]), span: e.span };
   }
   const index = a.dentries.indexOf(entry.node);
   const inner = chain[chain.length - 1]!;
