@@ -102,11 +102,25 @@ export function simplify<T>(tree: NameTree<T>): NameTree<T> {
 
 /** NameTree.eval: undefined for "no destination", else the set of leaves (weights ignored). */
 export function evaluate<T>(tree: NameTree<T>): Set<T> | undefined {
+  const r = evaluateInto(tree);
+  return r === undefined ? undefined : new Set(r.values());
+}
+
+/**
+ * Leaves are compared by value, as Finagle's Set compares them: two leaves with the same path are
+ * one (`/x & /x` evaluates to {/x}). Paths are arrays of byte strings, keyed by their elements
+ * (joined with a character no byte string holds).
+ */
+function keyOf(v: unknown): unknown {
+  return Array.isArray(v) ? `${v.length}\u0100${v.join('\u0100')}` : v;
+}
+
+function evaluateInto<T>(tree: NameTree<T>): Map<unknown, T> | undefined {
   switch (tree.type) {
     case 'leaf':
-      return new Set([tree.value]);
+      return new Map([[keyOf(tree.value), tree.value]]);
     case 'empty':
-      return new Set();
+      return new Map();
     case 'neg':
     case 'fail':
       return undefined;
@@ -114,18 +128,18 @@ export function evaluate<T>(tree: NameTree<T>): Set<T> | undefined {
       // Only a literal `!` among the alternatives stops the search (Finagle's `case Alt(Fail, _*)`).
       for (const child of tree.trees) {
         if (child.type === 'fail' && tree.trees.length > 1) return undefined;
-        const r = evaluate(child);
+        const r = evaluateInto(child);
         if (r !== undefined) return r;
       }
       return undefined;
     }
     case 'union': {
-      let out: Set<T> | undefined;
+      let out: Map<unknown, T> | undefined;
       for (const w of tree.trees) {
-        const r = evaluate(w.tree);
+        const r = evaluateInto(w.tree);
         if (r === undefined) continue;
-        out ??= new Set();
-        for (const v of r) out.add(v);
+        out ??= new Map();
+        for (const [k, v] of r) out.set(k, v);
       }
       return out;
     }

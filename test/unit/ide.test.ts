@@ -185,3 +185,17 @@ describe('the CLI agrees with the editor', () => {
     assert.equal(out.join(''), '');
   });
 });
+
+describe('NameTree.eval', () => {
+  it('returns a set: the same leaf reached twice is one leaf, as in Finagle', async () => {
+    const { evaluate, lowerTree, parseTree, reprEval } = await import('../../core/index.js');
+    const ev = (t: string) => {
+      const r = parseTree(t);
+      assert.ok(r.ok);
+      return reprEval(evaluate(lowerTree(r.value)));
+    };
+    assert.equal(ev('/x & /x'), 'Some([/x])');
+    assert.equal(ev('3*/x & /x | /y'), 'Some([/x])');
+    assert.equal(ev('/x & /y & (/x | /z)'), 'Some([/x, /y])');
+  });
+});
