@@ -60,7 +60,7 @@ describe('language features in a real VS Code', function () {
     const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, at(doc, '/host/world', 2));
     const text = hoverText(hovers);
     assert.match(text, /Requests for `\/host\/world\/…` are split by weight: 90% to `\/srv\/world-v1\/…`, 10% to `\/\$\/inet\/127\.1\/7778\/…`\./);
-    assert.match(text, /tried before line 6 \(`\/host=>\/srv`\)/);
+    assert.match(text, /tried before line 6 \(`\/host => \/srv`\)/);
     // Show it, for the README.
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(at(doc, '/host/world', 2), at(doc, '/host/world', 2));

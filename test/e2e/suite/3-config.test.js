@@ -28,13 +28,13 @@ describe('a linkerd config in a ConfigMap manifest', function () {
         ['split-arrow', 20, 21, ' '],
       ],
     );
-    assert.match(diags[0].message, /Did you mean `label`\?/);
+    assert.match(diags[0].message, /Did you mean 'label'\?/);
     await screenshot('configmap', { waitFor: '.monaco-editor .squiggly-error', settleMs: 800 });
   });
 
   it('offers the rename as a quick fix', async function () {
     const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(14, 7, 14, 7));
-    assert.ok(actions.some((a) => a.title === 'Change to `label`'), actions.map((a) => a.title).join(', '));
+    assert.ok(actions.some((a) => a.title === "Change to 'label'"), actions.map((a) => a.title).join(', '));
   });
 
   it('explains an embedded dentry on hover', async function () {
