@@ -25,6 +25,7 @@ export * from './syntax/locate.js';
 export * from './check/deep.js';
 export * from './explain.js';
 export { checkConfigText, mayHoldConfig, updateConfigText, type ConfigFileResult, type FoundConfig } from './config/config.js';
-export { catalogue, detectConfig, didYouMean, validateConfig, type ConfigKind, type EmbeddedDtab } from './config/validate.js';
+export { catalogue, type ConfigKind } from './config/catalogue.js';
+export { detectConfig, didYouMean, validateConfig, type EmbeddedDtab } from './config/validate.js';
 export { scalarMap, mapSpan, type ScalarMap } from './config/scalar-map.js';
 export { configContext, describeType, variantsOf, type ConfigContext, type MapShape } from './config/context.js';

@@ -8,7 +8,9 @@ import type { Span } from '../syntax/ast.js';
 import type { SyntaxErrorCode } from '../syntax/errors.js';
 import { parseDtab } from '../syntax/parser.js';
 import { scalarMap } from './scalar-map.js';
-import { detectConfig, fileMapped, namerRefDiagnostics, validateConfig, type ConfigKind, type EmbeddedDtab } from './validate.js';
+import type { ConfigKind } from './catalogue.js';
+import { fileMapped, mapDiagnostic, namerRefDiagnostics, type EmbeddedDtab } from './embedded.js';
+import { detectConfig, validateConfig } from './validate.js';
 
 /** The codes an embedded dtab's own checks give (syntax errors and dtab warnings). */
 const DTAB_CODES = new Set<string>([
@@ -239,13 +241,4 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
 /** Whether a diagnostic came from an embedded dtab's own checks (it lies inside the dtab's text). */
 function inDtab(d: Diagnostic, dtab: EmbeddedDtab): boolean {
   return DTAB_CODES.has(d.code) && d.span.start >= dtab.span.start && d.span.end <= dtab.span.end;
-}
-
-function mapDiagnostic(d: Diagnostic, toFile: (s: Span) => Span): Diagnostic {
-  return {
-    ...d,
-    span: toFile(d.span),
-    ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: toFile(e.span) })) })) } : {}),
-    ...(d.related ? { related: d.related.map((r) => ({ ...r, span: toFile(r.span) })) } : {}),
-  };
 }
