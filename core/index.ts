@@ -28,4 +28,5 @@ export { checkConfigText, mayHoldConfig, updateConfigText, type ConfigFileResult
 export { catalogue, type ConfigKind } from './config/catalogue.js';
 export { detectConfig, didYouMean, validateConfig, type EmbeddedDtab } from './config/validate.js';
 export { scalarMap, mapSpan, type ScalarMap } from './config/scalar-map.js';
+export { NAMER_KINDS, namerKind, namerPrefix, type NamerKind } from './config/namers.js';
 export { configContext, describeType, variantsOf, type ConfigContext, type MapShape } from './config/context.js';
