@@ -29,4 +29,5 @@ export { catalogue, type ConfigKind } from './config/catalogue.js';
 export { detectConfig, didYouMean, validateConfig, type EmbeddedDtab } from './config/validate.js';
 export { scalarMap, mapSpan, type ScalarMap } from './config/scalar-map.js';
 export { NAMER_KINDS, namerKind, namerPrefix, type NamerKind } from './config/namers.js';
+export { NAMERD_INTERPRETERS, routerNamers, type ConfigModel, type ConfigNamer, type ConfigRouter, type DtabOwner } from './config/model.js';
 export { configContext, describeType, variantsOf, type ConfigContext, type MapShape } from './config/context.js';

@@ -10,6 +10,7 @@ import { parseDtab } from '../syntax/parser.js';
 import { scalarMap } from './scalar-map.js';
 import type { ConfigKind } from './catalogue.js';
 import { fileMapped, mapDiagnostic, namerRefDiagnostics, type EmbeddedDtab } from './embedded.js';
+import type { ConfigNamer, ConfigRouter } from './model.js';
 import { detectConfig, validateConfig } from './validate.js';
 
 /** The codes an embedded dtab's own checks give (syntax errors and dtab warnings). */
@@ -32,6 +33,10 @@ export interface FoundConfig {
   readonly text: string;
   /** From a file offset to an offset in `text`. */
   readonly fromFile: (offset: number) => number;
+  /** Its top-level `namers` (linkerd's or namerd's), spans in file offsets. */
+  readonly namers: readonly ConfigNamer[];
+  /** linkerd's routers, with their dtabs (the same objects as in `dtabs`); none for namerd. */
+  readonly routers: readonly ConfigRouter[];
 }
 
 export interface ConfigFileResult {
@@ -64,7 +69,7 @@ export function checkConfigText(text: string): ConfigFileResult {
     const root = doc.contents as Node | null;
     if (kind) {
       const r = validateConfig(doc, text, kind);
-      configs.push({ kind, span: { start: root?.range?.[0] ?? 0, end: root?.range?.[2] ?? text.length }, doc, text, fromFile: (o) => o });
+      configs.push({ kind, span: { start: root?.range?.[0] ?? 0, end: root?.range?.[2] ?? text.length }, doc, text, fromFile: (o) => o, namers: r.namers, routers: r.routers });
       diagnostics.push(...r.diagnostics);
       dtabs.push(...r.dtabs);
       continue;
@@ -99,7 +104,7 @@ export function checkConfigText(text: string): ConfigFileResult {
         }
         return lo;
       };
-      configs.push({ kind: innerKind, span: { start: value.range![0], end: value.range![1] }, inConfigMap: `${String(name ?? '?')}/${key}`, doc: innerDoc, text: inner.value, fromFile });
+      configs.push({ kind: innerKind, span: { start: value.range![0], end: value.range![1] }, inConfigMap: `${String(name ?? '?')}/${key}`, doc: innerDoc, text: inner.value, fromFile, namers: r.namers, routers: r.routers });
       diagnostics.push(...r.diagnostics);
       dtabs.push(...r.dtabs);
     }
@@ -227,14 +232,23 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
   // Everything else keeps its diagnostics, moved by the edit; this dtab's are replaced.
   const others = prev.diagnostics.filter((d) => !inDtab(d, target));
   const diagnostics = [...others.map((d) => shiftDiagnostic(d, end, delta)), ...dtabDiagnostics].sort((x, y) => x.span.start - y.span.start);
+  const moved = new Map<EmbeddedDtab, EmbeddedDtab>();
   const dtabs = prev.dtabs.map((d) => {
     if (d === target) return updated;
     if (d.span.start < end) return d;
     const fa = shiftTable(d.fileAt, end, delta);
     const fe = shiftTable(d.fileEnd, end, delta);
-    return { ...d, span: shiftSpan(d.span, end, delta), fileAt: fa, fileEnd: fe, toFile: fileMapped(fa, fe) };
+    const m = { ...d, span: shiftSpan(d.span, end, delta), fileAt: fa, fileEnd: fe, toFile: fileMapped(fa, fe) };
+    moved.set(d, m);
+    return m;
   });
-  const configs = prev.configs.map((c) => ({ ...c, span: shiftSpan(c.span, end, delta) }));
+  moved.set(target, updated);
+  const configs = prev.configs.map((c) => ({
+    ...c,
+    span: shiftSpan(c.span, end, delta),
+    namers: c.namers.map((n) => ({ ...n, span: shiftSpan(n.span, end, delta) })),
+    routers: c.routers.map((r) => ({ ...r, span: shiftSpan(r.span, end, delta), ...(r.dtab ? { dtab: moved.get(r.dtab) ?? r.dtab } : {}) })),
+  }));
   return { configs, diagnostics, dtabs, stale: true };
 }
 

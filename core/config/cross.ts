@@ -6,28 +6,8 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { ADMIN_PORTS, DEFAULT_PORTS, type ConfigKind } from './catalogue.js';
 import { capitalize, diag, keyName, keyOrMap, type Ctx } from './diag.js';
-import { checkNamerRefs } from './embedded.js';
-
-function get(map: Node | null | undefined, key: string): Node | null | undefined {
-  if (!isMap(map)) return undefined;
-  return map.items.find((p) => keyName(p) === key)?.value as Node | null | undefined;
-}
-
-function str(n: Node | null | undefined): string | undefined {
-  return isScalar(n) && n.value !== null ? String(n.value) : undefined;
-}
-
-/** The `/#/…` prefixes the configured namers answer under. */
-function namerPrefixes(root: Node | null): string[] {
-  const namers = get(root, 'namers');
-  if (!isSeq(namers)) return [];
-  return namers.items.flatMap((n) => {
-    const prefix = str(get(n as Node, 'prefix'));
-    const kind = str(get(n as Node, 'kind'));
-    if (prefix) return [prefix.startsWith('/#/') ? prefix : `/#${prefix}`];
-    return kind ? [`/#/${kind}`] : [];
-  });
-}
+import { checkNamerRefs, type EmbeddedDtab } from './embedded.js';
+import { get, routerNamers, str, type ConfigModel, type ConfigRouter, type DtabOwner } from './model.js';
 
 /** Every mapping in the tree, with the key it hangs under (for checks that apply wherever a block is). */
 function eachMap(node: Node | null | undefined, f: (map: YAMLMap, key: string | undefined) => void, key?: string): void {
@@ -87,10 +67,13 @@ function blockChecks(ctx: Ctx, root: Node | null): void {
   });
 }
 
-/** The checks across blocks; they also tell each embedded dtab which namers it can use. */
-export function crossChecks(ctx: Ctx, root: Node | null, kind: ConfigKind): void {
+/**
+ * The checks across blocks. They also complete the model: each embedded dtab learns its owner and
+ * the namers that answer its `/#/` paths, and each router its dtab.
+ */
+export function crossChecks(ctx: Ctx, root: Node | null, kind: ConfigKind, model: { namers: ConfigModel['namers']; routers: ConfigRouter[] }): void {
   blockChecks(ctx, root);
-  const namers = namerPrefixes(root);
+  const namers = model.namers.map((n) => n.prefix);
   // Namer prefixes must not overlap (one would shadow the other).
   const namerList = get(root, 'namers');
   if (isSeq(namerList)) {
@@ -104,6 +87,18 @@ export function crossChecks(ctx: Ctx, root: Node | null, kind: ConfigKind): void
       seen.push({ prefix, node: n as Node });
     }
   }
+  // The embedded dtabs by where they are, once (`routers[3].dtab`, `storage.namespaces.default`).
+  const dtabAt = new Map<string, number>();
+  ctx.dtabs.forEach((d, i) => {
+    if (!dtabAt.has(d.where)) dtabAt.set(d.where, i);
+  });
+  const complete = (i: number, owner: DtabOwner | undefined, namersWhere: string | undefined): EmbeddedDtab => {
+    const d = ctx.dtabs[i]!;
+    const done: EmbeddedDtab = { ...d, namers: namersWhere ? namers : undefined, ...(namersWhere ? { namersWhere } : {}), ...(owner ? { owner } : {}) };
+    ctx.dtabs[i] = done;
+    if (namersWhere) checkNamerRefs(ctx.out, done, namers, namersWhere);
+    return done;
+  };
   const listens: { ip: string; port: number; node: Node; what: string }[] = [];
   const admin = get(root, 'admin');
   const adminPort = get(admin, 'port');
@@ -116,6 +111,7 @@ export function crossChecks(ctx: Ctx, root: Node | null, kind: ConfigKind): void
   if (kind === 'linkerd') {
     const routers = get(root, 'routers');
     const labels = new Map<string, Node>();
+    let mapped = 0;
     if (isSeq(routers)) {
       routers.items.forEach((r, i) => {
         const protocol = str(get(r as Node, 'protocol'));
@@ -133,15 +129,16 @@ export function crossChecks(ctx: Ctx, root: Node | null, kind: ConfigKind): void
             const port = isScalar(portNode) && typeof portNode.value === 'number' ? portNode.value : protocol ? DEFAULT_PORTS[protocol] : undefined;
             if (port !== undefined) listens.push({ ip: str(get(s as Node, 'ip')) ?? '127.0.0.1', port, node: (portNode ?? s) as Node, what: `a server of router \`${label ?? i}\`` });
           }
+        if (!isMap(r)) return;
+        const router = model.routers[mapped]!;
         // `/#/` paths in the dtab must name a configured namer, when this router's namers are ours.
-        const interpreter = str(get(get(r as Node, 'interpreter'), 'kind')) ?? 'default';
-        const usesOwnNamers = interpreter === 'default' || interpreter === 'io.l5d.fs' || interpreter === 'io.l5d.k8s.configMap' || interpreter === 'io.l5d.consul.interpreter';
-        const dtab = ctx.dtabs.find((d) => d.where === `routers[${i}].dtab`);
-        if (dtab) {
-          const idx = ctx.dtabs.indexOf(dtab);
-          ctx.dtabs[idx] = { ...dtab, namers: usesOwnNamers ? namers : undefined, ...(usesOwnNamers ? { namersWhere: 'this config' } : {}) };
-          if (usesOwnNamers) checkNamerRefs(ctx.out, ctx.dtabs[idx]!, namers, 'this config');
+        const at = dtabAt.get(`routers[${i}].dtab`);
+        if (at !== undefined) {
+          const owner: DtabOwner = { kind: 'router', label: router.label, protocol: router.protocol, interpreter: router.interpreter };
+          const dtab = complete(at, owner, routerNamers(router.interpreter) === 'config' ? 'this config' : undefined);
+          model.routers[mapped] = { ...router, dtab };
         }
+        mapped++;
       });
     }
   } else {
@@ -155,10 +152,10 @@ export function crossChecks(ctx: Ctx, root: Node | null, kind: ConfigKind): void
         if (port !== undefined) listens.push({ ip: str(get(f as Node, 'ip')) ?? '127.0.0.1', port, node: (portNode ?? f) as Node, what: `the \`${kindName}\` interface` });
       }
     }
-    for (const d of ctx.dtabs) {
-      const idx = ctx.dtabs.indexOf(d);
-      ctx.dtabs[idx] = { ...d, namers, namersWhere: "namerd's `namers`" };
-      checkNamerRefs(ctx.out, ctx.dtabs[idx]!, namers, "namerd's `namers`");
+    const NS = 'storage.namespaces.';
+    for (let i = 0; i < ctx.dtabs.length; i++) {
+      const where = ctx.dtabs[i]!.where;
+      complete(i, where.startsWith(NS) ? { kind: 'namespace', name: where.slice(NS.length) } : undefined, "namerd's `namers`");
     }
   }
   // Two listeners on one address (0.0.0.0 overlaps every address on the same port): by port.

@@ -9,6 +9,7 @@ import { parseDtab } from '../syntax/parser.js';
 import type { DtabSyntax, Span, TreeSyntax } from '../syntax/ast.js';
 import { scalarMap } from './scalar-map.js';
 import { spanOf, type Ctx } from './diag.js';
+import type { DtabOwner } from './model.js';
 
 /** A dtab found in a config, with the map from its text back into the file. */
 export interface EmbeddedDtab {
@@ -28,6 +29,8 @@ export interface EmbeddedDtab {
   readonly literal: boolean;
   /** What the namer check says the namers are ("this config", "namerd's `namers`"). */
   readonly namersWhere?: string;
+  /** Which router, or namerd namespace, the dtab belongs to. */
+  readonly owner?: DtabOwner;
 }
 
 /** An embedded dtab's positions, materialized: toFile from offset tables. */

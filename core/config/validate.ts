@@ -1,6 +1,7 @@
 // Validation of one linkerd or namerd config document, the way Linkerd 1.7.5 reads it: YAML syntax,
 // then the schema walker (walker.ts, driven by catalogue.json), then the cross-field checks
-// (cross.ts). Embedded dtabs are collected on the way (embedded.ts).
+// (cross.ts). Embedded dtabs are collected on the way (embedded.ts), and what the config sets up is
+// read into a model (model.ts).
 
 import { isMap, isScalar, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../check/check.js';
@@ -9,6 +10,7 @@ import { catalogue, type ConfigKind } from './catalogue.js';
 import { crossChecks } from './cross.js';
 import { diag, type Ctx } from './diag.js';
 import type { EmbeddedDtab } from './embedded.js';
+import { readModel, type ConfigModel } from './model.js';
 import { mapSpan, type ScalarMap } from './scalar-map.js';
 import { checkRoot } from './walker.js';
 
@@ -16,7 +18,7 @@ export { catalogue, type Catalogue, type ConfigKind, type Keys, type Poly, type 
 export { fileMapped, namerRefDiagnostics, type EmbeddedDtab } from './embedded.js';
 export { didYouMean } from './walker.js';
 
-export interface ConfigResult {
+export interface ConfigResult extends ConfigModel {
   readonly kind: ConfigKind;
   readonly diagnostics: Diagnostic[];
   readonly dtabs: EmbeddedDtab[];
@@ -45,7 +47,8 @@ export function validateConfig(doc: Document, text: string, kind: ConfigKind, ou
     if (!isMap(root)) diag(ctx, root, 'error', 'wrong-type', `A ${kind} config is a mapping of keys.`);
     else checkRoot(ctx, root, catalogue.roots[kind]!, `the ${kind} config (top level)`);
   }
-  crossChecks(ctx, root, kind);
+  const model = readModel(ctx, root, kind);
+  crossChecks(ctx, root, kind, model);
   ctx.out.sort((a, b) => a.span.start - b.span.start);
-  return { kind, diagnostics: ctx.out, dtabs: ctx.dtabs };
+  return { kind, diagnostics: ctx.out, dtabs: ctx.dtabs, namers: model.namers, routers: model.routers };
 }
