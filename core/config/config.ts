@@ -47,6 +47,11 @@ export interface ConfigFileResult {
 
 const PARSE = { keepSourceTokens: true, uniqueKeys: false } as const;
 
+/** `out.push(...items)` without the spread, which overflows the stack past ~100,000 items. */
+function append<T>(out: T[], items: readonly T[]): void {
+  for (const x of items) out.push(x);
+}
+
 function get(map: Node | null | undefined, key: string): Node | null | undefined {
   if (!isMap(map)) return undefined;
   return map.items.find((p) => isScalar(p.key) && p.key.value === key)?.value as Node | null | undefined;
@@ -70,8 +75,8 @@ export function checkConfigText(text: string): ConfigFileResult {
     if (kind) {
       const r = validateConfig(doc, text, kind);
       configs.push({ kind, span: { start: root?.range?.[0] ?? 0, end: root?.range?.[2] ?? text.length }, doc, text, fromFile: (o) => o, namers: r.namers, routers: r.routers });
-      diagnostics.push(...r.diagnostics);
-      dtabs.push(...r.dtabs);
+      append(diagnostics, r.diagnostics);
+      append(dtabs, r.dtabs);
       continue;
     }
     // A Kubernetes ConfigMap whose data values are configs.
@@ -105,8 +110,8 @@ export function checkConfigText(text: string): ConfigFileResult {
         return lo;
       };
       configs.push({ kind: innerKind, span: { start: value.range![0], end: value.range![1] }, inConfigMap: `${String(name ?? '?')}/${key}`, doc: innerDoc, text: inner.value, fromFile, namers: r.namers, routers: r.routers });
-      diagnostics.push(...r.diagnostics);
-      dtabs.push(...r.dtabs);
+      append(diagnostics, r.diagnostics);
+      append(dtabs, r.dtabs);
     }
   }
   // Linkerd reads a config whose first non-blank character is `{` as JSON (Jackson's JSON parser),
@@ -228,10 +233,12 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
     toFile: fileMapped(fileAt, fileEnd),
   };
   const dtabDiagnostics = checkDtab(syntax).map((d) => mapDiagnostic(d, updated.toFile));
-  if (updated.namers) dtabDiagnostics.push(...namerRefDiagnostics(updated, updated.namers, updated.namersWhere ?? 'this config'));
+  if (updated.namers) append(dtabDiagnostics, namerRefDiagnostics(updated, updated.namers, updated.namersWhere ?? 'this config'));
   // Everything else keeps its diagnostics, moved by the edit; this dtab's are replaced.
-  const others = prev.diagnostics.filter((d) => !inDtab(d, target));
-  const diagnostics = [...others.map((d) => shiftDiagnostic(d, end, delta)), ...dtabDiagnostics].sort((x, y) => x.span.start - y.span.start);
+  const diagnostics: Diagnostic[] = [];
+  for (const d of prev.diagnostics) if (!inDtab(d, target)) diagnostics.push(shiftDiagnostic(d, end, delta));
+  append(diagnostics, dtabDiagnostics);
+  diagnostics.sort((x, y) => x.span.start - y.span.start);
   const moved = new Map<EmbeddedDtab, EmbeddedDtab>();
   const dtabs = prev.dtabs.map((d) => {
     if (d === target) return updated;

@@ -77,14 +77,14 @@ export function crossChecks(ctx: Ctx, root: Node | null, kind: ConfigKind, model
   // Namer prefixes must not overlap (one would shadow the other).
   const namerList = get(root, 'namers');
   if (isSeq(namerList)) {
-    const seen: { prefix: string; node: Node }[] = [];
+    const overlaps = new PrefixIndex();
     for (const n of namerList.items) {
       const prefixNode = get(n as Node, 'prefix');
       const prefix = str(prefixNode) ?? (str(get(n as Node, 'kind')) ? `/${str(get(n as Node, 'kind'))}` : undefined);
       if (!prefix) continue;
-      const clash = seen.find((x) => x.prefix === prefix || prefix.startsWith(x.prefix + '/') || x.prefix.startsWith(prefix + '/'));
-      if (clash) diag(ctx, (prefixNode ?? get(n as Node, 'kind') ?? n) as Node, 'error', 'namer-prefix-overlap', `This namer's prefix \`${prefix}\` overlaps \`${clash.prefix}\`: give each namer its own \`prefix\`.`);
-      seen.push({ prefix, node: n as Node });
+      const clash = overlaps.firstOverlap(prefix);
+      if (clash !== undefined) diag(ctx, (prefixNode ?? get(n as Node, 'kind') ?? n) as Node, 'error', 'namer-prefix-overlap', `This namer's prefix \`${prefix}\` overlaps \`${clash}\`: give each namer its own \`prefix\`.`);
+      overlaps.add(prefix);
     }
   }
   // The embedded dtabs by where they are, once (`routers[3].dtab`, `storage.namespaces.default`).
@@ -158,14 +158,66 @@ export function crossChecks(ctx: Ctx, root: Node | null, kind: ConfigKind, model
       complete(i, where.startsWith(NS) ? { kind: 'namespace', name: where.slice(NS.length) } : undefined, "namerd's `namers`");
     }
   }
-  // Two listeners on one address (0.0.0.0 overlaps every address on the same port): by port.
-  const byPort = new Map<number, typeof listens>();
-  for (const a of listens) {
-    if (a.port === 0) continue;
-    const same = byPort.get(a.port) ?? [];
-    const b = same.find((x) => a.ip === x.ip || a.ip === '0.0.0.0' || x.ip === '0.0.0.0');
+  // Two listeners on one address (0.0.0.0 overlaps every address on the same port): by port, the
+  // first earlier listener on the same address, or on 0.0.0.0, or any if this one is on 0.0.0.0.
+  type Listen = (typeof listens)[number] & { order: number };
+  const byPort = new Map<number, { first: Listen; wildcard?: Listen; byIp: Map<string, Listen> }>();
+  listens.forEach((l, order) => {
+    const a: Listen = { ...l, order };
+    if (a.port === 0) return;
+    const same = byPort.get(a.port);
+    if (!same) {
+      byPort.set(a.port, { first: a, ...(a.ip === ANY_IP ? { wildcard: a } : {}), byIp: new Map([[a.ip, a]]) });
+      return;
+    }
+    const candidates = [same.byIp.get(a.ip), same.wildcard, a.ip === ANY_IP ? same.first : undefined];
+    let b: Listen | undefined;
+    for (const c of candidates) if (c && (!b || c.order < b.order)) b = c;
     if (b) diag(ctx, a.node, 'error', 'port-clash', `${capitalize(a.what)} listens on ${a.ip}:${a.port}, like ${b.what}: Linkerd cannot bind the same port twice.`);
-    same.push(a);
-    byPort.set(a.port, same);
+    if (!same.byIp.has(a.ip)) same.byIp.set(a.ip, a);
+    if (a.ip === ANY_IP && !same.wildcard) same.wildcard = a;
+  });
+}
+
+const ANY_IP = '0.0.0.0';
+
+/** Longer prefixes are not compared (no namer prefix is this long; the check stays linear). */
+const MAX_PREFIX = 4096;
+
+/**
+ * Path prefixes added in order, for "the first added prefix equal to, above or below this one"
+ * (`/a` overlaps `/a`, `/a/b` and `/a/b/c`, not `/ab`) without comparing every pair.
+ */
+class PrefixIndex {
+  private readonly order = new Map<string, number>();
+  /** Each proper ancestor of an added prefix -> the first added prefix below it. */
+  private readonly below = new Map<string, { prefix: string; order: number }>();
+  private added = 0;
+
+  /** The ancestors of a prefix: `/a/b/c` -> `/a`, `/a/b` (cut at each `/` but the first). */
+  private static ancestors(prefix: string): string[] {
+    const out: string[] = [];
+    for (let i = prefix.indexOf('/', 1); i > 0; i = prefix.indexOf('/', i + 1)) out.push(prefix.slice(0, i));
+    return out;
+  }
+
+  firstOverlap(prefix: string): string | undefined {
+    if (prefix.length > MAX_PREFIX) return undefined;
+    let best: { prefix: string; order: number } | undefined;
+    const consider = (p: string, order: number | undefined) => {
+      if (order !== undefined && (!best || order < best.order)) best = { prefix: p, order };
+    };
+    consider(prefix, this.order.get(prefix));
+    for (const a of PrefixIndex.ancestors(prefix)) consider(a, this.order.get(a));
+    const under = this.below.get(prefix);
+    if (under) consider(under.prefix, under.order);
+    return best?.prefix;
+  }
+
+  add(prefix: string): void {
+    const order = this.added++;
+    if (prefix.length > MAX_PREFIX) return;
+    if (!this.order.has(prefix)) this.order.set(prefix, order);
+    for (const a of PrefixIndex.ancestors(prefix)) if (!this.below.has(a)) this.below.set(a, { prefix, order });
   }
 }

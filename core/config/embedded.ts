@@ -84,24 +84,53 @@ export function checkNamerRefs(out: Diagnostic[], d: EmbeddedDtab, namers: reado
   for (const w of namerRefDiagnostics(d, namers, where)) out.push(w);
 }
 
+/** The namers of a config as a set, built once per list (every dtab of a config shares its list). */
+const namerSets = new WeakMap<readonly string[], { set: Set<string>; longest: number; all: boolean }>();
+
+function namerSet(namers: readonly string[]) {
+  let s = namerSets.get(namers);
+  if (!s) {
+    s = { set: new Set(namers), longest: namers.reduce((m, p) => Math.max(m, p.length), 0), all: namers.includes('/#/') };
+    namerSets.set(namers, s);
+  }
+  return s;
+}
+
+/** Whether a namer answers a `/#/…` path: one's prefix is the path or a whole-segment prefix of it. */
+function answered(text: string, namers: readonly string[]): boolean {
+  const { set, longest, all } = namerSet(namers);
+  if (all || set.has(text)) return true;
+  for (let i = text.indexOf('/', 3); i > 0 && i <= longest; i = text.indexOf('/', i + 1)) if (set.has(text.slice(0, i))) return true;
+  return false;
+}
+
+/** How many configured namers a warning lists. */
+const LISTED = 5;
+
 /** Warnings for `/#/<namer>` paths in an embedded dtab that no configured namer answers. */
 export function namerRefDiagnostics(d: EmbeddedDtab, namers: readonly string[], where: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   // A dentry of this dtab that rewrites `/#/…` itself makes such paths not namer references.
   if (d.syntax.entries.some((e) => e.kind === 'dentry' && e.prefix.elems[0]?.kind === 'label' && e.prefix.elems[0].value === '#')) return out;
   const seen = new Set<string>();
+  const listed = namers.length
+    ? ` (configured: ${namers
+        .slice(0, LISTED)
+        .map((n) => `\`${n}\``)
+        .join(', ')}${namers.length > LISTED ? ` and ${namers.length - LISTED} more` : ''})`
+    : ' (no namers are configured)';
   for (const e of d.syntax.entries) {
     if (e.kind !== 'dentry') continue;
     for (const { start, end, text } of leaves(d.syntax.text, e.dst)) {
       if (!text.startsWith('/#/')) continue;
-      if (namers.some((p) => text === p || text.startsWith(p + '/')) || seen.has(text)) continue;
+      if (seen.has(text) || answered(text, namers)) continue;
       seen.add(text);
       const namer = text.split('/')[2]!;
       out.push({
         span: d.toFile({ start, end: Math.min(end, start + 3 + namer.length) }),
         severity: 'warning',
         code: 'unknown-namer-prefix',
-        message: `No namer in ${where} answers for \`/#/${namer}\`${namers.length ? ` (configured: ${namers.map((n) => `\`${n}\``).join(', ')})` : ' (no namers are configured)'}: this path always resolves to \`~\`.`,
+        message: `No namer in ${where} answers for \`/#/${namer}\`${listed}: this path always resolves to \`~\`.`,
       });
     }
   }
