@@ -131,7 +131,30 @@ export function checkConfigText(text: string): ConfigFileResult {
     }
   }
   diagnostics.sort((a, b) => a.span.start - b.span.start);
-  return { configs, diagnostics, dtabs };
+  return { configs, diagnostics: withinText(diagnostics, text.length), dtabs };
+}
+
+/** A span inside a text of this length: 0 <= start <= end <= length. */
+function within(s: Span, length: number): Span {
+  if (s.start >= 0 && s.start <= s.end && s.end <= length) return s;
+  const start = Math.min(Math.max(0, s.start), length);
+  return { start, end: Math.min(Math.max(start, s.end), length) };
+}
+
+/** Every span of the diagnostics (fixes and related places too) inside the text: a last guard. */
+function withinText(diagnostics: Diagnostic[], length: number): Diagnostic[] {
+  const ok = (s: Span) => within(s, length) === s;
+  for (let i = 0; i < diagnostics.length; i++) {
+    const d = diagnostics[i]!;
+    if (ok(d.span) && (d.fixes ?? []).every((f) => f.edits.every((e) => ok(e.span))) && (d.related ?? []).every((r) => ok(r.span))) continue;
+    diagnostics[i] = {
+      ...d,
+      span: within(d.span, length),
+      ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: within(e.span, length) })) })) } : {}),
+      ...(d.related ? { related: d.related.map((r) => ({ ...r, span: within(r.span, length) })) } : {}),
+    };
+  }
+  return diagnostics;
 }
 
 /** Whether a file name or its text looks like it could hold linkerd/namerd configs (cheap test). */
@@ -239,6 +262,7 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
   for (const d of prev.diagnostics) if (!inDtab(d, target)) diagnostics.push(shiftDiagnostic(d, end, delta));
   append(diagnostics, dtabDiagnostics);
   diagnostics.sort((x, y) => x.span.start - y.span.start);
+  withinText(diagnostics, newText.length);
   const moved = new Map<EmbeddedDtab, EmbeddedDtab>();
   const dtabs = prev.dtabs.map((d) => {
     if (d === target) return updated;

@@ -39,8 +39,10 @@ export function validateConfig(doc: Document, text: string, kind: ConfigKind, ou
   const toFile = outer ? (s: Span) => mapSpan(outer, s.start, s.end) : (s: Span) => s;
   const ctx: Ctx = { text, out: [], dtabs: [], toFile, literal, outer };
   for (const e of doc.errors) {
-    const span = toFile({ start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) });
-    ctx.out.push({ span, severity: 'error', code: 'yaml-syntax', message: e.message.split('\n')[0]! });
+    // At least one character, within the text (an error at its very end is reported past it).
+    const start = Math.min(e.pos[0], text.length);
+    const span = toFile({ start, end: Math.min(Math.max(e.pos[1], start + 1), text.length) });
+    ctx.out.push({ span, severity: 'error', code: 'yaml-syntax', message: yamlMessage(e.message) });
   }
   const root = doc.contents as Node | null;
   if (root) {
@@ -51,4 +53,13 @@ export function validateConfig(doc: Document, text: string, kind: ConfigKind, ou
   crossChecks(ctx, root, kind, model);
   ctx.out.sort((a, b) => a.span.start - b.span.start);
   return { kind, diagnostics: ctx.out, dtabs: ctx.dtabs, namers: model.namers, routers: model.routers };
+}
+
+/**
+ * The YAML library's message without its code frame and position ("… at line 2, column 1:"), which
+ * counts from the start of a ConfigMap string rather than the file: the span says where.
+ */
+function yamlMessage(message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+  return /[.!?:]$/.test(first) ? first : `${first}.`;
 }

@@ -44,3 +44,15 @@ describe('config checks: size', () => {
     assert.ok(ms < 20_000, `${ms} ms`);
   });
 });
+
+/** [start, end, code, message] of each diagnostic. */
+const diags = (text: string) => checkConfigText(text).diagnostics.map((d) => [d.span.start, d.span.end, d.code, d.message]);
+
+describe('config checks: every span inside the text', () => {
+  it('a YAML error at the very end of the text points at its end, not past it', () => {
+    assert.deepEqual(diags('routers: ['), [[10, 10, 'yaml-syntax', 'Flow sequence in block collection must be sufficiently indented and end with a ].']]);
+    assert.deepEqual(diags('routers:\n- protocol: http\n  dtab: "/a => /b'), [[43, 43, 'yaml-syntax', 'Missing closing "quote.']]);
+    // In a ConfigMap string too; and no "line 1, column 11" counted from the string's start.
+    assert.deepEqual(diags('kind: ConfigMap\ndata:\n  config.yaml: "routers: ["'), [[48, 48, 'yaml-syntax', 'Flow sequence in block collection must be sufficiently indented and end with a ].']]);
+  });
+});
