@@ -149,7 +149,7 @@ export function crossChecks(ctx: Ctx, root: Node | null, kind: ConfigKind, model
         const kindName = str(get(f as Node, 'kind'));
         const portNode = get(f as Node, 'port');
         const port = isScalar(portNode) && typeof portNode.value === 'number' ? portNode.value : kindName ? DEFAULT_PORTS[kindName] : undefined;
-        if (port !== undefined) listens.push({ ip: str(get(f as Node, 'ip')) ?? '127.0.0.1', port, node: (portNode ?? f) as Node, what: `the \`${kindName}\` interface` });
+        if (port !== undefined) listens.push({ ip: str(get(f as Node, 'ip')) ?? '127.0.0.1', port, node: (portNode ?? f) as Node, what: kindName !== undefined ? `the \`${kindName}\` interface` : 'an interface without `kind`' });
       }
     }
     const NS = 'storage.namespaces.';

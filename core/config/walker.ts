@@ -153,7 +153,7 @@ function keysOf(ctx: Ctx, map: YAMLMap, where: string): Map<string, Pair> {
   for (const p of map.items) {
     const k = keyName(p);
     if (k === undefined) {
-      diag(ctx, p.key as Node, 'error', 'wrong-type', `Keys in \`${where}\` must be plain names.`);
+      diag(ctx, p.key as Node, 'error', 'wrong-type', `Keys in ${where ? `\`${where}\`` : 'the top level'} must be plain names.`);
       continue;
     }
     const first = seen.get(k);

@@ -56,3 +56,16 @@ describe('config checks: every span inside the text', () => {
     assert.deepEqual(diags('kind: ConfigMap\ndata:\n  config.yaml: "routers: ["'), [[48, 48, 'yaml-syntax', 'Flow sequence in block collection must be sufficiently indented and end with a ].']]);
   });
 });
+
+describe('config checks: messages', () => {
+  it('never say `undefined`: an interface without `kind` on the admin port', () => {
+    assert.deepEqual(diags('storage:\n  kind: io.l5d.inMemory\ninterfaces:\n- port: 9991\n'), [
+      [47, 51, 'missing-kind', 'This interface needs `kind` (one of `io.l5d.thriftNameInterpreter`, `io.l5d.httpController`, `io.l5d.mesh`, `io.l5d.destination`).'],
+      [53, 57, 'port-clash', 'An interface without `kind` listens on 127.0.0.1:9991, like the admin server: Linkerd cannot bind the same port twice.'],
+    ]);
+  });
+
+  it('a key that is not a plain name, at the top level', () => {
+    assert.deepEqual(diags('routers:\n- protocol: http\n[a]: 1\n'), [[26, 29, 'wrong-type', 'Keys in the top level must be plain names.']]);
+  });
+});
