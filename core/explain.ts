@@ -7,6 +7,7 @@ import type { Path } from './model/path.js';
 import { formatFixed2 } from './print/numbers.js';
 import { showPath, showPrefixElem } from './print/show.js';
 import { SYSTEM_NAMERS } from './delegate/system-namers.js';
+import { NAMER_KINDS } from './config/namers.js';
 
 /** `/svc/<any>/api/…` for a prefix: what requests it applies to. */
 export function describePrefix(prefix: Prefix): string {
@@ -80,28 +81,11 @@ export function explainDentry(dtab: Dtab, index: number): DentryExplanation {
   };
 }
 
-/** Documentation of namers, by the path's first two labels (`/#/io.l5d.k8s`, `/$/inet`). */
-export const CONFIGURED_NAMERS: readonly { kind: string; shape: string; doc: string }[] = [
-  {
-    kind: 'io.l5d.k8s',
-    shape: '/#/io.l5d.k8s/<namespace>/<port>/<service>',
-    doc: 'Kubernetes: the endpoints of the Service `<service>` in `<namespace>`, on the named (or numbered) port. A service with no ready endpoints is negative (`~`), so `|` falls back.',
-  },
-  { kind: 'io.l5d.k8s.ns', shape: '/#/io.l5d.k8s.ns/<port>/<service>', doc: 'Kubernetes, in the namespace of the linkerd pod (env `POD_NAMESPACE`).' },
-  {
-    kind: 'io.l5d.k8s.external',
-    shape: '/#/io.l5d.k8s.external/<namespace>/<port>/<service>',
-    doc: 'Kubernetes: the external load-balancer address of a Service (needs `experimental: true`).',
-  },
-  { kind: 'io.l5d.fs', shape: '/#/io.l5d.fs/<file>', doc: 'A file in the configured `rootDir`: one `host port` per line.' },
-  { kind: 'io.l5d.consul', shape: '/#/io.l5d.consul/<datacenter>/<service>', doc: 'Consul service discovery (`/<dc>/<tag>/<service>` with `includeTag`).' },
-  { kind: 'io.l5d.marathon', shape: '/#/io.l5d.marathon/<app id…>', doc: 'Marathon (DC/OS) app tasks.' },
-  { kind: 'io.l5d.serversets', shape: '/#/io.l5d.serversets/<zk path…>', doc: 'ZooKeeper serversets.' },
-  { kind: 'io.l5d.zkLeader', shape: '/#/io.l5d.zkLeader/<zk path…>', doc: 'The leader of a ZooKeeper leader group.' },
-  { kind: 'io.l5d.curator', shape: '/#/io.l5d.curator/<service>', doc: 'Curator service discovery in ZooKeeper.' },
-  { kind: 'io.l5d.dnssrv', shape: '/#/io.l5d.dnssrv/<srv record>', doc: 'DNS SRV records.' },
-  { kind: 'io.l5d.rewrite', shape: '/#/io.l5d.rewrite/…', doc: 'Rewrites paths with a configured `pattern` and `name`.' },
-];
+/**
+ * Documentation of the configured namers that have a default prefix, by the path's first two labels
+ * (`/#/io.l5d.k8s`): from the one namer catalogue, core/config/namers.ts.
+ */
+export const CONFIGURED_NAMERS: readonly { kind: string; shape: string; doc: string }[] = NAMER_KINDS.filter((n) => n.defaultPrefix === `/#/${n.kind}`).map(({ kind, shape, doc }) => ({ kind, shape, doc }));
 
 export function namerDoc(path: Path): { shape: string; doc: string; system: boolean } | undefined {
   if (path.length < 2) return undefined;

@@ -23,9 +23,12 @@ import { parse as parseYaml } from 'yaml';
 
 // ---- input shapes ---------------------------------------------------------------------------------
 
-// The catalogue's shapes are the core's (core/config/validate.ts reads the same file).
-import type { Catalogue, Keys, Poly as PolySlot, TypeRef } from '../core/config/validate.js';
-export type { Catalogue, TypeRef };
+// The catalogue's shapes, its required-key rules and its scalar types are the core's: the validator
+// (core/config/walker.ts) reads the same rules and descriptions.
+import { requiredRules, variantKey as vkey, variantNames as variantsOf, type Catalogue, type Keys, type Poly as PolySlot, type RequiredRules as Rules, type TypeRef } from '../core/config/catalogue.js';
+import { IP_PATTERN, PATH_PATTERN, scalarTypes, type JsonSchema } from '../core/config/scalars.js';
+export type { Catalogue, JsonSchema, TypeRef };
+export { IP_PATTERN, PATH_PATTERN };
 
 export interface KeyDoc {
   doc: string;
@@ -39,164 +42,16 @@ export interface KeyDocs {
 
 type VariantDocs = { _doc: string } & Record<string, KeyDoc | string>;
 
-export type JsonSchema = { [keyword: string]: unknown };
-
-// ---- scalar types -----------------------------------------------------------------------------------
-
-const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])'; // no leading zeros (Guava rejects them)
-const IPV4 = `(?:${OCTET}\\.){3}${OCTET}`;
-const H16 = '[0-9A-Fa-f]{1,4}';
-const LS32 = `(?:${H16}:${H16}|${IPV4})`;
-/** RFC 3986 `IPv6address`, i.e. what Guava's InetAddresses.forString accepts (without scope ids). */
-const IPV6 = [
-  `(?:${H16}:){6}${LS32}`,
-  `::(?:${H16}:){5}${LS32}`,
-  `(?:${H16})?::(?:${H16}:){4}${LS32}`,
-  `(?:(?:${H16}:){0,1}${H16})?::(?:${H16}:){3}${LS32}`,
-  `(?:(?:${H16}:){0,2}${H16})?::(?:${H16}:){2}${LS32}`,
-  `(?:(?:${H16}:){0,3}${H16})?::${H16}:${LS32}`,
-  `(?:(?:${H16}:){0,4}${H16})?::${LS32}`,
-  `(?:(?:${H16}:){0,5}${H16})?::${H16}`,
-  `(?:(?:${H16}:){0,6}${H16})?::`,
-].join('|');
-export const IP_PATTERN = `^(?:${IPV4}|${IPV6})$`;
-/** A Finagle path (Path.read): `/` or `/label(/label)*`, labels of [0-9A-Za-z_:.#$%-] or `\xHH` escapes. */
-export const PATH_PATTERN = String.raw`^\s*(?:/|(?:/(?:[0-9A-Za-z_:.#$%-]|\\x[0-9A-Fa-f]{2})+)+)\s*$`;
-
-/** Scalar type name -> schema. Enumerations are read from the catalogue's `_types` descriptions. */
-function scalarSchemas(types: Record<string, string>): Record<string, JsonSchema> {
-  const fixed: Record<string, JsonSchema> = {
-    str: { type: 'string' },
-    int: { type: 'integer' },
-    num: { type: 'number' },
-    bool: { type: 'boolean' },
-    port: { type: 'integer', minimum: 0, maximum: 65535 },
-    ip: { type: 'string', pattern: IP_PATTERN },
-    path: { type: 'string', pattern: PATH_PATTERN },
-    dtab: { type: 'string' },
-    pathmatcher: { type: 'string' },
-    file: { type: 'string' },
-    dir: { type: 'string' },
-  };
-  const out: Record<string, JsonSchema> = {};
-  for (const [name, meaning] of Object.entries(types)) {
-    if (name.startsWith('{')) continue; // {obj: X} etc. are structural
-    if (fixed[name]) {
-      out[name] = fixed[name]!;
-      continue;
-    }
-    const m = /^([A-Za-z]+(?:\|[A-Za-z]+)+)( \(case-insensitive\))?$/.exec(meaning);
-    if (!m) throw new Error(`catalogue _types: no schema for scalar type '${name}' (${meaning})`);
-    const values = m[1]!.split('|');
-    if (!m[2]) {
-      out[name] = { type: 'string', enum: values };
-    } else {
-      const ci = values.map((v) => [...v].map((c) => (/[a-z]/i.test(c) ? `[${c.toUpperCase()}${c.toLowerCase()}]` : c)).join(''));
-      out[name] = { type: 'string', anyOf: [{ enum: values }, { pattern: `^(?:${ci.join('|')})$` }] };
-    }
-  }
-  for (const name of Object.keys(fixed)) if (!out[name]) throw new Error(`catalogue _types: scalar type '${name}' missing`);
-  return out;
-}
-
 // ---- catalogue helpers ------------------------------------------------------------------------------
 
-const variantsOf = (slot: PolySlot): string[] => Object.keys(slot).filter((k) => !k.startsWith('_'));
 const variantKeys = (slot: PolySlot, variant: string): Keys => slot[variant] as Keys;
-const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 const isScalar = (t: TypeRef): t is string => typeof t === 'string';
 
-/**
- * Labels used in the catalogue's contextual required entries, e.g. `HostAndPort(zkLeader, zk storage,
- * announcer)`: the object's required keys apply only where these variants use it.
- */
-const CONTEXT_LABELS: Record<string, [slot: string, variant: string]> = {
-  zkLeader: ['namer', 'io.l5d.zkLeader'],
-  'zk storage': ['storage', 'io.l5d.zk'],
-  announcer: ['announcer', '*'],
-};
-
-interface Rules {
-  /** object name -> required keys */
-  objRequired: Map<string, string[]>;
-  /** `slot\0variant` -> required keys */
-  variantRequired: Map<string, string[]>;
-  /** object name -> keys required only in some variants (a `<name>.strict` definition is used there) */
-  strict: Map<string, string[]>;
-  /** `slot\0variant` -> objects to use in their `.strict` form inside that variant */
-  strictIn: Map<string, Set<string>>;
-  /** slot -> variants that need `experimental: true` */
-  gated: Map<string, Set<string>>;
-}
-
-const vkey = (slot: string, variant: string) => `${slot}\0${variant}`;
-
-function rules(cat: Catalogue): Rules {
-  const r: Rules = { objRequired: new Map(), variantRequired: new Map(), strict: new Map(), strictIn: new Map(), gated: new Map() };
-  const add = (map: Map<string, string[]>, key: string, keys: string[]) => map.set(key, [...new Set([...(map.get(key) ?? []), ...keys])]);
-  const checkKeys = (where: string, have: Keys, keys: string[]) => {
-    for (const k of keys) if (!(k in have)) throw new Error(`catalogue required '${where}': '${k}' is not a key there`);
-  };
-  const matchVariants = (slotPat: string, variantPat: string): [string, string][] => {
-    const out: [string, string][] = [];
-    for (const [slot, def] of Object.entries(cat.polymorphic)) {
-      if (!glob(slotPat).test(slot)) continue;
-      for (const v of variantsOf(def)) if (glob(variantPat).test(v)) out.push([slot, v]);
-    }
-    return out;
-  };
-  for (const [pattern, keys] of Object.entries(cat.required)) {
-    const ctx = /^(\w+)\((.*)\)$/.exec(pattern);
-    if (ctx) {
-      const obj = ctx[1]!;
-      if (!cat.objects[obj]) throw new Error(`catalogue required '${pattern}': no object '${obj}'`);
-      checkKeys(pattern, cat.objects[obj]!, keys);
-      r.strict.set(obj, keys);
-      for (const label of ctx[2]!.split(',').map((s) => s.trim())) {
-        const target = CONTEXT_LABELS[label];
-        if (!target) throw new Error(`catalogue required '${pattern}': unknown context '${label}' (extend CONTEXT_LABELS)`);
-        const matched = matchVariants(...target);
-        if (!matched.length) throw new Error(`catalogue required '${pattern}': context '${label}' matches no variant`);
-        for (const [slot, v] of matched) {
-          const set = r.strictIn.get(vkey(slot, v)) ?? new Set<string>();
-          set.add(obj);
-          r.strictIn.set(vkey(slot, v), set);
-        }
-      }
-      continue;
-    }
-    const dot = pattern.indexOf('.');
-    if (dot < 0) {
-      const objs = Object.keys(cat.objects).filter((o) => glob(pattern).test(o));
-      if (!objs.length) throw new Error(`catalogue required '${pattern}': matches no object`);
-      for (const o of objs) {
-        checkKeys(pattern, cat.objects[o]!, keys);
-        add(r.objRequired, o, keys);
-      }
-    } else {
-      const matched = matchVariants(pattern.slice(0, dot), pattern.slice(dot + 1));
-      if (!matched.length) throw new Error(`catalogue required '${pattern}': matches no variant`);
-      for (const [slot, v] of matched) {
-        const def = cat.polymorphic[slot]!;
-        checkKeys(pattern, { ...def._base, ...variantKeys(def, v) }, keys);
-        add(r.variantRequired, vkey(slot, v), keys);
-      }
-    }
-  }
-  for (const [name, kinds] of Object.entries(cat.experimental_required)) {
-    // keyed by slot name, or by a discriminator name (`protocol` -> the router slot)
-    const slot = cat.polymorphic[name] ? name : Object.keys(cat.polymorphic).find((s) => cat.polymorphic[s]!._disc === name);
-    if (!slot) throw new Error(`catalogue experimental_required '${name}': no such slot or discriminator`);
-    const def = cat.polymorphic[slot]!;
-    for (const k of kinds) {
-      if (!variantsOf(def).includes(k)) throw new Error(`catalogue experimental_required: '${slot}' has no variant '${k}'`);
-      if (!('experimental' in def._base) && !('experimental' in variantKeys(def, k))) {
-        throw new Error(`catalogue experimental_required: '${slot}.${k}' does not accept 'experimental'`);
-      }
-    }
-    r.gated.set(slot, new Set(kinds));
-  }
-  return r;
+/** Scalar type name -> schema (enumerations are read from the catalogue's `_types` descriptions). */
+function scalarSchemas(types: Record<string, string>): Record<string, JsonSchema> {
+  const out: Record<string, JsonSchema> = {};
+  for (const [name, t] of Object.entries(scalarTypes(types))) out[name] = t.schema;
+  return out;
 }
 
 /** Every documented object, key, slot and variant must exist in the catalogue. */
@@ -250,7 +105,7 @@ function accepts(schema: JsonSchema, value: unknown): boolean {
 }
 
 /**
- * The documented default as a value of the key's type, or undefined when the reference's text is prose
+ * The documented default (key-docs.json) as a value of the key's type, or undefined when the text is prose
  * (`none`, `forever`, `-1 (keep all)`, ...). String-valued keys need a literal in backticks (`/svc`);
  * other scalars may also be bare (10000, true); lists need backticks (`[passing]`).
  */
@@ -292,7 +147,7 @@ class Builder {
     private readonly docs: KeyDocs,
   ) {
     this.scalars = scalarSchemas(cat._types);
-    this.rules = rules(cat);
+    this.rules = requiredRules(cat);
     checkKeyDocs(cat, docs);
     const names = new Set<string>();
     const claim = (n: string) => {
@@ -313,7 +168,7 @@ class Builder {
   }
 
   /** Schema of a type; `strict` = objects to reference in their `.strict` form. */
-  typeSchema(t: TypeRef, strict: Set<string> = new Set(), used: Set<string> = new Set()): JsonSchema {
+  typeSchema(t: TypeRef, strict: ReadonlySet<string> = new Set(), used: Set<string> = new Set()): JsonSchema {
     if (isScalar(t)) {
       const s = this.scalars[t];
       if (!s) throw new Error(`catalogue: unknown scalar type '${t}'`);
@@ -341,7 +196,7 @@ class Builder {
   }
 
   /** A property: its type plus description and default; `$ref`s are wrapped (draft-07 ignores $ref siblings). */
-  property(t: TypeRef, doc: KeyDoc | undefined, strict?: Set<string>, used?: Set<string>): JsonSchema {
+  property(t: TypeRef, doc: KeyDoc | undefined, strict?: ReadonlySet<string>, used?: Set<string>): JsonSchema {
     const type = this.typeSchema(t, strict, used);
     const out: JsonSchema = '$ref' in type ? { allOf: [type] } : type;
     Object.assign(out, describe(doc?.doc, doc?.default));
@@ -352,13 +207,13 @@ class Builder {
     return out;
   }
 
-  objectSchema(name: string, requiredKeys?: string[]): JsonSchema {
+  objectSchema(name: string, requiredKeys?: readonly string[]): JsonSchema {
     const keys = this.cat.objects[name]!;
     const docs = this.docs.objects[name] ?? {};
     const properties: Record<string, JsonSchema> = {};
     for (const [k, t] of Object.entries(keys)) properties[k] = this.property(t, docs[k]);
     const required = requiredKeys ?? this.rules.objRequired.get(name) ?? [];
-    return { type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: false };
+    return { type: 'object', properties, ...(required.length ? { required: [...required] } : {}), additionalProperties: false };
   }
 
   private slotDocs(slot: string): KeyDocs['polymorphic'][string] | undefined {

@@ -8,7 +8,10 @@ import type { Span } from '../syntax/ast.js';
 import type { SyntaxErrorCode } from '../syntax/errors.js';
 import { parseDtab } from '../syntax/parser.js';
 import { scalarMap } from './scalar-map.js';
-import { detectConfig, fileMapped, namerRefDiagnostics, validateConfig, type ConfigKind, type EmbeddedDtab } from './validate.js';
+import type { ConfigKind } from './catalogue.js';
+import { fileMapped, mapDiagnostic, namerRefDiagnostics, type EmbeddedDtab } from './embedded.js';
+import type { ConfigNamer, ConfigRouter } from './model.js';
+import { detectConfig, validateConfig } from './validate.js';
 
 /** The codes an embedded dtab's own checks give (syntax errors and dtab warnings). */
 const DTAB_CODES = new Set<string>([
@@ -30,6 +33,10 @@ export interface FoundConfig {
   readonly text: string;
   /** From a file offset to an offset in `text`. */
   readonly fromFile: (offset: number) => number;
+  /** Its top-level `namers` (linkerd's or namerd's), spans in file offsets. */
+  readonly namers: readonly ConfigNamer[];
+  /** linkerd's routers, with their dtabs (the same objects as in `dtabs`); none for namerd. */
+  readonly routers: readonly ConfigRouter[];
 }
 
 export interface ConfigFileResult {
@@ -39,6 +46,11 @@ export interface ConfigFileResult {
 }
 
 const PARSE = { keepSourceTokens: true, uniqueKeys: false } as const;
+
+/** `out.push(...items)` without the spread, which overflows the stack past ~100,000 items. */
+function append<T>(out: T[], items: readonly T[]): void {
+  for (const x of items) out.push(x);
+}
 
 function get(map: Node | null | undefined, key: string): Node | null | undefined {
   if (!isMap(map)) return undefined;
@@ -62,9 +74,9 @@ export function checkConfigText(text: string): ConfigFileResult {
     const root = doc.contents as Node | null;
     if (kind) {
       const r = validateConfig(doc, text, kind);
-      configs.push({ kind, span: { start: root?.range?.[0] ?? 0, end: root?.range?.[2] ?? text.length }, doc, text, fromFile: (o) => o });
-      diagnostics.push(...r.diagnostics);
-      dtabs.push(...r.dtabs);
+      configs.push({ kind, span: { start: root?.range?.[0] ?? 0, end: root?.range?.[2] ?? text.length }, doc, text, fromFile: (o) => o, namers: r.namers, routers: r.routers });
+      append(diagnostics, r.diagnostics);
+      append(dtabs, r.dtabs);
       continue;
     }
     // A Kubernetes ConfigMap whose data values are configs.
@@ -97,9 +109,9 @@ export function checkConfigText(text: string): ConfigFileResult {
         }
         return lo;
       };
-      configs.push({ kind: innerKind, span: { start: value.range![0], end: value.range![1] }, inConfigMap: `${String(name ?? '?')}/${key}`, doc: innerDoc, text: inner.value, fromFile });
-      diagnostics.push(...r.diagnostics);
-      dtabs.push(...r.dtabs);
+      configs.push({ kind: innerKind, span: { start: value.range![0], end: value.range![1] }, inConfigMap: `${String(name ?? '?')}/${key}`, doc: innerDoc, text: inner.value, fromFile, namers: r.namers, routers: r.routers });
+      append(diagnostics, r.diagnostics);
+      append(dtabs, r.dtabs);
     }
   }
   // Linkerd reads a config whose first non-blank character is `{` as JSON (Jackson's JSON parser),
@@ -119,7 +131,30 @@ export function checkConfigText(text: string): ConfigFileResult {
     }
   }
   diagnostics.sort((a, b) => a.span.start - b.span.start);
-  return { configs, diagnostics, dtabs };
+  return { configs, diagnostics: withinText(diagnostics, text.length), dtabs };
+}
+
+/** A span inside a text of this length: 0 <= start <= end <= length. */
+function within(s: Span, length: number): Span {
+  if (s.start >= 0 && s.start <= s.end && s.end <= length) return s;
+  const start = Math.min(Math.max(0, s.start), length);
+  return { start, end: Math.min(Math.max(start, s.end), length) };
+}
+
+/** Every span of the diagnostics (fixes and related places too) inside the text: a last guard. */
+function withinText(diagnostics: Diagnostic[], length: number): Diagnostic[] {
+  const ok = (s: Span) => within(s, length) === s;
+  for (let i = 0; i < diagnostics.length; i++) {
+    const d = diagnostics[i]!;
+    if (ok(d.span) && (d.fixes ?? []).every((f) => f.edits.every((e) => ok(e.span))) && (d.related ?? []).every((r) => ok(r.span))) continue;
+    diagnostics[i] = {
+      ...d,
+      span: within(d.span, length),
+      ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: within(e.span, length) })) })) } : {}),
+      ...(d.related ? { related: d.related.map((r) => ({ ...r, span: within(r.span, length) })) } : {}),
+    };
+  }
+  return diagnostics;
 }
 
 /** Whether a file name or its text looks like it could hold linkerd/namerd configs (cheap test). */
@@ -221,31 +256,34 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
     toFile: fileMapped(fileAt, fileEnd),
   };
   const dtabDiagnostics = checkDtab(syntax).map((d) => mapDiagnostic(d, updated.toFile));
-  if (updated.namers) dtabDiagnostics.push(...namerRefDiagnostics(updated, updated.namers, updated.namersWhere ?? 'this config'));
+  if (updated.namers) append(dtabDiagnostics, namerRefDiagnostics(updated, updated.namers, updated.namersWhere ?? 'this config'));
   // Everything else keeps its diagnostics, moved by the edit; this dtab's are replaced.
-  const others = prev.diagnostics.filter((d) => !inDtab(d, target));
-  const diagnostics = [...others.map((d) => shiftDiagnostic(d, end, delta)), ...dtabDiagnostics].sort((x, y) => x.span.start - y.span.start);
+  const diagnostics: Diagnostic[] = [];
+  for (const d of prev.diagnostics) if (!inDtab(d, target)) diagnostics.push(shiftDiagnostic(d, end, delta));
+  append(diagnostics, dtabDiagnostics);
+  diagnostics.sort((x, y) => x.span.start - y.span.start);
+  withinText(diagnostics, newText.length);
+  const moved = new Map<EmbeddedDtab, EmbeddedDtab>();
   const dtabs = prev.dtabs.map((d) => {
     if (d === target) return updated;
     if (d.span.start < end) return d;
     const fa = shiftTable(d.fileAt, end, delta);
     const fe = shiftTable(d.fileEnd, end, delta);
-    return { ...d, span: shiftSpan(d.span, end, delta), fileAt: fa, fileEnd: fe, toFile: fileMapped(fa, fe) };
+    const m = { ...d, span: shiftSpan(d.span, end, delta), fileAt: fa, fileEnd: fe, toFile: fileMapped(fa, fe) };
+    moved.set(d, m);
+    return m;
   });
-  const configs = prev.configs.map((c) => ({ ...c, span: shiftSpan(c.span, end, delta) }));
+  moved.set(target, updated);
+  const configs = prev.configs.map((c) => ({
+    ...c,
+    span: shiftSpan(c.span, end, delta),
+    namers: c.namers.map((n) => ({ ...n, span: shiftSpan(n.span, end, delta) })),
+    routers: c.routers.map((r) => ({ ...r, span: shiftSpan(r.span, end, delta), ...(r.dtab ? { dtab: moved.get(r.dtab) ?? r.dtab } : {}) })),
+  }));
   return { configs, diagnostics, dtabs, stale: true };
 }
 
 /** Whether a diagnostic came from an embedded dtab's own checks (it lies inside the dtab's text). */
 function inDtab(d: Diagnostic, dtab: EmbeddedDtab): boolean {
   return DTAB_CODES.has(d.code) && d.span.start >= dtab.span.start && d.span.end <= dtab.span.end;
-}
-
-function mapDiagnostic(d: Diagnostic, toFile: (s: Span) => Span): Diagnostic {
-  return {
-    ...d,
-    span: toFile(d.span),
-    ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: toFile(e.span) })) })) } : {}),
-    ...(d.related ? { related: d.related.map((r) => ({ ...r, span: toFile(r.span) })) } : {}),
-  };
 }

@@ -4,7 +4,8 @@
 
 import { isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import type { Span } from '../syntax/ast.js';
-import { catalogue, type ConfigKind, type TypeRef } from './validate.js';
+import { catalogue, variantNames, variantKeys, type ConfigKind, type TypeRef } from './catalogue.js';
+export { describeType } from './scalars.js';
 import keyDocsJson from './key-docs.json';
 
 interface KeyDoc {
@@ -38,8 +39,8 @@ function polyShape(slot: string, map: Node | null | undefined): MapShape {
   const poly = catalogue.polymorphic[slot]!;
   const discPair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === poly._disc) : undefined;
   const chosen = discPair && isScalar(discPair.value) ? String(discPair.value.value) : poly._default;
-  const variant = chosen && poly[chosen] && !chosen.startsWith('_') ? chosen : undefined;
-  const keys: Record<string, TypeRef> = { [poly._disc]: 'str', ...poly._base, ...((variant ? poly[variant] : {}) as Record<string, TypeRef>) };
+  const variant = chosen && variantNames(poly).includes(chosen) ? chosen : undefined;
+  const keys: Record<string, TypeRef> = { [poly._disc]: 'str', ...(variant ? variantKeys(poly, variant) : poly._base) };
   const docsOf = keyDocs.polymorphic[slot];
   const variantDocs = variant ? docsOf?.[variant] : undefined;
   return {
@@ -65,13 +66,10 @@ function childType(shape: MapShape, key: string): TypeRef | undefined {
 
 /** Variants of a polymorphic slot, with their one-line docs. */
 export function variantsOf(slot: string): { name: string; doc?: string }[] {
-  const poly = catalogue.polymorphic[slot]!;
-  return Object.keys(poly)
-    .filter((k) => !k.startsWith('_'))
-    .map((name) => {
-      const d = keyDocs.polymorphic[slot]?.[name];
-      return { name, ...(typeof d === 'object' && d._doc ? { doc: d._doc } : {}) };
-    });
+  return variantNames(catalogue.polymorphic[slot]!).map((name) => {
+    const d = keyDocs.polymorphic[slot]?.[name];
+    return { name, ...(typeof d === 'object' && d._doc ? { doc: d._doc } : {}) };
+  });
 }
 
 const inside = (n: Node | null | undefined, o: number) => !!n?.range && n.range[0] <= o && o <= n.range[1];
@@ -139,14 +137,4 @@ function mapAtColumn(root: Node | null, rootType: TypeRef, text: string, column:
   };
   visit(root, rootType);
   return found;
-}
-
-/** A type for people: `integer`, `port`, `list of router`, … */
-export function describeType(t: TypeRef): string {
-  if (typeof t === 'string') return { str: 'string', int: 'integer', num: 'number', bool: 'boolean', ip: 'IP address', pathmatcher: 'path pattern', loglevel: 'log level', thriftproto: '`binary` | `compact`' }[t] ?? t;
-  if ('obj' in t) return 'mapping';
-  if ('poly' in t) return `${t.poly.replace(/_.*$/, '')} (by \`kind\`)`;
-  if ('list' in t) return `list of ${describeType(t.list)}`;
-  if ('map' in t) return `mapping of name to ${describeType(t.map)}`;
-  return `${describeType(t.oneOrList)} or a list of them`;
 }

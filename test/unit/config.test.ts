@@ -43,7 +43,7 @@ describe('real configs and manifests', () => {
   });
 });
 
-describe('what Linkerd rejects (reference §14 and §12)', () => {
+describe('what Linkerd rejects: unknown, removed and renamed keys and kinds, wrong types, experimental gates', () => {
   it('unknown keys, with did-you-mean and a fix', () => {
     const { at, messages, r } = check('routers:\n- protocol: http\n  lable: x\n  servers:\n  - port: 4140\n');
     assert.deepEqual(at, [[3, 3, 8, 'unknown-key', 'lable']]);
@@ -128,7 +128,7 @@ describe('what Linkerd rejects (reference §14 and §12)', () => {
   });
 });
 
-describe('cross-field checks (reference §11)', () => {
+describe('cross-field checks: ports, router labels, namer references', () => {
   it('port clashes between servers and the admin server, with protocol default ports', () => {
     const { at, messages } = check('admin:\n  port: 4140\nrouters:\n- protocol: http\n  servers:\n  - ip: 0.0.0.0\n');
     assert.deepEqual(at.map((a) => [a[0], a[3]]), [[6, 'port-clash']]);
@@ -150,7 +150,7 @@ describe('cross-field checks (reference §11)', () => {
   });
 });
 
-describe('more cross-field checks (reference §11)', () => {
+describe('more cross-field checks: conflicting keys, ranges, namer prefixes', () => {
   it('conflicting and out-of-range values, overlapping namer prefixes', () => {
     const text = [
       'namers:',

@@ -172,7 +172,8 @@ const configFiles = readdirSync(fixtures)
  * Fixtures that Linkerd's parser accepts but that refuse to start, and the one error the schema reports.
  * upstream-namerd-etcd.yaml (namerd/examples/etcd.yaml) uses the experimental `io.l5d.etcd` store without
  * `experimental: true`: EtcdConfig.experimentalRequired is true and NamerdConfig.mk throws when
- * `storage.disabled` (reference §13), so namerd would not start with it, although it parses.
+ * `storage.disabled` (an experimental store without the flag is disabled), so namerd would not start with it,
+ * although it parses.
  */
 const NOT_STARTABLE: Record<string, [path: string, message: RegExp]> = {
   'upstream-namerd-etcd.yaml': ['/storage', /^missing required key 'experimental'$/],
@@ -266,7 +267,7 @@ describe('config schemas: accepted edge cases', () => {
   it('an identifier list', () =>
     accepts(linkerd, linkerdConfig({}, { identifier: [{ kind: 'io.l5d.path', segments: 2 }, { kind: 'io.l5d.header.token' }] })));
   it('serversets addresses without port', () => accepts(linkerd, linkerdConfig({ namers: [{ kind: 'io.l5d.serversets', zkAddrs: [{ host: 'zk' }] }] })));
-  it('the minimal examples of the reference (§16)', () => {
+  it('the smallest useful linkerd and namerd configs', () => {
     accepts(linkerd, { routers: [{ protocol: 'http', dtab: '/svc/* => /$/inet/127.1/8888', servers: [{ port: 8080 }] }] });
     accepts(namerd, {
       storage: { kind: 'io.l5d.inMemory', namespaces: { default: '/svc => /#/io.l5d.fs;\n' } },
