@@ -4,8 +4,8 @@
 // definition, references and rename work there exactly as in a .dtab file.
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Diagnostic as LspDiagnostic, Position, Range, TextEdit } from 'vscode-languageserver-types';
-import { checkConfigText, formatDtab, updateConfigText, type ConfigFileResult, type EmbeddedDtab, type Span } from '../core/index.js';
+import { SymbolKind, type Diagnostic as LspDiagnostic, type DocumentSymbol, type Position, type Range, type TextEdit } from 'vscode-languageserver-types';
+import { checkConfigText, formatDtab, updateConfigText, type ConfigFileResult, type EmbeddedDtab, type FoundConfig, type Span } from '../core/index.js';
 import { Analysis, documentLines, toLsp, type Lines } from './lsp.js';
 
 export class ConfigAnalysis {
@@ -28,8 +28,36 @@ export class ConfigAnalysis {
 
   /** The embedded dtab at a file offset, as an Analysis in file positions. */
   dtabAt(offset: number): Analysis | undefined {
-    const d = this.result.dtabs.find((x) => x.span.start <= offset && offset <= x.span.end);
+    const d = this.embeddedAt(offset);
     return d && this.analysisOf(d);
+  }
+
+  embeddedAt(offset: number): EmbeddedDtab | undefined {
+    return this.result.dtabs.find((x) => x.span.start <= offset && offset <= x.span.end);
+  }
+
+  /** The config that holds a file offset. */
+  configAt(offset: number): FoundConfig | undefined {
+    return this.result.configs.find((c) => c.span.start <= offset && offset <= c.span.end);
+  }
+
+  /**
+   * The outline: each embedded dtab under its router (label) or namerd namespace, so that two
+   * routers' `/srv` do not mix.
+   */
+  outline(symbolsOf: (a: Analysis) => DocumentSymbol[]): DocumentSymbol[] {
+    const out: DocumentSymbol[] = [];
+    for (const d of this.result.dtabs) {
+      const children = symbolsOf(this.analysisOf(d));
+      if (!d.owner) {
+        out.push(...children);
+        continue;
+      }
+      const name = d.owner.kind === 'router' ? `router ${d.owner.label}` : `namespace ${d.owner.name}`;
+      const range = this.range(d.span);
+      out.push({ name, detail: d.owner.kind === 'router' ? d.owner.protocol : 'namerd', kind: SymbolKind.Namespace, range, selectionRange: range, children });
+    }
+    return out;
   }
 
   /** Every embedded dtab, as Analyses. */

@@ -14,7 +14,7 @@ import {
   type Position,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { interpreterFor, MAX_NAMES, RenameError, type Interpreter } from '../core/index.js';
+import { interpreterFor, MAX_NAMES, RenameError, routerNamers, type FoundConfig, type Interpreter } from '../core/index.js';
 import { Delegate, SuggestPaths, type DelegateParams, type DelegateResult, type SuggestPathsParams } from '../protocol/messages.js';
 import { delegateInDocument } from './delegation.js';
 import { ConfigService, formatEmbeddedDtabs } from './config-service.js';
@@ -37,7 +37,24 @@ const isDtab = (doc: TextDocument) => doc.languageId === 'linkerd-dtab' || doc.u
  * Kept while the document is open, so namer caches live as long as it.
  */
 const interpreters = new Map<string, Interpreter>();
-function interpreterOf(uri: string): Interpreter {
+/** For YAML: one interpreter per config (its own namers), kept with that config's analysis. */
+const configInterpreters = new WeakMap<FoundConfig, Interpreter>();
+function interpreterOf(uri: string, position?: Position): Interpreter {
+  const doc = documents.get(uri);
+  if (doc && !isDtab(doc) && position) {
+    const a = configs.analyze(doc);
+    const offset = a.lines.offset(position);
+    const config = a.configAt(offset);
+    const owner = a.embeddedAt(offset)?.owner;
+    // A router whose `/#/` paths namerd resolves (io.l5d.namerd, io.l5d.mesh…): namerd's namers
+    // are not in this file, so the ones Linkerd ships are assumed, as for a lone dtab.
+    const own = !owner || owner.kind === 'namespace' || routerNamers(owner.interpreter) === 'config';
+    if (config && own) {
+      let i = configInterpreters.get(config);
+      if (!i) configInterpreters.set(config, (i = interpreterFor({ namers: config.namers })));
+      return i;
+    }
+  }
   let i = interpreters.get(uri);
   if (!i) interpreters.set(uri, (i = interpreterFor()));
   return i;
@@ -179,18 +196,16 @@ function onDtab<T>(uri: string, position: Position | undefined, f: (d: TextDocum
   return d ? f(d) : none;
 }
 
-/** Whole-document features over every dtab of a YAML file. */
-function everyDtab<T>(uri: string, f: (d: TextDocument | Analysis) => T[]): T[] {
-  const doc = documents.get(uri);
-  if (!doc) return [];
-  return isDtab(doc) ? f(doc) : configs.analyze(doc).dtabs.flatMap(f);
-}
 
 connection.onDocumentFormatting(checked([], ({ textDocument }) =>
   withDoc(textDocument.uri, (d) => (isDtab(d) ? service.format(d) : formatEmbeddedDtabs(configs.analyze(d))), []),
 ));
 connection.onDocumentRangeFormatting(checked(['range'], ({ textDocument, range }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.formatRange(d, range) : []), [])));
-connection.onDocumentSymbol(checked([], ({ textDocument }) => everyDtab(textDocument.uri, (d) => service.symbols(d))));
+connection.onDocumentSymbol(
+  checked([], ({ textDocument }) =>
+    withDoc(textDocument.uri, (doc) => (isDtab(doc) ? service.symbols(doc) : configs.analyze(doc).outline((a) => service.symbols(a))), []),
+  ),
+);
 connection.onFoldingRanges(checked([], ({ textDocument }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.folding(d) : []), [])));
 connection.onSelectionRanges(checked(['positions'], ({ textDocument, positions }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.selectionRanges(d, positions) : []), [])));
 connection.onDefinition(checked(['position'], ({ textDocument, position }) => onDtab(textDocument.uri, position, (d) => service.definition(d, position), [])));
@@ -224,7 +239,7 @@ connection.onHover(checked(['position'], async ({ textDocument, position }) => {
   const doc = documents.get(textDocument.uri);
   if (!doc) return null;
   const d = dtabAt(textDocument.uri, position);
-  if (d) return (await service.hover(d, position, interpreterOf(textDocument.uri))) ?? null;
+  if (d) return (await service.hover(d, position, interpreterOf(textDocument.uri, position))) ?? null;
   return isDtab(doc) ? null : configHover(configs.analyzeFully(doc), doc, position);
 }));
 connection.onCompletion(checked(['position'], ({ textDocument, position }) =>
@@ -244,7 +259,7 @@ connection.onCompletion(checked(['position'], ({ textDocument, position }) =>
 connection.onRequest(new RequestType<DelegateParams, DelegateResult, void>(Delegate.method), async ({ uri, path, position }) => {
   const d = dtabAt(uri, position) ?? dtabAt(uri);
   if (!d) return { ok: false, message: documents.get(uri) ? 'There is no dtab here.' : `${uri} is not open` };
-  return delegateInDocument('syntax' in d ? d : service.analyze(d), path, interpreterOf(uri));
+  return delegateInDocument('syntax' in d ? d : service.analyze(d), path, interpreterOf(uri, position ?? { line: 0, character: 0 }));
 });
 connection.onRequest(new RequestType<SuggestPathsParams, string[], void>(SuggestPaths.method), ({ uri, position }) =>
   onDtab(uri, position, (d) => service.suggestPaths(d), []),

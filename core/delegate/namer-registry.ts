@@ -9,6 +9,7 @@ import { leaf, NEG, type NameTree } from '../model/nametree.js';
 import { boundName, type Name } from '../model/names.js';
 import type { Path } from '../model/path.js';
 import { CONFIGURED_NAMERS } from '../explain.js';
+import { NAMER_KINDS } from '../config/namers.js';
 import { Interpreter, type ConfiguredNamer, type InterpreterOptions } from './interpreter.js';
 import { SystemNamer, type InetResolver, type Namer } from './system-namers.js';
 
@@ -72,7 +73,9 @@ export class NamerRegistry {
  * ships, at its default prefix (`/#/io.l5d.k8s`, `/#/io.l5d.fs`, …).
  */
 export function assumedNamers(): NamerSpec[] {
-  return CONFIGURED_NAMERS.map((n) => ({ kind: n.kind, prefix: `/#/${n.kind}`, params: { kind: n.kind } }));
+  const out: NamerSpec[] = [];
+  for (const n of NAMER_KINDS) if (n.defaultPrefix !== undefined) out.push({ kind: n.kind, prefix: n.defaultPrefix, params: { kind: n.kind } });
+  return out;
 }
 
 export interface InterpreterSetup {

@@ -6,8 +6,6 @@ import { elemToText, textToElem, type Path } from '../model/path.js';
 import { showPath } from '../print/show.js';
 import { UnknownNamerError } from './errors.js';
 import { parseIPv4Literal, parseJavaInt } from '../model/inet.js';
-// TODO(after the config split lands): core/config imports these from the model directly.
-export { parseIPv4Literal, parseJavaInt };
 import { boundAddr, boundName, pathName, type Addr, type Name } from '../model/names.js';
 
 /** Turns a host and port into addresses (DNS in production, literal-only offline). */

@@ -110,3 +110,25 @@ describe('YAML configs over stdio', () => {
     assert.deepEqual(dentry.range!.start, { line: 13, character: 8 });
   });
 });
+
+describe('YAML outline over stdio', () => {
+  const client = new LspClient();
+  before(() => client.start());
+  after(() => client.stop());
+
+  it('groups the dentries of each router under its label', async () => {
+    const u = 'file:///work/two-routers.yaml';
+    await client.open(
+      u,
+      ['routers:', '- protocol: http', '  label: outgoing', '  dtab: /srv => /#/io.l5d.k8s/default/http ;', '- protocol: http', '  label: incoming', '  servers:', '  - port: 4141', '  dtab: /srv => /$/inet/127.1/8080 ;', ''].join('\n'),
+    );
+    const symbols = (await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri: u } })) as { name: string; children?: { name: string }[] }[];
+    assert.deepEqual(
+      symbols.map((s) => [s.name, (s.children ?? []).map((c) => c.name)]),
+      [
+        ['router outgoing', ['/srv']],
+        ['router incoming', ['/srv']],
+      ],
+    );
+  });
+});
