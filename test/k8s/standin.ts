@@ -297,6 +297,8 @@ class Standin implements K8sStandin {
     this.clock = opts.clock ?? (() => new Date());
     this.defs = [NAMESPACES, SERVICES, ENDPOINTS, DEPLOYMENTS, trafficSplits(opts.trafficSplitVersions)];
     this.store = new Store(this.defs, this.clock, opts.historyLimit ?? 5000, opts.startResourceVersion ?? 100);
+    this.store.subscribe((e) => this.onEvent(e));
+    if (opts.controllers) this.store.subscribe((e) => this.deploymentController(e));
     this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
     if (opts.system) {
       for (const ns of ['kube-node-lease', 'kube-public', 'kube-system']) this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
@@ -314,8 +316,6 @@ class Standin implements K8sStandin {
       });
     }
     for (const o of opts.objects ?? []) this.apply(o);
-    this.store.subscribe((e) => this.onEvent(e));
-    if (opts.controllers) this.store.subscribe((e) => this.deploymentController(e));
   }
 
   get url(): string {
