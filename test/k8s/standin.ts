@@ -12,7 +12,8 @@
 //   await k8s.stop();
 //
 // Standalone, for manual use (prints its URL; only ever 127.0.0.1):
-//   npx tsx test/k8s/standin.ts --port 0 --objects FILE [--token T] [--kubeconfig DIR]
+//   npx tsx test/k8s/standin.ts --port 0 --objects FILE [--tls] [--token T] [--kubeconfig DIR]
+//                               [--system] [--controllers] [--log]
 //
 // What it does not do: protobuf, YAML bodies, strategic-merge and server-side-apply patches
 // (415, as for a custom resource), admission, RBAC beyond the faults, managedFields, controllers
@@ -21,6 +22,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -46,6 +48,7 @@ import {
 } from './resources.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import { Store, type StoreEvent } from './store.js';
+import { selfSignedCert, type SelfSigned } from './tls.js';
 
 export type { Obj } from './resources.js';
 
@@ -128,7 +131,16 @@ export interface StandinOptions {
   readonly objects?: readonly Obj[];
   /** Default 0: an ephemeral port. Always on 127.0.0.1. */
   readonly port?: number;
-  /** When set, every request must carry `Authorization: Bearer <token>`, else 401. */
+  /**
+   * HTTPS with a self-signed certificate made for this run (for 127.0.0.1), which the written
+   * kubeconfig trusts through certificate-authority-data, as users reach real clusters. Needed
+   * for kubectl to send a bearer token: it uses the kubeconfig's credentials only over TLS.
+   */
+  readonly tls?: boolean;
+  /**
+   * When set, every request must carry `Authorization: Bearer <token>`, else 401. (kubectl only
+   * sends it over HTTPS: use `tls: true` with kubectl.)
+   */
   readonly token?: string;
   /** Who requests are authenticated as (in 403 messages); default `dtab-tests`, or `system:anonymous` without a token. */
   readonly user?: string;
@@ -146,14 +158,18 @@ export interface StandinOptions {
   readonly system?: boolean;
   /** Make Deployment status follow spec.replicas, as if its controller and pods were there. */
   readonly controllers?: boolean;
+  /** Told `METHOD url status` for every request once answered (the standalone run's --log). */
+  readonly log?: (line: string) => void;
   /** What /version says (default 1.32.0, the kubectl on the developers' machines). */
   readonly version?: { readonly major: string; readonly minor: string };
 }
 
 export interface K8sStandin {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT`, or `https://…` with `tls: true`. */
   readonly url: string;
   readonly port: number;
+  /** With `tls: true`: the certificate (PEM) clients must trust. */
+  readonly ca: string | undefined;
   /** Every request, in order of arrival. */
   readonly requests: readonly RequestRecord[];
   /** The current (global) resourceVersion. */
@@ -292,9 +308,11 @@ class Standin implements K8sStandin {
   private portNumber = 0;
   private bookmarkTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly cert: SelfSigned | undefined;
 
   constructor(private readonly opts: StandinOptions) {
     this.clock = opts.clock ?? (() => new Date());
+    this.cert = opts.tls ? selfSignedCert() : undefined;
     this.defs = [NAMESPACES, SERVICES, ENDPOINTS, DEPLOYMENTS, trafficSplits(opts.trafficSplitVersions)];
     this.store = new Store(this.defs, this.clock, opts.historyLimit ?? 5000, opts.startResourceVersion ?? 100);
     this.store.subscribe((e) => this.onEvent(e));
@@ -319,7 +337,11 @@ class Standin implements K8sStandin {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.portNumber}`;
+    return `${this.cert ? 'https' : 'http'}://127.0.0.1:${this.portNumber}`;
+  }
+
+  get ca(): string | undefined {
+    return this.cert?.cert;
   }
 
   get port(): number {
@@ -335,12 +357,13 @@ class Standin implements K8sStandin {
   }
 
   async listen(port: number): Promise<void> {
-    const server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) this.sendStatus(res, { code: 500, reason: 'InternalError', message: `Internal error occurred: ${String(err)}` });
         else res.destroy();
       });
-    });
+    };
+    const server: Server = this.cert ? createHttpsServer({ cert: this.cert.cert, key: this.cert.key }, handler) : createServer(handler);
     // Watches are long; keep-alive connections are ours to close.
     server.requestTimeout = 0;
     server.on('connection', (sock: Socket) => {
@@ -491,9 +514,16 @@ class Standin implements K8sStandin {
     const config = {
       apiVersion: 'v1',
       kind: 'Config',
-      // @kubernetes/client-node refuses a plain-HTTP server unless TLS verification is off
-      // ("HTTP protocol is not allowed when skipTLSVerify is not set or false"); kubectl accepts it.
-      clusters: [{ name: 'standin', cluster: { server: this.url, 'insecure-skip-tls-verify': true } }],
+      clusters: [
+        {
+          name: 'standin',
+          // @kubernetes/client-node refuses a plain-HTTP server unless TLS verification is off
+          // ("HTTP protocol is not allowed when skipTLSVerify is not set or false"); kubectl accepts it.
+          cluster: this.cert
+            ? { server: this.url, 'certificate-authority-data': Buffer.from(this.cert.cert).toString('base64') }
+            : { server: this.url, 'insecure-skip-tls-verify': true },
+        },
+      ],
       users: [{ name: 'standin-user', user: token !== undefined ? { token } : {} }],
       contexts: [{ name: context, context: { cluster: 'standin', user: 'standin-user', ...(o.namespace ? { namespace: o.namespace } : {}) } }],
       'current-context': context,
@@ -576,6 +606,7 @@ class Standin implements K8sStandin {
     res.on('finish', () => (rec.status = res.statusCode));
     res.on('close', () => {
       if (res.headersSent) rec.status ??= res.statusCode;
+      this.opts.log?.(`${rec.method} ${rec.url} ${rec.status ?? '-'}`);
     });
     res.setHeader('Audit-Id', randomUUID());
     res.setHeader('Cache-Control', 'no-cache, private');
@@ -1502,16 +1533,19 @@ async function main(argv: string[]): Promise<void> {
     if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
     const eq = a.indexOf('=');
     if (eq > 0) args[a.slice(2, eq)] = a.slice(eq + 1);
-    else args[a.slice(2)] = argv[++i] ?? '';
+    else if (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--')) args[a.slice(2)] = 'true';
+    else args[a.slice(2)] = argv[++i]!;
   }
-  const known = ['port', 'objects', 'token', 'kubeconfig', 'system', 'controllers'];
+  const known = ['port', 'objects', 'token', 'tls', 'kubeconfig', 'system', 'controllers', 'log'];
   for (const k of Object.keys(args)) if (!known.includes(k)) throw new Error(`unknown option --${k}; known: ${known.map((x) => '--' + x).join(' ')}`);
   const k8s = await startK8sStandin({
     port: args.port !== undefined ? Number(args.port) : 0,
     ...(args.objects ? { objects: readObjects(args.objects) } : {}),
     ...(args.token ? { token: args.token } : {}),
+    tls: args.tls === 'true',
     system: args.system === 'true',
     controllers: args.controllers === 'true',
+    ...(args.log === 'true' ? { log: (line: string) => console.error(line) } : {}),
   });
   console.log(k8s.url);
   if (args.kubeconfig) console.log(`kubeconfig: ${k8s.writeKubeconfig(args.kubeconfig)}`);

@@ -1,7 +1,13 @@
 // A raw HTTP client for looking at the stand-in's wire format in tests: plain requests, and
 // watches read line by line as they stream. Only ever talks to the URL it is given (127.0.0.1).
 
-import { request as httpRequest, type IncomingHttpHeaders, type ClientRequest } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+/** http or https (trusting `ca`, the stand-in's certificate, when given). */
+function send(url: string, opts: RequestOptions & { ca?: string }, cb: (res: IncomingMessage) => void): ClientRequest {
+  return url.startsWith('https:') ? httpsRequest(url, opts, cb) : httpRequest(url, opts, cb);
+}
 
 export interface WireResponse {
   readonly status: number;
@@ -11,9 +17,9 @@ export interface WireResponse {
   readonly json: unknown;
 }
 
-export function call(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<WireResponse> {
+export function call(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; ca?: string } = {}): Promise<WireResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
+    const req = send(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: false, ...(opts.ca ? { ca: opts.ca } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -54,9 +60,8 @@ export interface WatchReader {
 }
 
 /** Opens a watch and reads its newline-delimited JSON events as they come. */
-export function openWatch(url: string, headers: Record<string, string> = {}): Promise<WatchReader> {
+export function openWatch(url: string, headers: Record<string, string> = {}, ca?: string): Promise<WatchReader> {
   return new Promise((resolve, reject) => {
-    let req: ClientRequest;
     const lines: string[] = [];
     const events: WatchEvent[] = [];
     let waiters: (() => void)[] = [];
@@ -74,7 +79,7 @@ export function openWatch(url: string, headers: Record<string, string> = {}): Pr
       resolveDone(how);
       wake();
     };
-    req = httpRequest(url, { headers, agent: false }, (res) => {
+    const req: ClientRequest = send(url, { headers, agent: false, ...(ca ? { ca } : {}) }, (res) => {
       let buf = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => {
