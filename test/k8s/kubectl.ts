@@ -41,9 +41,13 @@ export function run(cmd: string, args: readonly string[], opts: { timeoutMs?: nu
 
 let found: Promise<string> | undefined;
 
-/** The kubectl to test with: /usr/bin/kubectl or one on PATH, else Debian's kubernetes-client, installed now. */
+/**
+ * The kubectl to test with: $K8S_STANDIN_KUBECTL when set (to try another version), else
+ * /usr/bin/kubectl or one on PATH, else Debian's kubernetes-client, installed now.
+ */
 export function kubectlPath(): Promise<string> {
   found ??= (async () => {
+    if (process.env.K8S_STANDIN_KUBECTL) return process.env.K8S_STANDIN_KUBECTL;
     const have = existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : onPath('kubectl');
     if (have) return have;
     const apt = (args: string[]) => run('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], { timeoutMs: 900_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
@@ -57,6 +61,13 @@ export function kubectlPath(): Promise<string> {
     return installed;
   })();
   return found;
+}
+
+/** kubectl's client minor version (32 for v1.32.4). */
+export async function kubectlMinor(): Promise<number> {
+  const r = await run(await kubectlPath(), ['version', '--client', '-o', 'json'], { timeoutMs: 60_000, env: kubectlEnv() });
+  const v = JSON.parse(r.stdout) as { clientVersion?: { minor?: string } };
+  return parseInt(v.clientVersion?.minor ?? '', 10);
 }
 
 /** The environment for kubectl: nothing from the user's own cluster configuration. */
