@@ -309,6 +309,7 @@ class Standin implements K8sStandin {
   private bookmarkTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly cert: SelfSigned | undefined;
+  private readonly records = new WeakMap<ServerResponse, RequestRecord>();
 
   constructor(private readonly opts: StandinOptions) {
     this.clock = opts.clock ?? (() => new Date());
@@ -603,6 +604,7 @@ class Standin implements K8sStandin {
       });
     }
     this.requests.push(rec);
+    this.records.set(res, rec);
     res.on('finish', () => (rec.status = res.statusCode));
     res.on('close', () => {
       if (res.headersSent) rec.status ??= res.statusCode;
@@ -1116,6 +1118,8 @@ class Standin implements K8sStandin {
   private startStream(res: ServerResponse, contentType: string): void {
     res.writeHead(200, { 'Content-Type': contentType, 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();
+    const rec = this.records.get(res);
+    if (rec) rec.status = 200;
   }
 
   private async serveWatch(req: IncomingMessage, res: ServerResponse, r: Route, params: Record<string, string>, malformed: string | true | undefined): Promise<void> {

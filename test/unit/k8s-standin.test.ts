@@ -275,8 +275,8 @@ describe('k8s stand-in: watch', () => {
     const [e] = await w.waitFor(1);
     w.close();
     assert.deepEqual([e!.type, o(e!.object.metadata).name], ['MODIFIED', 'world']);
-    assert.equal(k8s.requests.at(-1)!.verb, 'watch');
-    assert.equal(k8s.requests.at(-1)!.name, 'world');
+    const rec = k8s.requests.at(-1)!;
+    assert.deepEqual([rec.verb, rec.name, rec.status], ['watch', 'world', 200]);
   });
 
   it('objects entering or leaving a selector come as ADDED and DELETED', async () => {
@@ -454,6 +454,16 @@ describe('k8s stand-in: tables (what kubectl prints)', () => {
       ['default', 'Active', '0s'],
       ['prod', 'Active', '0s'],
     ]);
+  });
+
+  it('serves partial object metadata when asked for it (client-go metadata informers)', async () => {
+    const r = await call(`${k8s.url}/api/v1/namespaces/prod/services`, { headers: { Accept: 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json' } });
+    assert.equal(r.headers['content-type'], 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io');
+    const list = o(r.json);
+    assert.deepEqual([list.kind, list.apiVersion, o((list.items as J[])[0]).kind, o(o((list.items as J[])[0]).metadata).name], ['PartialObjectMetadataList', 'meta.k8s.io/v1', 'PartialObjectMetadata', 'hello']);
+    assert.equal(o((list.items as J[])[0]).spec, undefined);
+    const refused = await call(`${k8s.url}/api/v1/namespaces/prod/services`, { headers: { Accept: 'application/vnd.kubernetes.protobuf' } });
+    assert.deepEqual([refused.status, o(refused.json).reason], [406, 'NotAcceptable']);
   });
 
   it('formats endpoints as the API server does', async () => {
