@@ -14,10 +14,8 @@ import type { DtabSyntaxError } from './errors.js';
  */
 export const MAX_NESTING = 100;
 
-export interface Span {
-  readonly start: number;
-  readonly end: number;
-}
+export type { Span } from '../text/span.js';
+import type { Span } from '../text/span.js';
 
 export interface LabelSyntax extends Span {
   readonly kind: 'label';

@@ -1,7 +1,7 @@
 // Syntax errors: Finagle's exact message and offset, plus a plain explanation for people.
 
 import { EOI, LOOKALIKES } from './chars.js';
-import type { Span } from './ast.js';
+import type { Span } from '../text/span.js';
 
 /** Stable codes, one per thing that can go wrong. */
 export type SyntaxErrorCode =
