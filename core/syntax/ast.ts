@@ -30,6 +30,8 @@ export interface WildcardSyntax extends Span {
 export interface PathSyntax extends Span {
   readonly kind: 'path';
   readonly labels: readonly LabelSyntax[];
+  /** The labels' values alone (no label nodes are made): the path as the model has it. */
+  readonly values: readonly string[];
 }
 
 export interface PrefixSyntax extends Span {

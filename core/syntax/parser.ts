@@ -602,6 +602,14 @@ class ElemsNode {
     return this.materialize() as LabelSyntax[];
   }
 
+  /** The labels' values (escapes decoded), without making label nodes: what lowering needs. */
+  get values(): string[] {
+    const out: string[] = new Array(this.count);
+    const data = this.bounds.data;
+    for (let k = 0; k < this.count; k++) out[k] = this.decoded?.get(k) ?? this.src.slice(data[this.from + 2 * k]!, data[this.from + 2 * k + 1]!);
+    return out;
+  }
+
   /** A prefix's elements: labels and wildcards. */
   get elems(): readonly (LabelSyntax | WildcardSyntax)[] {
     return this.materialize();
