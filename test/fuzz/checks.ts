@@ -67,13 +67,21 @@ function lineLengths(text: string): (offset: number) => number {
 }
 
 /**
- * Spans in bounds, no "undefined" in messages, and messages of a bounded size: at most 1000
- * characters and twice the error's line (quoting the whole input in every message makes the
- * output O(errors × input), gigabytes for a few thousand broken lines).
+ * Spans in bounds, no "undefined" in messages, and messages of a bounded size: each at most 1000
+ * characters and twice the error's line, all together 1000 each and 4 × the text (quoting the
+ * whole input in every message makes the output O(errors × input): gigabytes for a few thousand
+ * broken lines).
  */
 function diagnosticsOk(ds: readonly Diagnostic[], text: string): void {
   const length = text.length;
   const lineOf = ds.length > 0 ? lineLengths(text) : () => 0;
+  // All of them together too (before reading any: a message may be a rope over the whole input).
+  let total = 0;
+  for (const d of ds) total += d.message.length + (d.finagleMessage?.length ?? 0);
+  const totalBound = 1000 * ds.length + 4 * length;
+  if (total > totalBound) {
+    assert.fail(`the ${ds.length} diagnostics' messages total ${total} characters (more than ${totalBound}: 1000 each + 4 × the text): O(errors × input)`);
+  }
   for (const d of ds) {
     const size = d.message.length + (d.finagleMessage?.length ?? 0);
     const bound = 1000 + 2 * lineOf(Math.min(d.span.start, length));

@@ -108,7 +108,9 @@ const typingEdit = fc.record({
   ins: fc.array(fc.constantFrom(...DTAB_TOKENS.filter((t) => !t.includes('\n')), ...LOOKALIKES, '\u00a0', '\ud800', '#', ' '), { maxLength: 3 }).map((a) => a.join('')),
 });
 
+/** Typing checks the whole file twice an edit: files stay below 64 K characters (size is config/spans-and-messages' business). */
 function typingArb(max: number): fc.Arbitrary<TypingCase> {
+  max = Math.min(max, 1 << 16);
   return fc.record({
     base: fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom(...TYPING_FILES).map((path): Recipe => ({ t: 'file', path, edits: [] })) },

@@ -93,6 +93,7 @@ interface Stats {
   cases: number;
   slowest: { ms: number; input: unknown; label: string } | undefined;
   maxHeapMb: number;
+  interrupted?: boolean;
   notes: Map<string, { count: number; example: string; label: string }>;
 }
 
@@ -145,6 +146,7 @@ async function check(p: FuzzProperty, stats: Stats, corpus: number | undefined):
           ...(args.path !== undefined ? { path: args.path, numRuns: 1 } : {}),
         };
   const r = await fc.check(fc.asyncProperty(p.arbitrary(maxSize), predicate), params);
+  if (r.interrupted) stats.interrupted = true;
   if (!r.failed) return true;
   const shrunk = r.counterexample?.[0];
   const path = r.counterexamplePath ?? '';
@@ -198,7 +200,8 @@ async function runProperty(p: FuzzProperty): Promise<boolean> {
     for (const n of [...stats.notes.values()].slice(0, 6)) console.log(`       ${n.count}× e.g. ${n.label}: ${n.example}`);
   }
   const failures = corpusFailed ? `; ${corpusFailed} of ${corpusCases} corpus case(s) failed` : '';
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${p.id}: ${stats.cases} case(s) (${corpusCases} corpus) in ${secs} s${failures}\n`);
+  const budget = stats.interrupted ? ' (stopped by the time budget)' : '';
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${p.id}: ${stats.cases} case(s) (${corpusCases} corpus) in ${secs} s${budget}${failures}\n`);
   return ok;
 }
 
