@@ -174,3 +174,10 @@ export function charAdvice(c: number): string {
   }
   return '';
 }
+
+/** Text quoted in a message, cut in the middle past `max` characters (messages stay a line long). */
+export function clip(text: string, max = 60): string {
+  if (text.length <= max) return text;
+  const half = Math.floor((max - 1) / 2);
+  return `${text.slice(0, half)}…${text.slice(text.length - half)}`;
+}
