@@ -7,7 +7,6 @@ import {
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
-  RequestType,
   ResponseError,
   ErrorCodes,
   type Diagnostic,
@@ -15,15 +14,17 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { interpreterFor, MAX_NAMES, RenameError, routerNamers, type FoundConfig, type Interpreter } from '../core/index.js';
-import { Delegate, SuggestPaths, type DelegateParams, type DelegateResult, type SuggestPathsParams } from '../protocol/messages.js';
+import { Delegate, SuggestPaths, type DelegateResult, type Request } from '../protocol/messages.js';
 import { delegateInDocument } from './delegation.js';
 import { ConfigService, formatEmbeddedDtabs } from './config-service.js';
 import { DtabService } from './dtab-service.js';
 import type { Analysis } from './lsp.js';
 import { configActions, configCompletion, configHover } from './config-features.js';
 import { checked } from './params.js';
+import { transport } from './gate.js';
 
-const connection = createConnection(ProposedFeatures.all);
+const { reader, writer } = transport();
+const connection = createConnection(ProposedFeatures.all, reader, writer);
 const documents = new TextDocuments(TextDocument);
 const service = new DtabService();
 const configs = new ConfigService();
@@ -256,14 +257,17 @@ connection.onCompletion(checked(['position'], ({ textDocument, position }) =>
   ),
 ));
 
-connection.onRequest(new RequestType<DelegateParams, DelegateResult, void>(Delegate.method), async ({ uri, path, position }) => {
+/** A custom request, typed by its one declaration in protocol/. */
+function onRequest<P, R>(req: Request<P, R>, required: readonly string[], handler: (params: P) => R | Promise<R>): void {
+  connection.onRequest(req.method, checked(required, handler));
+}
+
+onRequest(Delegate, ['path'], async ({ uri, path, position }): Promise<DelegateResult> => {
   const d = dtabAt(uri, position) ?? dtabAt(uri);
   if (!d) return { ok: false, message: documents.get(uri) ? 'There is no dtab here.' : `${uri} is not open` };
   return delegateInDocument('syntax' in d ? d : service.analyze(d), path, interpreterOf(uri, position ?? { line: 0, character: 0 }));
 });
-connection.onRequest(new RequestType<SuggestPathsParams, string[], void>(SuggestPaths.method), ({ uri, position }) =>
-  onDtab(uri, position, (d) => service.suggestPaths(d), []),
-);
+onRequest(SuggestPaths, [], ({ uri, position }) => onDtab(uri, position, (d) => service.suggestPaths(d), []));
 
 documents.listen(connection);
 connection.listen();
