@@ -39,3 +39,4 @@ export * from './k8s/transformers.js';
 export * from './k8s/snapshot.js';
 export * from './k8s/paths.js';
 export * from './k8s/ip.js';
+export { pickConfigDtab, type PickedDtab } from './config/pick.js';

@@ -93,7 +93,7 @@ function nodeWords(t: DelegateTree): string {
       return `${showPath([...t.bound.id, ...t.bound.residual])}: ${describeAddr(t.bound.addr)}`;
     case 'neg':
       if (t.path.length === 0) return '~ (negative)';
-      if (t.path.length >= 2 && t.path[0] === '#') return `${path}: negative, no namer answers it`;
+      if (t.path.length >= 2 && t.path[0] === '#') return `${path}: negative, no namer has this name`;
       return `${path}: negative, nothing matches`;
     case 'fail':
       return `${t.path.length >= 2 && t.path[0] === '$' && t.path[1] === 'fail' ? path : '!'}: fails`;
