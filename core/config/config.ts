@@ -45,7 +45,9 @@ export interface ConfigFileResult {
   readonly dtabs: readonly EmbeddedDtab[];
 }
 
-const PARSE = { keepSourceTokens: true, uniqueKeys: false } as const;
+// Tags are kept as written (`resolveKnownTags: false`): Linkerd's YAML reader ignores `!!omap`, `!!set`,
+// `!!binary` and the like, and reads the collection or scalar underneath.
+const PARSE = { keepSourceTokens: true, uniqueKeys: false, resolveKnownTags: false } as const;
 
 /** `out.push(...items)` without the spread, which overflows the stack past ~100,000 items. */
 function append<T>(out: T[], items: readonly T[]): void {

@@ -69,3 +69,48 @@ describe('config checks: messages', () => {
     assert.deepEqual(diags('routers:\n- protocol: http\n[a]: 1\n'), [[26, 29, 'wrong-type', 'Keys in the top level must be plain names.']]);
   });
 });
+
+describe('config checks: YAML aliases and tags', () => {
+  it('an alias where Linkerd reads a value is reported as one, never expanded', () => {
+    const alias = (where: string, name: string, thing = 'value') =>
+      `${where} is the YAML alias \`*${name}\`: Linkerd's YAML reader does not expand aliases. Write the ${thing} out here.`;
+    assert.deepEqual(diags('routers:\n- &r\n  protocol: http\n- *r\n'), [[33, 35, 'yaml-alias', alias('`routers[1]`', 'r')]]);
+    // Was "Unknown protocol ``" and "must be a dtab, not a mapping".
+    assert.deepEqual(diags('routers:\n- protocol: &p http\n  dtab: *p\n- protocol: *p\n  label: b\n'), [
+      [37, 39, 'yaml-alias', alias('`routers[0].dtab`', 'p')],
+      [52, 54, 'yaml-alias', alias('`routers[1].protocol`', 'p')],
+    ]);
+    assert.deepEqual(diags('routers:\n- protocol: http\n  &k label: a\n- protocol: http\n  *k : b\n'), [[59, 61, 'yaml-alias', alias('This key', 'k', 'key')]]);
+    assert.deepEqual(diags('routers:\n- protocol: http\n  <<: {label: a}\n'), [
+      [28, 30, 'unknown-key', "`<<` (a YAML merge key) is not merged by Linkerd's YAML reader: it is an unknown key in a `http` router, and Linkerd rejects the whole config. Write the keys out."],
+    ]);
+    assert.deepEqual(diags('routers:\n- &r\n  protocol: http\n  label: &l a\n'), [], 'anchors alone are fine');
+  });
+
+  it('`!!omap` and other YAML 1.1 tags: read as Linkerd reads them (the tag ignored), problems at their place', () => {
+    assert.deepEqual(diags('routers: !!omap\n- protocol: http\n'), []);
+    assert.deepEqual(diags('routers: !!omap\n- protocol: http\n- protocol: h2\n  foo: 1\n'), [[50, 53, 'unknown-key', 'Unknown key `foo` in a `h2` router: Linkerd rejects the whole config.']]);
+    assert.deepEqual(diags('routers: !!pairs\n- protocol: http\n  label: !!binary aGk=\n'), []);
+  });
+});
+
+describe('config checks: invisible and lookalike characters in names', () => {
+  it('a NUL in a protocol: named, and no "Did you mean `http`" for a `http` that shows the same', () => {
+    const expected = 'Unknown protocol `ht\\u0000tp` for this router: expected one of `http`, `h2`, `thrift`, `thriftmux`, `mux`. It contains the character U+0000 (NUL): without it, it is `http`.';
+    const r = checkConfigText('routers:\n- protocol: ht\u0000tp\n');
+    assert.deepEqual(r.diagnostics.map((d) => [d.span, d.code, d.message]), [[{ start: 21, end: 26 }, 'unknown-kind', expected]]);
+    assert.deepEqual(r.diagnostics[0]!.fixes, [{ title: 'Change to `http`', edits: [{ span: { start: 21, end: 26 }, text: 'http' }] }]);
+  });
+
+  it('zero-width and non-ASCII characters in keys and kinds', () => {
+    assert.deepEqual(diags('routers:\n- protocol: http\n  lab\u200bel: x\n'), [
+      [28, 34, 'unknown-key', 'Unknown key `lab\\u200bel` in a `http` router: Linkerd rejects the whole config. It contains the character zero-width space (U+200B): without it, it is `label`.'],
+    ]);
+    assert.deepEqual(diags('routers:\n- protocol: htt\u0440\n'), [
+      [21, 25, 'unknown-kind', 'Unknown protocol `httр` for this router: expected one of `http`, `h2`, `thrift`, `thriftmux`, `mux`. It contains the character `р` (U+0440); the closest known name is `http`.'],
+    ]);
+    assert.deepEqual(diags('routers:\n- protocol: "\\x01\\x02"\n'), [
+      [21, 31, 'unknown-kind', 'Unknown protocol `\\u0001\\u0002` for this router: expected one of `http`, `h2`, `thrift`, `thriftmux`, `mux`. It contains the characters U+0001 (SOH) and U+0002 (STX).'],
+    ]);
+  });
+});
