@@ -2,14 +2,14 @@
 // whose ConfigMaps carry a config as a string (`data: config.yaml: |-`), any number of documents.
 // Every position, two levels deep included, is a position in the file.
 
-import { isMap, isScalar, parseAllDocuments, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, type Document, type Node } from 'yaml';
 import { checkDtab, type Diagnostic } from '../check/check.js';
 import type { Span } from '../syntax/ast.js';
 import type { SyntaxErrorCode } from '../syntax/errors.js';
-import { parseDtab } from '../syntax/parser.js';
-import { scalarMap } from './scalar-map.js';
+import { mapSpan, scalarMap } from './scalar-map.js';
+import { MAX_DEPTH, parseYamlDocument, parseYamlDocuments } from './yaml.js';
 import type { ConfigKind } from './catalogue.js';
-import { fileMapped, mapDiagnostic, namerRefDiagnostics, type EmbeddedDtab } from './embedded.js';
+import { fileMapped, mapDiagnostic, namerRefDiagnostics, parseDeep, type EmbeddedDtab } from './embedded.js';
 import type { ConfigNamer, ConfigRouter } from './model.js';
 import { detectConfig, validateConfig } from './validate.js';
 
@@ -64,18 +64,18 @@ export function checkConfigText(text: string): ConfigFileResult {
   const configs: FoundConfig[] = [];
   const diagnostics: Diagnostic[] = [];
   const dtabs: EmbeddedDtab[] = [];
-  let docs: Document[];
-  try {
-    docs = parseAllDocuments(text, PARSE) as Document[];
-    if (!Array.isArray(docs)) docs = [];
-  } catch {
-    return { configs, diagnostics, dtabs };
+  const { docs, cuts, failed } = parseYamlDocuments(text, PARSE);
+  if (failed !== undefined) {
+    if (mayHoldConfig(text)) diagnostics.push(unreadable(text, failed, (s) => s));
+    return { configs, diagnostics: withinText(diagnostics, text.length), dtabs };
   }
   for (const doc of docs) {
     const kind = detectConfig(doc);
     const root = doc.contents as Node | null;
     if (kind) {
       const r = validateConfig(doc, text, kind);
+      const [from, , to] = doc.range ?? [0, 0, text.length];
+      for (const at of cuts) if (from <= at && at <= to) diagnostics.push(tooDeep(text, at, (s) => s));
       configs.push({ kind, span: { start: root?.range?.[0] ?? 0, end: root?.range?.[2] ?? text.length }, doc, text, fromFile: (o) => o, namers: r.namers, routers: r.routers });
       append(diagnostics, r.diagnostics);
       append(dtabs, r.dtabs);
@@ -90,15 +90,14 @@ export function checkConfigText(text: string): ConfigFileResult {
       const value = pair.value as Node | null;
       if (!isScalar(value) || typeof value.value !== 'string') continue;
       const inner = scalarMap(value, text);
-      let innerDoc: Document;
-      try {
-        innerDoc = parseDocument(inner.value, PARSE) as Document;
-      } catch {
-        continue;
-      }
-      const innerKind = detectConfig(innerDoc);
-      if (!innerKind) continue;
+      const toFile = (sp: Span) => mapSpan(inner, sp.start, sp.end);
+      const parsed = parseYamlDocument(inner.value, PARSE);
+      if (parsed.failed !== undefined && mayHoldConfig(inner.value)) diagnostics.push(unreadable(inner.value, parsed.failed, toFile));
+      const innerDoc = parsed.doc;
+      const innerKind = innerDoc && detectConfig(innerDoc);
+      if (!innerDoc || !innerKind) continue;
       const r = validateConfig(innerDoc, inner.value, innerKind, inner, value.type === 'BLOCK_LITERAL' && inner.exact);
+      for (const at of parsed.cuts) diagnostics.push(tooDeep(inner.value, at, toFile));
       const key = isScalar(pair.key) ? String(pair.key.value) : '?';
       const fromFile = (o: number) => {
         // The value's characters stand at increasing offsets: binary search the map.
@@ -157,6 +156,27 @@ function withinText(diagnostics: Diagnostic[], length: number): Diagnostic[] {
     };
   }
   return diagnostics;
+}
+
+/** A collection cut out for being nested deeper than MAX_DEPTH (see yaml.ts). */
+function tooDeep(text: string, at: number, toFile: (s: Span) => Span): Diagnostic {
+  return {
+    span: toFile({ start: at, end: Math.min(at + 1, text.length) }),
+    severity: 'error',
+    code: 'yaml-too-deep',
+    message: `This YAML is nested more than ${MAX_DEPTH} levels deep, too deep for this checker: what is inside is not checked (a Linkerd config nests about 10 levels).`,
+  };
+}
+
+/** A text the YAML library cannot read without overflowing the stack (see yaml.ts). */
+function unreadable(text: string, at: number, toFile: (s: Span) => Span): Diagnostic {
+  const lineEnd = text.indexOf('\n', at);
+  return {
+    span: toFile({ start: at, end: lineEnd < 0 ? text.length : lineEnd }),
+    severity: 'error',
+    code: 'yaml-too-deep',
+    message: 'This YAML nests too deep (or chains too many anchors or tags) for this checker to read it: nothing in it is checked.',
+  };
 }
 
 /** Whether a file name or its text looks like it could hold linkerd/namerd configs (cheap test). */
@@ -248,7 +268,8 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
     fileEnd[i + delta] = target.fileEnd[i]! + delta;
   }
   fileAt[text.length] = target.fileAt[n]! + delta;
-  const syntax = parseDtab(text);
+  const syntax = parseDeep(text);
+  if (!syntax) return undefined; // a full check says why
   const updated: EmbeddedDtab = {
     ...target,
     syntax,

@@ -114,3 +114,57 @@ describe('config checks: invisible and lookalike characters in names', () => {
     ]);
   });
 });
+
+describe('config checks: deep nesting', () => {
+  const TOO_DEEP = 'This YAML is nested more than 100 levels deep, too deep for this checker: what is inside is not checked (a Linkerd config nests about 10 levels).';
+  const UNREADABLE = 'This YAML nests too deep (or chains too many anchors or tags) for this checker to read it: nothing in it is checked.';
+
+  it('collections nested deeper than 100 levels are cut and reported where the cut is (was: no diagnostics at all)', () => {
+    for (const n of [1000, 100_000]) {
+      const text = `routers:\n- protocol: http\n  client: ${'['.repeat(n)}${']'.repeat(n)}\n`;
+      // The top level (1), routers (2), the router (3), then `[` number 98 is the 101st level.
+      assert.deepEqual(diags(text), [
+        [36, 36 + 2 * n, 'wrong-type', '`routers[0].client` must be a mapping.'],
+        [36 + 97, 36 + 98, 'yaml-too-deep', TOO_DEEP],
+      ]);
+    }
+    let block = 'routers:\n- protocol: http\n  client:\n';
+    for (let i = 0; i < 1500; i++) block += `${' '.repeat(4 + i)}a:\n`;
+    const r = checkConfigText(block);
+    assert.deepEqual(r.diagnostics.map((d) => [d.code, block.slice(d.span.start, d.span.end)]), [
+      ['unknown-key', 'a'],
+      ['yaml-too-deep', 'a'],
+    ]);
+    assert.equal(r.diagnostics[1]!.span.start, block.indexOf(`\n${' '.repeat(4 + 97)}a:`) + 1 + 4 + 97);
+  });
+
+  it('what the YAML library cannot even read (thousands of `- ` or anchors in a row): one error there', () => {
+    const dashes = `routers:\n- protocol: http\n  label: ${'- '.repeat(20_000)}a\n`;
+    assert.deepEqual(diags(dashes), [[35, dashes.length - 1, 'yaml-too-deep', UNREADABLE]]);
+    const anchors = `routers:\n- protocol: http\n  label: ${'&a '.repeat(20_000)}x\n`;
+    assert.deepEqual(diags(anchors), [[35, anchors.length - 1, 'yaml-too-deep', UNREADABLE]]);
+    // Not a config: not our business.
+    assert.deepEqual(diags(`foo: ${'- '.repeat(20_000)}\n`), []);
+    assert.deepEqual(diags(`foo: ${'['.repeat(5000)}${']'.repeat(5000)}\n`), []);
+  });
+
+  it('in a ConfigMap string, at the place in the file', () => {
+    const text = `kind: ConfigMap\nmetadata: {name: x}\ndata:\n  config.yaml: |\n    routers:\n    - protocol: http\n      client: ${'['.repeat(2000)}${']'.repeat(2000)}\n`;
+    const r = checkConfigText(text);
+    assert.deepEqual(r.diagnostics.map((d) => [d.span.start, d.code]), [
+      [107, 'wrong-type'],
+      [107 + 97, 'yaml-too-deep'],
+    ]);
+  });
+
+  it('a dtab nesting parentheses more than 200 deep is reported, not parsed (the parser recurses)', () => {
+    const text = `routers:\n- protocol: http\n  dtab: /a => ${'('.repeat(20_000)}/b${')'.repeat(20_000)}\n`;
+    const r = checkConfigText(text);
+    assert.deepEqual(
+      r.diagnostics.map((d) => [d.span, d.code, d.message]),
+      [[{ start: 34, end: text.length - 1 }, 'dtab-too-deep', 'This dtab nests parentheses more than 200 deep, too deep for this checker: it is not checked.']],
+    );
+    assert.deepEqual(r.dtabs, []);
+    assert.deepEqual(diags(`routers:\n- protocol: http\n  dtab: /a => ${'('.repeat(200)}/b${')'.repeat(200)}\n`), []);
+  });
+});
