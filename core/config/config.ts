@@ -203,12 +203,12 @@ function shiftSpan(s: Span, from: number, delta: number): Span {
   return { start: moves(s.start, true) ? s.start + delta : s.start, end: moves(s.end, s.start >= from) ? s.end + delta : s.end };
 }
 
-function shiftDiagnostic(d: Diagnostic, from: number, delta: number): Diagnostic {
+function shiftDiagnostic(d: Diagnostic, shift: (s: Span) => Span): Diagnostic {
   return {
     ...d,
-    span: shiftSpan(d.span, from, delta),
-    ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: shiftSpan(e.span, from, delta) })) })) } : {}),
-    ...(d.related ? { related: d.related.map((r) => ({ ...r, span: shiftSpan(r.span, from, delta) })) } : {}),
+    span: shift(d.span),
+    ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: shift(e.span) })) })) } : {}),
+    ...(d.related ? { related: d.related.map((r) => ({ ...r, span: shift(r.span) })) } : {}),
   };
 }
 
@@ -231,6 +231,9 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
   const { at, removed, inserted } = singleEdit(oldText, newText);
   if (removed === 0 && inserted.length === 0) return { ...prev, stale: true };
   if (oldText.slice(at, at + removed).includes('\n') || inserted.includes('\n') || inserted.includes('\r')) return undefined;
+  // With YAML errors, the library's recovery decides what belongs to the dtab; a text starting
+  // with `{` is also read as JSON, whose message may quote the edit: check it all again.
+  if (prev.diagnostics.some((d) => d.code === 'yaml-syntax' || d.code === 'yaml-too-deep') || /^\s*\{/.test(oldText)) return undefined;
   const end = at + removed;
   const target = prev.dtabs.find((d) => d.literal && d.span.start < at && end <= d.span.end);
   if (!target) return undefined;
@@ -246,6 +249,15 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
   if (a < 0 && target.fileAt[n] === at) a = n;
   if (a < 0) return undefined;
   for (let k = 0; k < removed; k++) if (target.fileAt[a + k] !== at + k || target.syntax.text[a + k] === '\n') return undefined;
+  // The characters around the edit are the dtab's own, 1:1 in the file (not a line break the
+  // chomping added, nor the start of what follows the block).
+  const standsAt = (i: number) => {
+    const ch = target.syntax.text[i]!;
+    const there = oldText[target.fileAt[i]!];
+    return ch === '\n' ? there === '\n' || there === '\r' : there === ch;
+  };
+  for (let k = 0; k < removed; k++) if (!standsAt(a + k)) return undefined;
+  if (a < n && !standsAt(a)) return undefined;
   // At the start of a line the edit may be in the indentation (a diff cannot tell a space typed
   // before `/svc` from one typed in the indentation), which YAML reads differently: not here.
   const lineStartInDtab = target.syntax.text.lastIndexOf('\n', a - 1) + 1;
@@ -282,7 +294,10 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
   if (updated.namers) append(dtabDiagnostics, namerRefDiagnostics(updated, updated.namers, updated.namersWhere ?? 'this config'));
   // Everything else keeps its diagnostics, moved by the edit; this dtab's are replaced.
   const diagnostics: Diagnostic[] = [];
-  for (const d of prev.diagnostics) if (!inDtab(d, target)) diagnostics.push(shiftDiagnostic(d, end, delta));
+  // A span that holds the edited dtab (its router, its config) grows or shrinks with it, even when it
+  // ends right where the edit is; any other span moves if it is past the edit.
+  const shift = (sp: Span): Span => (sp.start <= target.span.start && sp.end >= at ? { start: sp.start, end: Math.max(sp.start, sp.end + delta) } : shiftSpan(sp, end, delta));
+  for (const d of prev.diagnostics) if (!inDtab(d, target)) diagnostics.push(shiftDiagnostic(d, shift));
   append(diagnostics, dtabDiagnostics);
   diagnostics.sort((x, y) => x.span.start - y.span.start);
   withinText(diagnostics, newText.length);
@@ -299,14 +314,17 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
   moved.set(target, updated);
   const configs = prev.configs.map((c) => ({
     ...c,
-    span: shiftSpan(c.span, end, delta),
-    namers: c.namers.map((n) => ({ ...n, span: shiftSpan(n.span, end, delta) })),
-    routers: c.routers.map((r) => ({ ...r, span: shiftSpan(r.span, end, delta), ...(r.dtab ? { dtab: moved.get(r.dtab) ?? r.dtab } : {}) })),
+    span: shift(c.span),
+    namers: c.namers.map((n) => ({ ...n, span: shift(n.span) })),
+    routers: c.routers.map((r) => ({ ...r, span: shift(r.span), ...(r.dtab ? { dtab: moved.get(r.dtab) ?? r.dtab } : {}) })),
   }));
   return { configs, diagnostics, dtabs, stale: true };
 }
 
 /** Whether a diagnostic came from an embedded dtab's own checks (it lies inside the dtab's text). */
 function inDtab(d: Diagnostic, dtab: EmbeddedDtab): boolean {
-  return DTAB_CODES.has(d.code) && d.span.start >= dtab.span.start && d.span.end <= dtab.span.end;
+  // An error at the end of the dtab's text stands where its last character ends, which can be past
+  // the value's span (after the line break that a `|` block keeps).
+  const end = Math.max(dtab.span.end, dtab.fileAt[dtab.fileAt.length - 1]!);
+  return DTAB_CODES.has(d.code) && d.span.start >= dtab.span.start && d.span.end <= end;
 }

@@ -3,7 +3,7 @@
 // aliases, tags, invisible characters, deep nesting, and the incremental path.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkConfigText } from '../../core/index.js';
+import { checkConfigText, updateConfigText, type ConfigFileResult } from '../../core/index.js';
 
 describe('config checks: size', () => {
   it('more findings than a spread can take (130,000 unknown namers in one dtab)', () => {
@@ -166,5 +166,45 @@ describe('config checks: deep nesting', () => {
     );
     assert.deepEqual(r.dtabs, []);
     assert.deepEqual(diags(`routers:\n- protocol: http\n  dtab: /a => ${'('.repeat(200)}/b${')'.repeat(200)}\n`), []);
+  });
+});
+
+describe('config checks: the incremental path equals a full check, or declines', () => {
+  /** Everything a result says, positions included. */
+  const plain = (r: ConfigFileResult) => ({
+    diagnostics: r.diagnostics.map((d) => [d.span, d.code, d.severity, d.message, d.fixes ?? [], d.related ?? []]),
+    dtabs: r.dtabs.map((d) => [d.where, d.syntax.text, d.span, d.literal, [...d.fileAt], [...d.fileEnd], d.owner, d.namers, d.namersWhere]),
+    configs: r.configs.map((c) => [c.kind, c.span, c.namers, c.routers.map((x) => [x.label, x.span, x.dtab?.where, x.dtab?.span])]),
+  });
+  /** Types `ch` where `|` is in `marker` (its last occurrence); whether the fast path took it. */
+  const typing = (text: string, marker: string, ch: string) => {
+    const at = text.lastIndexOf(marker.replace('|', '')) + marker.indexOf('|');
+    const next = text.slice(0, at) + ch + text.slice(at);
+    const fast = updateConfigText(checkConfigText(text), text, next);
+    if (fast) assert.deepEqual(plain(fast), plain(checkConfigText(next)), `${JSON.stringify(text)} + ${JSON.stringify(ch)} at ${at}`);
+    return fast !== undefined;
+  };
+
+  it('`dtab: |` then a line starting with a tab (YAML errors: the library\'s recovery decides): a full check', () => {
+    assert.equal(typing('routers:\n- protocol: http\n  dtab: |\n\t/a => /b;\n', '\t|/a', 'x'), false);
+    assert.equal(typing('routers:\n- protocol: http\n  dtab: |\n    \t/a => /b;\n   x: 1\n', '\t|/a', 'x'), false);
+  });
+
+  it('an error at the very end of the dtab (past its value\'s span) is replaced, not kept twice', () => {
+    assert.equal(typing('routers:\n- protocol: http\n  dtab: |\n    /a => /b;\n    / #c\n', '/a| =>', 'x'), true);
+  });
+
+  it('typing at the end of a dtab moves the end of its router and config', () => {
+    assert.equal(typing('routers:\n- protocol: http\n  dtab: |-\n    /a => /b;\n    /c => /d', '/d|', 'x'), true);
+    assert.equal(typing('routers:\n- protocol: http\n  dtab: |\n    /a => /b;\n    /c => /d\n', '/d|\n', ' '), true);
+    assert.equal(typing('routers:\r\n- protocol: http\r\n  dtab: |\r\n    /a => /b;\r\n    /c => /d\r\n', '/d|\r', '@'), true);
+  });
+
+  it('not past the last character of a `|` block whose line break the chomping added (end of the file)', () => {
+    assert.equal(typing('routers:\n- protocol: http\n  dtab: |\n    /a => /b;\n    /c => /d', '/d|', 'x'), false);
+  });
+
+  it('a file starting with `{` (read as JSON too): a full check', () => {
+    assert.equal(typing('{"routers": [{"protocol": "http"}]}\n---\nrouters:\n- protocol: h2\n  dtab: |\n    /a => /b\n', '/a| =>', 'x'), false);
   });
 });
