@@ -24,7 +24,7 @@ import { capitalize, diag, keyName, keyOrMap, lineOf, spanOf, sub, type Ctx } fr
 import { embedDtab } from './embedded.js';
 import { IP_PATTERN, SCALAR_TYPES, typePhrase } from './scalars.js';
 import { mapSpan, scalarMap } from './scalar-map.js';
-import { unknownWord } from './words.js';
+import { shorten, unknownWord } from './words.js';
 
 const IP = new RegExp(IP_PATTERN);
 
@@ -39,7 +39,7 @@ function checkScalar(ctx: Ctx, node: Node, t: string, where: string): void {
     return;
   }
   const v = node.value;
-  const raw = node.range ? ctx.text.slice(node.range[0], node.range[1]) : String(v);
+  const raw = shorten(node.range ? ctx.text.slice(node.range[0], node.range[1]) : String(v));
   const wrong = () => diag(ctx, node, 'error', 'wrong-type', `\`${where}\` must be ${typePhrase(t)}; found ${v === null ? 'nothing' : `\`${raw}\``}.`);
   switch (t) {
     case 'str':
@@ -171,7 +171,7 @@ function checkKeys(ctx: Ctx, map: YAMLMap, allowed: Keys, where: string, what: s
       p.key as Node,
       'error',
       'unknown-key',
-      `Unknown key \`${k}\` in ${what}: Linkerd rejects the whole config.${hint}`,
+      `Unknown key \`${shorten(k)}\` in ${what}: Linkerd rejects the whole config.${hint}`,
       guess ? [{ title: `Change to \`${guess}\``, edits: [{ span: spanOf(p.key as Node), text: guess }] }] : undefined,
     );
   }
@@ -229,7 +229,7 @@ function checkPoly(ctx: Ctx, node: Node, slot: string, where: string): void {
           v ?? (discPair.key as Node),
           'error',
           'unknown-kind',
-          `Unknown ${disc} \`${value ?? ''}\` for this ${word}: expected one of ${variants.map((x) => `\`${x}\``).join(', ')}.${hint}`,
+          `Unknown ${disc} \`${shorten(value ?? '')}\` for this ${word}: expected one of ${variants.map((x) => `\`${x}\``).join(', ')}.${hint}`,
           guess && v ? [{ title: `Change to \`${guess}\``, edits: [{ span: spanOf(v), text: guess }] }] : undefined,
         );
       }

@@ -122,3 +122,10 @@ export function unknownWord(word: string, known: readonly string[]): { guess: st
         : `: without ${it}, it is \`${guess}\``;
   return { guess, hint: ` It contains ${what} ${listed}${more}${tail}.` };
 }
+
+/** A word or value for a message: long ones are cut in the middle (a message is one line to read). */
+export function shorten(text: string, max = 100): string {
+  if (text.length <= max) return text;
+  const head = Math.floor(max * 0.7);
+  return `${text.slice(0, head)}…${text.slice(text.length - (max - head - 1))}`;
+}

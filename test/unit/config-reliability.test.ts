@@ -208,3 +208,11 @@ describe('config checks: the incremental path equals a full check, or declines',
     assert.equal(typing('{"routers": [{"protocol": "http"}]}\n---\nrouters:\n- protocol: h2\n  dtab: |\n    /a => /b\n', '/a| =>', 'x'), false);
   });
 });
+
+describe('config checks: long values in messages', () => {
+  it('a 100,000-character key or value is cut in the middle of the message', () => {
+    const x = 'x'.repeat(100_000);
+    const [m] = checkConfigText(`routers:\n- protocol: ${x}\n`).diagnostics.map((d) => d.message);
+    assert.equal(m, `Unknown protocol \`${'x'.repeat(70)}…${'x'.repeat(29)}\` for this router: expected one of \`http\`, \`h2\`, \`thrift\`, \`thriftmux\`, \`mux\`.`);
+  });
+});
