@@ -46,7 +46,11 @@ export function fileMapped(fileAt: Int32Array, fileEnd: Int32Array): (s: Span) =
 /** Parses and checks the dtab in a string value, and records it in `ctx.dtabs`. */
 export function embedDtab(ctx: Ctx, node: Scalar, where: string): void {
   const source = scalarMap(node, ctx.text);
-  const syntax = parseDtab(source.value);
+  const syntax = parseDeep(source.value);
+  if (!syntax) {
+    ctx.out.push(dtabTooDeep(ctx.toFile(spanOf(node))));
+    return;
+  }
   // Materialize where every character of the dtab is in the file (through a ConfigMap too).
   const n = source.value.length;
   const fileAt = new Int32Array(n + 1);
@@ -67,6 +71,34 @@ export function embedDtab(ctx: Ctx, node: Scalar, where: string): void {
   for (const d of checkDtab(syntax)) ctx.out.push(mapDiagnostic(d, toFile));
   const literal = ctx.literal && node.type === 'BLOCK_LITERAL' && source.exact;
   ctx.dtabs.push({ where, syntax, span: ctx.toFile(spanOf(node)), namers: undefined, toFile, fileAt, fileEnd, literal });
+}
+
+/** Parentheses nested deeper than this are not parsed: the dtab parser recurses on them (and overflows near 1,700). */
+export const MAX_DTAB_DEPTH = 200;
+
+/** The dtab parsed, unless its parentheses nest deeper than MAX_DTAB_DEPTH (or overflow the stack anyway). */
+export function parseDeep(text: string): DtabSyntax | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x28 && ++depth > MAX_DTAB_DEPTH) return undefined;
+    if (c === 0x29 && depth > 0) depth--;
+  }
+  try {
+    return parseDtab(text);
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
+
+function dtabTooDeep(span: Span): Diagnostic {
+  return {
+    span,
+    severity: 'error',
+    code: 'dtab-too-deep',
+    message: `This dtab nests parentheses more than ${MAX_DTAB_DEPTH} deep, too deep for this checker: it is not checked.`,
+  };
 }
 
 /** A dtab's diagnostic, moved from the dtab's text into the file. */
