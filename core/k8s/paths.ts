@@ -4,7 +4,7 @@
 
 import { elemToText, startsWith, type Path } from '../model/path.js';
 import { parseJavaInt } from '../model/inet.js';
-import { didYouMean } from '../config/walker.js';
+import { didYouMean } from '../config/words.js';
 import type { K8sSource } from './types.js';
 import {
   endpointsState,

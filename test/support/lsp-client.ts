@@ -30,8 +30,9 @@ export class LspClient {
   /** Resolves when the server process ends (for any reason). */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(settings: Record<string, unknown> = {}, server = SERVER) {
-    this.process = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `env` is added to the server's environment (e.g. KUBECONFIG for a stand-in cluster). */
+  constructor(settings: Record<string, unknown> = {}, server = SERVER, env: NodeJS.ProcessEnv = {}) {
+    this.process = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal })));
     this.process.stderr!.on('data', (c: Buffer) => (this.stderr = (this.stderr + c.toString()).slice(-20_000)));
     // Writing to a server that died fails with EPIPE: the caller sees it through `alive`/`exited`.
