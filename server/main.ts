@@ -139,12 +139,22 @@ connection.onInitialize(({ capabilities, initializationOptions, workspaceFolders
   };
 });
 
+/** Settled once the settings are read and the cluster source chosen: requests that bind names wait for it. */
+let markConfigured!: () => void;
+const configured = new Promise<void>((resolve) => (markConfigured = resolve));
+
 connection.onInitialized(async () => {
-  if (canPullConfiguration) {
-    await connection.client.register(DidChangeConfigurationNotification.type, { section: 'linkerdDtab' });
-    await loadSettings();
+  try {
+    if (canPullConfiguration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: 'linkerdDtab' });
+      await loadSettings();
+    }
+    cluster.configure(clusterSettings, trusted, folders);
+  } finally {
+    markConfigured();
   }
-  cluster.configure(clusterSettings, trusted, folders);
+  // Documents opened meanwhile were checked without cluster data.
+  for (const doc of documents.all()) validate(doc);
 });
 
 async function loadSettings(): Promise<void> {
@@ -309,7 +319,10 @@ connection.onHover(checked(['position'], async ({ textDocument, position }) => {
   const doc = documents.get(textDocument.uri);
   if (!doc) return null;
   const d = dtabAt(textDocument.uri, position);
-  if (d) return (await service.hover(d, position, interpreterOf(textDocument.uri, position), clusterNote())) ?? null;
+  if (d) {
+    await configured;
+    return (await service.hover(d, position, interpreterOf(textDocument.uri, position), clusterNote())) ?? null;
+  }
   return isDtab(doc) ? null : configHover(configs.analyzeFully(doc), doc, position);
 }));
 connection.onCompletion(checked(['position'], ({ textDocument, position }) =>
@@ -334,6 +347,7 @@ function onRequest<P, R>(req: Request<P, R>, required: readonly string[], handle
 onRequest(Delegate, ['path'], async ({ uri, path, position }): Promise<DelegateResult> => {
   const d = dtabAt(uri, position) ?? dtabAt(uri);
   if (!d) return { ok: false, message: documents.get(uri) ? 'There is no dtab here.' : `${uri} is not open` };
+  await configured;
   const result = await delegateInDocument('syntax' in d ? d : service.analyze(d), path, interpreterOf(uri, position ?? { line: 0, character: 0 }));
   return result.ok && result.boundByNamer && cluster.status().state !== 'none' ? { ...result, cluster: cluster.status() } : result;
 });

@@ -13,16 +13,16 @@ describe('cluster data from a snapshot', () => {
   // No kubeconfig of the machine's: only the snapshot the settings name.
   const client = new LspClient({ kubernetes: { source: 'snapshot', snapshot: SNAPSHOT } }, undefined, { KUBECONFIG: '/nonexistent', HOME: '/nonexistent' });
   const uri = 'file:///work/cluster.dtab';
-  const statuses: ClusterStatus[] = [];
+  let status!: Promise<ClusterStatus>;
   before(async () => {
-    client.connection.onNotification(ClusterStatusNotification.method, (st: ClusterStatus) => void statuses.push(st));
+    status = new Promise((resolve) => client.connection.onNotification(ClusterStatusNotification.method, resolve));
     await client.start();
     await client.open(uri, TEXT);
   });
   after(() => client.stop());
 
-  it('tells the client where cluster data comes from', () => {
-    assert.deepEqual(statuses.at(-1), { state: 'snapshot', source: `snapshot ${SNAPSHOT}`, detail: `snapshot ${SNAPSHOT}: offline snapshot` });
+  it('tells the client where cluster data comes from', async () => {
+    assert.deepEqual(await status, { state: 'snapshot', source: `snapshot ${SNAPSHOT}`, detail: `snapshot ${SNAPSHOT}: offline snapshot` });
   });
 
   it('binds /#/io.l5d.k8s paths to the addresses of the Endpoints, and says from where', async () => {
@@ -48,7 +48,7 @@ describe('cluster data from a snapshot', () => {
     const found = (await deep).filter((d) => d.source?.startsWith('cluster:'));
     assert.deepEqual(
       found.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character, d.source]),
-      [['k8s-no-service', 2, 34, 38, `cluster: snapshot ${SNAPSHOT}`]],
+      [['k8s-no-service', 2, 38, 42, `cluster: snapshot ${SNAPSHOT}`]],
     );
     assert.match(found[0]!.message, /^no service 'wrld' in namespace default \(services: gen, hello, web, word, world-v1, world-v2\)$/);
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: found[0]!.range, context: { diagnostics: [] } })) as CodeAction[];
