@@ -3,24 +3,19 @@
 // Every position, two levels deep included, is a position in the file.
 
 import { isMap, isScalar, type Document, type Node } from 'yaml';
-import { checkDtab, type Diagnostic } from '../check/check.js';
+import { checkDtab, DTAB_CHECK_CODES, type Diagnostic } from '../check/check.js';
 import type { Span } from '../syntax/ast.js';
-import type { SyntaxErrorCode } from '../syntax/errors.js';
+import { parseDtab } from '../syntax/parser.js';
 import { mapSpan, scalarMap } from './scalar-map.js';
 import { MAX_DEPTH, parseYamlDocument, parseYamlDocuments } from './yaml.js';
 import type { ConfigKind } from './catalogue.js';
-import { fileMapped, mapDiagnostic, namerRefDiagnostics, parseDeep, type EmbeddedDtab } from './embedded.js';
+import { fileMapped, mapDiagnostic, namerRefDiagnostics, type EmbeddedDtab } from './embedded.js';
 import type { ConfigNamer, ConfigRouter } from './model.js';
 import { detectConfig, validateConfig } from './validate.js';
 
 /** The codes an embedded dtab's own checks give (syntax errors and dtab warnings). */
-const DTAB_CODES = new Set<string>([
-  ...([
-    'expected-slash', 'expected-arrow', 'split-arrow', 'expected-close-paren', 'expected-star', 'expected-x', 'expected-hex',
-    'expected-label', 'expected-term', 'number-char', 'lone-dot-weight', 'number-format', 'expected-end',
-  ] satisfies SyntaxErrorCode[]),
-  'lookalike-character', 'duplicate-dentry', 'weight-outside-union', 'zero-weight', 'unknown-system-namer', 'k8s-path-shape', 'unknown-namer-prefix',
-]);
+/** The codes an embedded dtab's own checks give: checkDtab's, and the config's namer references. */
+const DTAB_CODES = new Set<string>([...DTAB_CHECK_CODES, 'unknown-namer-prefix']);
 
 export interface FoundConfig {
   readonly kind: ConfigKind;
@@ -280,8 +275,7 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
     fileEnd[i + delta] = target.fileEnd[i]! + delta;
   }
   fileAt[text.length] = target.fileAt[n]! + delta;
-  const syntax = parseDeep(text);
-  if (!syntax) return undefined; // a full check says why
+  const syntax = parseDtab(text);
   const updated: EmbeddedDtab = {
     ...target,
     syntax,

@@ -4,7 +4,7 @@
 
 import type { Scalar } from 'yaml';
 import type { Diagnostic } from '../check/check.js';
-import { checkDtab } from '../check/check.js';
+import { checkDtab, copyDiagnostic } from '../check/check.js';
 import { parseDtab } from '../syntax/parser.js';
 import type { DtabSyntax, Span, TreeSyntax } from '../syntax/ast.js';
 import { scalarMap } from './scalar-map.js';
@@ -46,11 +46,8 @@ export function fileMapped(fileAt: Int32Array, fileEnd: Int32Array): (s: Span) =
 /** Parses and checks the dtab in a string value, and records it in `ctx.dtabs`. */
 export function embedDtab(ctx: Ctx, node: Scalar, where: string): void {
   const source = scalarMap(node, ctx.text);
-  const syntax = parseDeep(source.value);
-  if (!syntax) {
-    ctx.out.push(dtabTooDeep(ctx.toFile(spanOf(node))));
-    return;
-  }
+  // The parser never recurses on input depth: too deep a nesting is its own error, at its place.
+  const syntax = parseDtab(source.value);
   // Materialize where every character of the dtab is in the file (through a ConfigMap too).
   const n = source.value.length;
   const fileAt = new Int32Array(n + 1);
@@ -73,42 +70,14 @@ export function embedDtab(ctx: Ctx, node: Scalar, where: string): void {
   ctx.dtabs.push({ where, syntax, span: ctx.toFile(spanOf(node)), namers: undefined, toFile, fileAt, fileEnd, literal });
 }
 
-/** Parentheses nested deeper than this are not parsed: the dtab parser recurses on them (and overflows near 1,700). */
-export const MAX_DTAB_DEPTH = 200;
-
-/** The dtab parsed, unless its parentheses nest deeper than MAX_DTAB_DEPTH (or overflow the stack anyway). */
-export function parseDeep(text: string): DtabSyntax | undefined {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x28 && ++depth > MAX_DTAB_DEPTH) return undefined;
-    if (c === 0x29 && depth > 0) depth--;
-  }
-  try {
-    return parseDtab(text);
-  } catch (e) {
-    if (e instanceof RangeError) return undefined;
-    throw e;
-  }
-}
-
-function dtabTooDeep(span: Span): Diagnostic {
-  return {
-    span,
-    severity: 'error',
-    code: 'dtab-too-deep',
-    message: `This dtab nests parentheses more than ${MAX_DTAB_DEPTH} deep, too deep for this checker: it is not checked.`,
-  };
-}
-
 /** A dtab's diagnostic, moved from the dtab's text into the file. */
 export function mapDiagnostic(d: Diagnostic, toFile: (s: Span) => Span): Diagnostic {
-  return {
-    ...d,
+  // copyDiagnostic keeps Finagle's message lazy (a spread would build it: it quotes the whole dtab).
+  return copyDiagnostic(d, {
     span: toFile(d.span),
     ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: toFile(e.span) })) })) } : {}),
     ...(d.related ? { related: d.related.map((r) => ({ ...r, span: toFile(r.span) })) } : {}),
-  };
+  });
 }
 
 /** Adds the namer-reference warnings of an embedded dtab to `out`. */

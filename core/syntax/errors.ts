@@ -4,21 +4,24 @@ import { EOI, LOOKALIKES } from './chars.js';
 import type { Span } from '../text/span.js';
 
 /** Stable codes, one per thing that can go wrong. */
-export type SyntaxErrorCode =
-  | 'expected-slash'
-  | 'expected-arrow'
-  | 'split-arrow'
-  | 'expected-close-paren'
-  | 'expected-star'
-  | 'expected-x'
-  | 'expected-hex'
-  | 'expected-label'
-  | 'expected-term'
-  | 'number-char'
-  | 'lone-dot-weight'
-  | 'number-format'
-  | 'expected-end'
-  | 'nesting-too-deep';
+export const SYNTAX_ERROR_CODES = [
+  'expected-slash',
+  'expected-arrow',
+  'split-arrow',
+  'expected-close-paren',
+  'expected-star',
+  'expected-x',
+  'expected-hex',
+  'expected-label',
+  'expected-term',
+  'number-char',
+  'lone-dot-weight',
+  'number-format',
+  'expected-end',
+  'nesting-too-deep',
+] as const;
+
+export type SyntaxErrorCode = (typeof SYNTAX_ERROR_CODES)[number];
 
 /**
  * A syntax error. It is an `Error` (its prototype chain says so: `instanceof Error` holds and

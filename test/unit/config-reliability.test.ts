@@ -157,15 +157,25 @@ describe('config checks: deep nesting', () => {
     ]);
   });
 
-  it('a dtab nesting parentheses more than 200 deep is reported, not parsed (the parser recurses)', () => {
+  it('a dtab nesting parentheses too deep gets the parser\'s own error, at the `(` in the file', () => {
     const text = `routers:\n- protocol: http\n  dtab: /a => ${'('.repeat(20_000)}/b${')'.repeat(20_000)}\n`;
     const r = checkConfigText(text);
+    // The 101st `(`: the dtab starts at offset 34, `/a => ` is 6 characters.
     assert.deepEqual(
-      r.diagnostics.map((d) => [d.span, d.code, d.message]),
-      [[{ start: 34, end: text.length - 1 }, 'dtab-too-deep', 'This dtab nests parentheses more than 200 deep, too deep for this checker: it is not checked.']],
+      r.diagnostics.map((d) => [d.span, d.code]),
+      [[{ start: 34 + 6 + 100, end: 34 + 6 + 101 }, 'nesting-too-deep']],
     );
-    assert.deepEqual(r.dtabs, []);
-    assert.deepEqual(diags(`routers:\n- protocol: http\n  dtab: /a => ${'('.repeat(200)}/b${')'.repeat(200)}\n`), []);
+    assert.equal(r.dtabs.length, 1);
+    assert.deepEqual(diags(`routers:\n- protocol: http\n  dtab: /a => ${'('.repeat(100)}/b${')'.repeat(100)}\n`), []);
+  });
+
+  it('every code an embedded dtab can give is known to the incremental path', async () => {
+    const { DTAB_CHECK_CODES, checkDtabText } = await import('../../core/index.js');
+    const inputs = ['/a => 1.001 * /b & /c', `/a => ${'9'.repeat(400)} * /b & /c`, '/a => 0.5 * /b', '/a => /b; /a => /b', '/a => /$/nope', '/a => /#/io.l5d.k8s/http/x/y', '/a\u2192/b', ';'.repeat(1200), `/a => ${'('.repeat(200)}`];
+    const seen = new Set<string>();
+    for (const t of inputs) for (const d of checkDtabText(t).diagnostics) seen.add(d.code);
+    for (const code of seen) assert.ok(DTAB_CHECK_CODES.has(code), code);
+    assert.ok(seen.size >= 9, [...seen].join(', '));
   });
 });
 
