@@ -23,10 +23,16 @@ import {
   parsePath,
   renderDelegateTree,
   showDtab,
+  parseDtab,
+  pickConfigDtab,
   type Diagnostic,
   type DtabSyntax,
+  type NamerSpec,
+  type SourceStatus,
 } from '../core/index.js';
 import { dnsInetResolver } from '../remote/dns.js';
+import { clock } from '../remote/k8s.js';
+import { Sources } from '../remote/sources.js';
 
 const USAGE = `usage:
   dtab check [--format text|json] [--finagle] [--no-deep] FILE...
@@ -36,10 +42,14 @@ const USAGE = `usage:
                                                           --no-deep skips the cycle and never-used checks
   dtab fmt [--check|--write] FILE...                      format (namerctl style)
   dtab show FILE                                          print the canonical one-line form
-  dtab delegate (--dtab FILE | -e TEXT) PATH [--json] [--dns]
-                                                          explain how PATH is routed
+  dtab delegate (--dtab FILE | -e TEXT | --config FILE [--router LABEL]) PATH
+                [--kubeconfig FILE] [--context NAME] [--snapshot FILE] [--offline] [--json] [--watch] [--dns]
+                                                          explain how PATH is routed; /#/io.l5d.k8s paths are
+                                                          bound from a snapshot, the kube context (if there is
+                                                          a kubeconfig), or the address a config's namer names
 FILE may be - for standard input. Inputs over 64 MiB are refused (DTAB_MAX_INPUT_BYTES sets the cap).
-Exit status: 0 ok, 1 errors in the input (or unformatted, or delegation failed), 2 usage or unreadable input.`;
+Exit status: 0 ok, 1 errors in the input (or unformatted, or delegation failed), 2 usage or unreadable input,
+4 not found (no such router), 5 the cluster could not be reached or refused.`;
 
 class UsageError extends Error {}
 
@@ -285,50 +295,155 @@ async function delegate(args: string[], io: Io): Promise<number> {
     options: {
       dtab: { type: 'string' },
       e: { type: 'string', short: 'e' },
+      config: { type: 'string' },
+      router: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      snapshot: { type: 'string' },
+      offline: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
       dns: { type: 'boolean', default: false },
     },
   });
-  if ((values.dtab === undefined) === (values.e === undefined)) throw new UsageError('delegate needs exactly one of --dtab FILE or -e TEXT');
+  const given = [values.dtab, values.e, values.config].filter((v) => v !== undefined).length;
+  if (given !== 1) throw new UsageError('delegate needs exactly one of --dtab FILE, -e TEXT or --config FILE');
+  if (values.router !== undefined && values.config === undefined) throw new UsageError('--router goes with --config');
+  if (values.offline && (values.kubeconfig !== undefined || values.context !== undefined)) throw new UsageError('--offline cannot be used with --kubeconfig or --context');
   if (positionals.length !== 1) throw new UsageError('delegate takes exactly one PATH');
-  const source = values.dtab ?? '-e';
-  const text = values.dtab !== undefined ? read(io, values.dtab) : values.e!;
-  if (values.dtab !== undefined) refuseConfig(values.dtab, text, 'delegate');
-  const { syntax } = checkDtabText(text);
-  if (syntaxErrors(io, source, syntax)) return 1;
   const parsedPath = parsePath(positionals[0]!);
   if (!parsedPath.ok) {
-    io.err(`dtab: invalid path: ${parsedPath.error.plain}\n  ${parsedPath.error.finagleMessage}\n`);
+    io.err(`dtab: invalid path: ${parsedPath.error.plain}\n  ${parsedPath.error.finagleMessageShort}\n`);
     return 2;
   }
-  const dtab = lowerDtab(syntax);
   const path = lowerPath(parsedPath.value);
-  // A lone dtab: the namers Linkerd ships are assumed at their default prefixes (unresolved here).
-  const interpreter = interpreterFor(values.dns ? { inet: dnsInetResolver() } : {});
-  let tree;
-  try {
-    tree = await interpreter.delegate(dtab, path);
-  } catch (e) {
-    io.err(`dtab: delegation failed: ${(e as Error).message}\n`);
-    return 1;
+
+  // The dtab, where its lines are, and the namers that answer its /#/ paths.
+  let syntax: DtabSyntax;
+  let where: string;
+  let lineOf: (offset: number) => number;
+  let namers: readonly NamerSpec[] | undefined;
+  if (values.config !== undefined) {
+    const text = read(io, values.config);
+    const result = checkConfigText(text);
+    const picked = pickConfigDtab(result, values.router);
+    if (!picked.ok) {
+      io.err(`dtab: ${values.config}: ${picked.message}\n`);
+      return picked.message.startsWith('no router or namespace labelled') ? 4 : 2;
+    }
+    syntax = picked.dtab.syntax;
+    where = values.config;
+    const index = new LineIndex(text);
+    lineOf = (o) => index.position(picked.dtab.toFile({ start: o, end: o }).start).line;
+    namers = picked.namers;
+  } else {
+    where = values.dtab ?? '-e';
+    const text = values.dtab !== undefined ? read(io, values.dtab) : values.e!;
+    if (values.dtab !== undefined) refuseConfig(values.dtab, text, 'delegate');
+    syntax = parseDtab(text);
+    const index = new LineIndex(text);
+    lineOf = (o) => index.position(o).line;
   }
-  if (values.json) {
-    io.out(delegateTreeToJsonText(tree) + '\n');
+  if (syntaxErrors(io, where, syntax)) return 1;
+  const dtab = lowerDtab(syntax);
+
+  // Cluster data: a snapshot, or live (the kube context, or the address a namer block names).
+  let snapshot: { text: string; name: string } | undefined;
+  if (values.snapshot !== undefined) snapshot = { text: read(io, values.snapshot), name: values.snapshot };
+  let changed: (() => void) | undefined;
+  const sources = new Sources({
+    ...(snapshot ? { snapshot } : {}),
+    ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
+    ...(values.context !== undefined ? { context: values.context } : {}),
+    live: !values.offline,
+    ...(process.env.POD_NAMESPACE ? { podNamespace: process.env.POD_NAMESPACE } : {}),
+    ...(values.dns ? { inet: dnsInetResolver() } : {}),
+    onChange: () => changed?.(),
+  });
+  try {
+    const interpreter = interpreterFor({ registry: sources.registry(), ...(namers ? { namers } : {}), ...(values.dns ? { inet: dnsInetResolver() } : {}) });
+    const once = async (): Promise<{ code: number; out: string }> => {
+      let tree;
+      try {
+        tree = await interpreter.delegate(dtab, path);
+      } catch (e) {
+        io.err(`dtab: delegation failed: ${(e as Error).message}\n`);
+        return { code: sourceTrouble(sources, io) ? 5 : 1, out: '' };
+      }
+      if (sourceTrouble(sources, io)) return { code: 5, out: '' };
+      if (values.json) return { code: 0, out: delegateTreeToJsonText(tree) + '\n' };
+      const entries = syntax.entries.filter((e) => e.kind === 'dentry');
+      const locate = (i: number) => {
+        const e = entries[i];
+        return e === undefined ? undefined : `${where}:${lineOf(e.start) + 1}`;
+      };
+      let out = renderDelegateTree(tree, { locate });
+      try {
+        out += `\nroutes to:\n${describeBound(await interpreter.bind(dtab, path)).map((l) => `  ${l}\n`).join('')}`;
+      } catch (e) {
+        out += `\nroutes to: fails: ${(e as Error).message}\n`;
+      }
+      for (const st of sources.statuses()) out += `\ncluster: ${st.source}: ${describeStatus(st)}\n`;
+      return { code: 0, out };
+    };
+    const first = await once();
+    io.out(first.out);
+    if (!values.watch || first.code !== 0) return first.code;
+    // --watch: one document each time the result changes, until interrupted (like namerd's watch=true).
+    let last = first.out;
+    await new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let busy = false;
+      changed = () => {
+        clearTimeout(timer);
+        timer = setTimeout(async () => {
+          if (busy) return;
+          busy = true;
+          const next = await once();
+          busy = false;
+          if (next.code === 0 && next.out !== last) {
+            last = next.out;
+            io.out(next.out);
+          }
+        }, 100);
+      };
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
     return 0;
+  } finally {
+    sources.close();
   }
-  const index = new LineIndex(text);
-  const dentryStarts = syntax.entries.filter((e) => e.kind === 'dentry').map((e) => e.start);
-  const locate = (i: number) => {
-    const at = dentryStarts[i];
-    return at === undefined ? undefined : `${source}:${index.position(at).line + 1}`;
-  };
-  io.out(renderDelegateTree(tree, { locate }));
-  try {
-    io.out(`\nroutes to:\n${describeBound(await interpreter.bind(dtab, path)).map((l) => `  ${l}\n`).join('')}`);
-  } catch (e) {
-    io.out(`\nroutes to: fails: ${(e as Error).message}\n`);
+}
+
+/** A live source that could not be read: say so on stderr (the caller exits 5). */
+function sourceTrouble(sources: Sources, io: Io): boolean {
+  let bad = false;
+  for (const p of sources.problems) {
+    io.err(`dtab: ${p}\n`);
+    bad = true;
   }
-  return 0;
+  for (const st of sources.statuses()) {
+    if (st.state === 'unreachable' || st.state === 'unauthorized' || st.state === 'forbidden') {
+      io.err(`dtab: ${st.message ?? `${st.source}: ${st.state}`}\n`);
+      bad = true;
+    }
+  }
+  return bad;
+}
+
+function describeStatus(st: SourceStatus): string {
+  switch (st.state) {
+    case 'live':
+      return 'live';
+    case 'snapshot':
+      return 'snapshot (offline)';
+    case 'stale':
+      return `stale since ${st.since !== undefined ? clock(st.since) : '?'}${st.message ? `: ${st.message}` : ''}`;
+    default:
+      return st.message ?? st.state;
+  }
 }
 
 if (require.main === module) {

@@ -2,7 +2,7 @@
 // it fresh while the document is edited. No dtab logic here: the server sends the whole tree.
 
 import * as vscode from 'vscode';
-import { Delegate, send, type DelegateResult, type DelegationNode, type RequestSender } from '../protocol/messages';
+import { Delegate, send, type ClusterStatus, type DelegateResult, type DelegationNode, type RequestSender } from '../protocol/messages';
 
 type Item = { node: DelegationNode; uri: vscode.Uri } | { message: string } | { route: string };
 
@@ -57,9 +57,24 @@ export class DelegationView implements vscode.TreeDataProvider<Item>, vscode.Dis
     const client = await this.client();
     const { uri, path, position } = this.target;
     this.result = await send(client, Delegate, { uri: uri.toString(), path, ...(position ? { position } : {}) });
-    this.view.message = this.result.ok ? `${this.target.path} in ${vscode.workspace.asRelativePath(this.target.uri)}` : undefined;
+    this.view.message = this.result.ok ? this.message(this.result) : undefined;
     this.changed.fire(undefined);
     return this.result;
+  }
+
+  private clusterState: ClusterStatus | undefined;
+
+  /** The cluster's state changed: the message says it (stale data is never shown as live). */
+  setCluster(st: ClusterStatus): void {
+    this.clusterState = st;
+    if (this.result?.ok) this.view.message = this.message(this.result);
+  }
+
+  private message(r: DelegateResult & { ok: true }): string {
+    const where = `${this.target!.path} in ${vscode.workspace.asRelativePath(this.target!.uri)}`;
+    const st = r.boundByNamer ? (this.clusterState ?? r.cluster) : undefined;
+    if (!st || st.state === 'none') return r.boundByNamer ? `${where} · /#/ paths unresolved (no cluster data)` : where;
+    return `${where} · ${st.detail}`;
   }
 
   /** The last result, for tests and commands. */

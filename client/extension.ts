@@ -4,7 +4,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { send, SuggestPaths } from '../protocol/messages';
+import { ClusterChanged, ClusterStatusNotification, send, SuggestPaths, TrustNotification, type ClusterStatus } from '../protocol/messages';
+import { ClusterStatusBar, saveSnapshot, switchContext } from './cluster';
 import { DelegationView } from './delegation-view';
 import type { startLanguageClient } from './language-client';
 
@@ -19,6 +20,7 @@ export interface Api {
   /** Resolves once the language server is up. */
   readonly ready: Promise<LanguageClient>;
   readonly delegation: DelegationView;
+  readonly cluster: ClusterStatusBar;
   /** Milliseconds from loading this module to the end of activate(). */
   readonly activationMs: number;
 }
@@ -31,13 +33,28 @@ export function activate(context: vscode.ExtensionContext): Api {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require(path.join(__dirname, 'language-client.js')) as typeof import('./language-client')).startLanguageClient(...args);
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => start(serverModule, outputChannel)).then((c) => (client = c));
+  const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => start(serverModule, outputChannel, vscode.workspace.isTrusted)).then((c) => (client = c));
   ready.catch((e: unknown) => outputChannel.appendLine(`The language server did not start: ${(e as Error).stack ?? String(e)}`));
   const delegation = new DelegationView(() => ready);
+  const clusterBar = new ClusterStatusBar();
+  void ready.then((c) => {
+    context.subscriptions.push(
+      c.onNotification(ClusterStatusNotification.method, (st: ClusterStatus) => {
+        clusterBar.show(st);
+        delegation.setCluster(st);
+      }),
+      // An Endpoints object or a watch changed: the view shows it within a second.
+      c.onNotification(ClusterChanged.method, () => void delegation.refresh()),
+    );
+  });
 
   context.subscriptions.push(
     outputChannel,
     delegation,
+    clusterBar,
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void ready.then((c) => c.sendNotification(TrustNotification.method, { trusted: true }))),
+    vscode.commands.registerCommand('linkerdDtab.switchContext', async () => switchContext(await ready)),
+    vscode.commands.registerCommand('linkerdDtab.saveSnapshot', async (to?: vscode.Uri) => saveSnapshot(await ready, to)),
     vscode.commands.registerCommand('linkerdDtab.restartServer', async () => {
       await (await ready).restart();
       outputChannel.appendLine('Language server restarted.');
@@ -59,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     }),
     vscode.commands.registerCommand('linkerdDtab.refreshDelegation', () => delegation.refresh()),
   );
-  return { ready, delegation, activationMs: performance.now() - moduleStart };
+  return { ready, delegation, cluster: clusterBar, activationMs: performance.now() - moduleStart };
 }
 
 /** A quick pick of recent paths and the document's own names; any typed path is accepted. */

@@ -33,3 +33,10 @@ export { NAMER_KINDS, namerKind, namerPrefix, type NamerKind } from './config/na
 export { NAMERD_INTERPRETERS, routerNamers, type ConfigModel, type ConfigNamer, type ConfigRouter, type DtabOwner } from './config/model.js';
 export { configContext, describeType, variantsOf, type ConfigContext, type MapShape } from './config/context.js';
 export * from './ide/index.js';
+export * from './k8s/types.js';
+export * from './k8s/namers.js';
+export * from './k8s/transformers.js';
+export * from './k8s/snapshot.js';
+export * from './k8s/paths.js';
+export * from './k8s/ip.js';
+export { pickConfigDtab, type PickedDtab } from './config/pick.js';

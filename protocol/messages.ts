@@ -59,6 +59,10 @@ export type DelegateResult =
       /** Where requests go once bound, one line a share: `90% → /#/io.l5d.k8s/default/http/world-v1 (…)`. */
       readonly routes: readonly string[];
       readonly version: number;
+      /** Whether a configured (`/#/`) namer bound a leaf. */
+      readonly boundByNamer?: boolean;
+      /** Where the cluster data came from and how fresh it is, when `/#/` leaves were bound from it. */
+      readonly cluster?: ClusterStatus;
     }
   | { readonly ok: false; readonly message: string };
 
@@ -74,6 +78,43 @@ export interface SuggestPathsParams {
 export const SuggestPaths = request<SuggestPathsParams, string[]>(
   'linkerdDtab/suggestPaths',
 );
+
+/** Where cluster data comes from and how fresh it is, for the status bar. */
+export interface ClusterStatus {
+  /** `none`: no cluster data (unresolved `/#/` leaves); `error`: the kubeconfig could not be used. */
+  readonly state: 'none' | 'error' | 'live' | 'connecting' | 'stale' | 'unauthorized' | 'forbidden' | 'unreachable' | 'snapshot';
+  /** `context kind-dev (https://…)`, `snapshot examples/cluster.k8s-snapshot.yaml`, `no cluster`. */
+  readonly source: string;
+  /** One line for people: what the state means, with the API's own words when it failed. */
+  readonly detail: string;
+  /** Epoch ms: since when stale. */
+  readonly since?: number;
+}
+
+/** Server → client: the cluster status changed. */
+export const ClusterStatusNotification = notification<ClusterStatus>('linkerdDtab/clusterStatus');
+
+/** Server → client: cluster data changed (an Endpoints object, a watch state): refresh live views. */
+export const ClusterChanged = notification<Record<string, never>>('linkerdDtab/clusterChanged');
+
+/** Client → server: the workspace's trust changed (cluster access is off while untrusted). */
+export const TrustNotification = notification<{ readonly trusted: boolean }>('linkerdDtab/trust');
+
+/** The kube contexts of the kubeconfig in use, and the current one. */
+export const Contexts = request<Record<string, never>, { readonly current?: string; readonly contexts: readonly string[] }>('linkerdDtab/contexts');
+
+/** The live cluster cache as a snapshot file (kubectl's List YAML); undefined when there is nothing live. */
+export const SaveSnapshot = request<Record<string, never>, { readonly text: string; readonly objects: number } | null>('linkerdDtab/saveSnapshot');
+
+/** A typed notification: its method name, and (as a phantom type) its params. */
+export interface Notification<P> {
+  readonly method: string;
+  readonly _types?: [P];
+}
+
+function notification<P>(method: string): Notification<P> {
+  return { method };
+}
 
 /** The smallest client surface the UI needs (vscode-languageclient's LanguageClient has it). */
 export interface RequestSender {

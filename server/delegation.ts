@@ -1,7 +1,7 @@
 // The delegation view's data: the core's delegate tree, annotated for the client's tree view
 // (primary path, status, one-line descriptions, the dentry of each step with its range).
 
-import { describeBound, describeNode, lowerPath, nodeStatus, parsePath, primaryNodes, showPath, unionShares, type DelegateTree, type Interpreter } from '../core/index.js';
+import { boundByNamer, describeBound, describeNode, lowerPath, nodeStatus, parsePath, primaryNodes, showPath, unionShares, type DelegateTree, type Interpreter } from '../core/index.js';
 import type { DelegateResult, DelegationNode } from '../protocol/messages.js';
 import type { Analysis } from './lsp.js';
 
@@ -66,5 +66,5 @@ export async function delegateInDocument(a: Analysis, pathText: string, interpre
       children: kids.map((c) => built.get(c)!),
     });
   }
-  return { ok: true, root: built.get(tree)!, routes, version: a.version };
+  return { ok: true, root: built.get(tree)!, routes, version: a.version, boundByNamer: boundByNamer(tree) };
 }

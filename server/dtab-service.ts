@@ -19,7 +19,10 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import {
+  clusterCompletions,
+  clusterDiagnostics,
   complete,
+  completionContext,
   deepDiagnostics,
   definition,
   folding,
@@ -33,7 +36,9 @@ import {
   selectionSpans,
   suggestPaths,
   symbols,
+  type DeepDiagnostic,
   type Interpreter,
+  type K8sNamerUse,
   type Pause,
 } from '../core/index.js';
 import { Analysis, documentLines, quickFixes, toCompletionItem, toEdits, toLsp, toSymbol } from './lsp.js';
@@ -51,6 +56,7 @@ export class DtabService {
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.deep.delete(uri);
   }
 
   /** Features work on a document, or on an Analysis made elsewhere (a dtab embedded in YAML). */
@@ -64,10 +70,18 @@ export class DtabService {
     return a.diagnostics.map((d) => toLsp(a, d));
   }
 
-  /** The checks that delegate (cycles) or compare dentries (shadowing), run after the quick ones. */
-  async deepDiagnostics(doc: TextDocument | Analysis, pause?: Pause): Promise<LspDiagnostic[]> {
+  /** The deep findings of each document's latest version, for their quick fixes. */
+  private readonly deep = new Map<string, { version: number; diagnostics: readonly DeepDiagnostic[] }>();
+
+  /**
+   * The checks that delegate (cycles) or compare dentries (shadowing), and what the cluster says of
+   * the Kubernetes paths (`uses`), run after the quick ones.
+   */
+  async deepDiagnostics(doc: TextDocument | Analysis, pause?: Pause, uses: readonly K8sNamerUse[] = []): Promise<LspDiagnostic[]> {
     const a = this.an(doc);
-    return (await deepDiagnostics(a, pause)).map((d) => toLsp(a, d));
+    const found = [...(await deepDiagnostics(a, pause)), ...(await clusterDiagnostics(a, uses))];
+    this.deep.set(a.uri, { version: a.version, diagnostics: found });
+    return found.map((d) => toLsp(a, d));
   }
 
   format(doc: TextDocument | Analysis): TextEdit[] {
@@ -82,7 +96,9 @@ export class DtabService {
 
   codeActions(doc: TextDocument | Analysis, range: Range): CodeAction[] {
     const a = this.an(doc);
-    return quickFixes(a, a.diagnostics, a.offset(range.start), a.offset(range.end));
+    const deep = this.deep.get(a.uri);
+    const all = deep && deep.version === a.version ? [...a.diagnostics, ...deep.diagnostics] : a.diagnostics;
+    return quickFixes(a, all, a.offset(range.start), a.offset(range.end));
   }
 
   symbols(doc: TextDocument | Analysis): DocumentSymbol[] {
@@ -128,15 +144,20 @@ export class DtabService {
     return edits && { changes: { [a.uri]: toEdits(a, edits) } };
   }
 
-  async hover(doc: TextDocument | Analysis, position: Position, interpreter: Interpreter): Promise<Hover | undefined> {
+  async hover(doc: TextDocument | Analysis, position: Position, interpreter: Interpreter, clusterNote?: string): Promise<Hover | undefined> {
     const a = this.an(doc);
-    const h = await hover(a, a.offset(position), interpreter);
+    const h = await hover(a, a.offset(position), interpreter, clusterNote);
     return h && { contents: { kind: 'markdown', value: h.markdown }, range: a.range(h.span) };
   }
 
-  completion(doc: TextDocument | Analysis, position: Position): CompletionItem[] {
+  /** Completion; inside a Kubernetes path, the names the cluster has (`uses`) come first. */
+  completion(doc: TextDocument | Analysis, position: Position, uses: readonly K8sNamerUse[] = []): CompletionItem[] {
     const a = this.an(doc);
-    return complete(a, a.offset(position)).map((c) => toCompletionItem(a, c));
+    const offset = a.offset(position);
+    const ctx = completionContext(a, offset);
+    const names = ctx.kind === 'term' ? clusterCompletions(a, offset, ctx.token, uses) : [];
+    if (names.length > 0) return names.map((c) => toCompletionItem(a, c));
+    return complete(a, offset).map((c) => toCompletionItem(a, c));
   }
 
   suggestPaths(doc: TextDocument | Analysis): string[] {

@@ -78,7 +78,7 @@ export function toLsp(a: Located, d: Diagnostic | DeepDiagnostic): LspDiagnostic
     range: a.range(d.span),
     severity: SEVERITY[d.severity],
     code: d.code,
-    source: 'dtab',
+    source: 'origin' in d && d.origin ? d.origin : 'dtab',
     message: plainText(d.message),
     ...('unnecessary' in d && d.unnecessary ? { tags: [DiagnosticTag.Unnecessary] } : {}),
     ...(d.related ? { relatedInformation: d.related.map((r) => ({ location: { uri: a.uri, range: a.range(r.span) }, message: plainText(r.message) })) } : {}),

@@ -7,23 +7,26 @@ import {
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
-  RequestType,
   ResponseError,
   ErrorCodes,
   type Diagnostic,
   type Position,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { interpreterFor, MAX_NAMES, RenameError, routerNamers, type FoundConfig, type Interpreter } from '../core/index.js';
-import { Delegate, SuggestPaths, type DelegateParams, type DelegateResult, type SuggestPathsParams } from '../protocol/messages.js';
+import { fileURLToPath } from 'node:url';
+import { assumedNamers, interpreterFor, k8sNamerUses, MAX_NAMES, RenameError, routerNamers, type FoundConfig, type Interpreter, type K8sNamerUse, type NamerSpec } from '../core/index.js';
+import { ClusterChanged, ClusterStatusNotification, Contexts, Delegate, SaveSnapshot, SuggestPaths, TrustNotification, type DelegateResult, type Request } from '../protocol/messages.js';
+import { Cluster, DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './cluster.js';
 import { delegateInDocument } from './delegation.js';
 import { ConfigService, formatEmbeddedDtabs } from './config-service.js';
 import { DtabService } from './dtab-service.js';
 import type { Analysis } from './lsp.js';
 import { configActions, configCompletion, configHover } from './config-features.js';
 import { checked } from './params.js';
+import { transport } from './gate.js';
 
-const connection = createConnection(ProposedFeatures.all);
+const { reader, writer } = transport();
+const connection = createConnection(ProposedFeatures.all, reader, writer);
 const documents = new TextDocuments(TextDocument);
 const service = new DtabService();
 const configs = new ConfigService();
@@ -36,10 +39,39 @@ const isDtab = (doc: TextDocument) => doc.languageId === 'linkerd-dtab' || doc.u
  * Linkerd ships at their default prefixes; a dtab in a linkerd/namerd config uses that config's.
  * Kept while the document is open, so namer caches live as long as it.
  */
-const interpreters = new Map<string, Interpreter>();
+let interpreters = new Map<string, Interpreter>();
 /** For YAML: one interpreter per config (its own namers), kept with that config's analysis. */
-const configInterpreters = new WeakMap<FoundConfig, Interpreter>();
+let configInterpreters = new WeakMap<FoundConfig, Interpreter>();
+let interpretersOf: object | undefined;
+/** The interpreters' namers read the cluster sources: made again when those change. */
+function freshInterpreters(): void {
+  if (interpretersOf === cluster.generation) return;
+  interpretersOf = cluster.generation;
+  interpreters = new Map();
+  configInterpreters = new WeakMap();
+}
+function setupFor(namers?: readonly NamerSpec[]): Parameters<typeof interpreterFor>[0] {
+  const registry = cluster.registry();
+  return { ...(namers ? { namers } : {}), ...(registry ? { registry } : {}) };
+}
+/** The Kubernetes namers of a document (or of the config at a position) with their sources. */
+function k8sUses(uri: string, position?: Position): K8sNamerUse[] {
+  const sources = cluster.current;
+  if (!sources) return [];
+  let namers: readonly NamerSpec[] = assumedNamers();
+  const doc = documents.get(uri);
+  if (doc && !isDtab(doc) && position) {
+    const a = configs.analyze(doc);
+    const offset = a.lines.offset(position);
+    const config = a.configAt(offset);
+    const owner = a.embeddedAt(offset)?.owner;
+    const own = !owner || owner.kind === 'namespace' || routerNamers(owner.interpreter) === 'config';
+    if (config && own) namers = config.namers;
+  }
+  return k8sNamerUses(namers, (spec) => sources.forSpec(spec), clusterSettings.podNamespace || undefined);
+}
 function interpreterOf(uri: string, position?: Position): Interpreter {
+  freshInterpreters();
   const doc = documents.get(uri);
   if (doc && !isDtab(doc) && position) {
     const a = configs.analyze(doc);
@@ -51,12 +83,12 @@ function interpreterOf(uri: string, position?: Position): Interpreter {
     const own = !owner || owner.kind === 'namespace' || routerNamers(owner.interpreter) === 'config';
     if (config && own) {
       let i = configInterpreters.get(config);
-      if (!i) configInterpreters.set(config, (i = interpreterFor({ namers: config.namers })));
+      if (!i) configInterpreters.set(config, (i = interpreterFor(setupFor(config.namers))));
       return i;
     }
   }
   let i = interpreters.get(uri);
-  if (!i) interpreters.set(uri, (i = interpreterFor()));
+  if (!i) interpreters.set(uri, (i = interpreterFor(setupFor())));
   return i;
 }
 
@@ -65,10 +97,29 @@ interface Settings {
   deepChecks: boolean;
 }
 let settings: Settings = { deepChecks: true };
+let clusterSettings: ClusterSettings = DEFAULT_CLUSTER_SETTINGS;
 let canPullConfiguration = false;
+/** Workspace trust, as the client says it (editors without the notion are trusted). */
+let trusted = true;
+let folders: string[] = [];
 
-connection.onInitialize(({ capabilities }) => {
+const cluster = new Cluster(
+  {
+    status: (st) => void connection.sendNotification(ClusterStatusNotification.method, st),
+    changed: () => {
+      void connection.sendNotification(ClusterChanged.method, {});
+      // What the cluster says of the open dtabs' paths may have changed.
+      for (const doc of documents.all()) if (isDtab(doc)) validate(doc);
+    },
+  },
+  (m) => connection.console.warn(m),
+);
+
+connection.onInitialize(({ capabilities, initializationOptions, workspaceFolders, rootUri }) => {
   canPullConfiguration = capabilities.workspace?.configuration === true;
+  const options = initializationOptions as { trusted?: unknown } | null | undefined;
+  if (options && typeof options.trusted === 'boolean') trusted = options.trusted;
+  folders = (workspaceFolders ?? (rootUri ? [{ uri: rootUri }] : [])).flatMap((f) => (f.uri.startsWith('file://') ? [fileURLToPath(f.uri)] : []));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -88,23 +139,50 @@ connection.onInitialize(({ capabilities }) => {
   };
 });
 
+/** Settled once the settings are read and the cluster source chosen: requests that bind names wait for it. */
+let markConfigured!: () => void;
+const configured = new Promise<void>((resolve) => (markConfigured = resolve));
+
 connection.onInitialized(async () => {
-  if (canPullConfiguration) {
-    await connection.client.register(DidChangeConfigurationNotification.type, { section: 'linkerdDtab' });
-    await loadSettings();
+  try {
+    if (canPullConfiguration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: 'linkerdDtab' });
+      await loadSettings();
+    }
+    cluster.configure(clusterSettings, trusted, folders);
+  } finally {
+    markConfigured();
   }
+  // Documents opened meanwhile were checked without cluster data.
+  for (const doc of documents.all()) validate(doc);
 });
 
 async function loadSettings(): Promise<void> {
   if (!canPullConfiguration) return;
-  const s = (await connection.workspace.getConfiguration('linkerdDtab')) as { checks?: { deep?: boolean } } | null;
+  const s = (await connection.workspace.getConfiguration('linkerdDtab')) as {
+    checks?: { deep?: boolean };
+    kubernetes?: Partial<Record<keyof ClusterSettings, unknown>>;
+  } | null;
   settings = { deepChecks: s?.checks?.deep ?? true };
+  const k = s?.kubernetes ?? {};
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const source = k.source === 'cluster' || k.source === 'snapshot' || k.source === 'off' ? k.source : 'auto';
+  clusterSettings = { source, kubeconfig: str(k.kubeconfig), context: str(k.context), snapshot: str(k.snapshot), podNamespace: str(k.podNamespace) };
 }
 
 connection.onDidChangeConfiguration(async () => {
   await loadSettings();
+  cluster.configure(clusterSettings, trusted, folders);
   for (const doc of documents.all()) validate(doc);
 });
+
+connection.onNotification(TrustNotification.method, (p: { trusted?: unknown }) => {
+  if (typeof p?.trusted !== 'boolean' || p.trusted === trusted) return;
+  trusted = p.trusted;
+  cluster.configure(clusterSettings, trusted, folders);
+  for (const doc of documents.all()) validate(doc);
+});
+connection.onShutdown(() => cluster.close());
 
 // ---- diagnostics: quick ones at once, then the deep ones, abandoned when a newer version comes ----
 
@@ -146,11 +224,13 @@ function validate(doc: TextDocument): void {
   // Let pending requests (completion, hover) run before the deep checks start.
   setTimeout(() => {
     if (generation.get(doc.uri) !== gen) return;
-    service.deepDiagnostics(doc, pause).then(
+    const before = deepResults.get(doc.uri);
+    service.deepDiagnostics(doc, pause, k8sUses(doc.uri)).then(
       (diagnostics) => {
         if (generation.get(doc.uri) !== gen) return;
         deepResults.set(doc.uri, { version: doc.version, diagnostics });
-        if (diagnostics.length > 0) publish(doc, quick);
+        const hadSome = before !== undefined && before.version === doc.version && before.diagnostics.length > 0;
+        if (diagnostics.length > 0 || hadSome) publish(doc, quick);
       },
       (e: unknown) => {
         if (!(e instanceof Stale)) connection.console.error(`deep checks failed: ${(e as Error).stack ?? String(e)}`);
@@ -239,7 +319,10 @@ connection.onHover(checked(['position'], async ({ textDocument, position }) => {
   const doc = documents.get(textDocument.uri);
   if (!doc) return null;
   const d = dtabAt(textDocument.uri, position);
-  if (d) return (await service.hover(d, position, interpreterOf(textDocument.uri, position))) ?? null;
+  if (d) {
+    await configured;
+    return (await service.hover(d, position, interpreterOf(textDocument.uri, position), clusterNote())) ?? null;
+  }
   return isDtab(doc) ? null : configHover(configs.analyzeFully(doc), doc, position);
 }));
 connection.onCompletion(checked(['position'], ({ textDocument, position }) =>
@@ -248,7 +331,7 @@ connection.onCompletion(checked(['position'], ({ textDocument, position }) =>
     (doc) => {
       const d = dtabAt(textDocument.uri, position);
       if (!d) return isDtab(doc) ? { isIncomplete: false, items: [] } : { isIncomplete: false, items: configCompletion(configs.analyzeFully(doc), doc, position) };
-      const items = service.completion(d, position);
+      const items = service.completion(d, position, k8sUses(textDocument.uri, position));
       // Names are capped (MAX_NAMES): ask again as the user types, so no name is out of reach.
       return { isIncomplete: items.length >= MAX_NAMES, items };
     },
@@ -256,14 +339,27 @@ connection.onCompletion(checked(['position'], ({ textDocument, position }) =>
   ),
 ));
 
-connection.onRequest(new RequestType<DelegateParams, DelegateResult, void>(Delegate.method), async ({ uri, path, position }) => {
+/** A custom request, typed by its one declaration in protocol/. */
+function onRequest<P, R>(req: Request<P, R>, required: readonly string[], handler: (params: P) => R | Promise<R>, onDocument = true): void {
+  connection.onRequest(req.method, checked(required, handler, onDocument));
+}
+
+onRequest(Delegate, ['path'], async ({ uri, path, position }): Promise<DelegateResult> => {
   const d = dtabAt(uri, position) ?? dtabAt(uri);
   if (!d) return { ok: false, message: documents.get(uri) ? 'There is no dtab here.' : `${uri} is not open` };
-  return delegateInDocument('syntax' in d ? d : service.analyze(d), path, interpreterOf(uri, position ?? { line: 0, character: 0 }));
+  await configured;
+  const result = await delegateInDocument('syntax' in d ? d : service.analyze(d), path, interpreterOf(uri, position ?? { line: 0, character: 0 }));
+  return result.ok && result.boundByNamer && cluster.status().state !== 'none' ? { ...result, cluster: cluster.status() } : result;
 });
-connection.onRequest(new RequestType<SuggestPathsParams, string[], void>(SuggestPaths.method), ({ uri, position }) =>
-  onDtab(uri, position, (d) => service.suggestPaths(d), []),
-);
+onRequest(Contexts, [], () => cluster.contexts(), false);
+onRequest(SaveSnapshot, [], () => cluster.snapshot() ?? null, false);
+
+/** Where cluster data comes from, for hovers: none when there is no cluster data. */
+function clusterNote(): string | undefined {
+  const st = cluster.status();
+  return st.state === 'none' ? undefined : st.detail;
+}
+onRequest(SuggestPaths, [], ({ uri, position }) => onDtab(uri, position, (d) => service.suggestPaths(d), []));
 
 documents.listen(connection);
 connection.listen();

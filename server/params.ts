@@ -40,13 +40,13 @@ const CHECKS: Record<string, Check> = {
  * `uri` for this server's own requests) and every known field it has is of the right type.
  * `required` names fields that must be present.
  */
-export function checkParams(params: unknown, required: readonly string[] = []): void {
+export function checkParams(params: unknown, required: readonly string[] = [], onDocument = true): void {
   const fail = (message: string) => {
     throw new ResponseError(ErrorCodes.InvalidParams, message);
   };
   if (!isObject(params)) return fail('params must be an object');
   const uri = isObject(params.textDocument) ? params.textDocument.uri : params.uri;
-  if (typeof uri !== 'string') fail('params.textDocument.uri must be a string');
+  if (onDocument && typeof uri !== 'string') fail('params.textDocument.uri must be a string');
   for (const name of required) if (params[name] === undefined) fail(`params.${name} is missing`);
   for (const [name, check] of Object.entries(CHECKS)) {
     if (params[name] === undefined) continue;
@@ -56,9 +56,9 @@ export function checkParams(params: unknown, required: readonly string[] = []): 
 }
 
 /** A handler that checks its params first (see checkParams). */
-export function checked<P, R>(required: readonly string[], handler: (params: P) => R): (params: P) => R {
+export function checked<P, R>(required: readonly string[], handler: (params: P) => R, onDocument = true): (params: P) => R {
   return (params: P) => {
-    checkParams(params, required);
+    checkParams(params, required, onDocument);
     return handler(params);
   };
 }

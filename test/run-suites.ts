@@ -75,6 +75,8 @@ const suites: Record<string, () => Promise<Counts>> = {
   unit: () => nodeTests('test/unit'),
   lsp: () => nodeTests('test/lsp'),
   conformance: () => counted(bin('tsx'), ['test/conformance/run.ts']),
+  // The short deterministic fuzz run (seed 1, fixed case counts; dist/server.js for the LSP part).
+  fuzz: () => counted(bin('tsx'), ['test/fuzz/run.ts', '--quick']),
   // In a real VS Code (code-server + Chromium), installed on first use by test/e2e/host/setup.sh.
   e2e: () => counted(process.execPath, ['test/e2e/run.js']),
   // The same suite against the packaged .vsix, installed as users install it.

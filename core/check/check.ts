@@ -8,7 +8,7 @@ import { formatFixed2 } from '../print/numbers.js';
 import { LOOKALIKES } from '../syntax/chars.js';
 import { SYSTEM_NAMER_KINDS } from '../delegate/system-namers.js';
 import type { DentrySyntax, DtabSyntax, LeafSyntax, Span, TreeSyntax, WeightSyntax } from '../syntax/ast.js';
-import type { DtabSyntaxError } from '../syntax/errors.js';
+import { clip, SYNTAX_ERROR_CODES, type DtabSyntaxError } from '../syntax/errors.js';
 import { parseDtab } from '../syntax/parser.js';
 
 export type Severity = 'error' | 'warning' | 'information';
@@ -96,6 +96,20 @@ function syntaxDiagnostic(e: DtabSyntaxError, fixes: readonly Fix[] | undefined)
   syntaxErrorOf.set(d, e);
   return d;
 }
+
+/** Every code checkDtab can give: the syntax errors' and its warnings'. */
+export const DTAB_CHECK_CODES: ReadonlySet<string> = new Set<string>([
+  ...SYNTAX_ERROR_CODES,
+  'too-many-errors',
+  'lookalike-character',
+  'duplicate-dentry',
+  'weight-outside-union',
+  'zero-weight',
+  'weight-precision',
+  'weight-not-finite',
+  'unknown-system-namer',
+  'k8s-path-shape',
+]);
 
 export function checkDtab(syntax: DtabSyntax): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -232,7 +246,7 @@ function checkTree(src: string, t: TreeSyntax, out: Diagnostic[]): void {
         span: { start: t.weight.start, end: t.weight.star.end },
         severity: 'warning',
         code: 'weight-outside-union',
-        message: `The weight \`${t.weight.text}\` is ignored: weights only apply between the branches of a \`&\` union, and Finagle drops this one silently.`,
+        message: `The weight \`${clip(t.weight.text)}\` is ignored: weights only apply between the branches of a \`&\` union, and Finagle drops this one silently.`,
         fixes: [{ title: 'Remove the ignored weight', edits: [{ span: { start: t.weight.start, end: t.tree.start }, text: '' }] }],
       });
       checkTree(src, t.tree, out);

@@ -2,25 +2,20 @@
 // whose ConfigMaps carry a config as a string (`data: config.yaml: |-`), any number of documents.
 // Every position, two levels deep included, is a position in the file.
 
-import { isMap, isScalar, parseAllDocuments, parseDocument, type Document, type Node } from 'yaml';
-import { checkDtab, type Diagnostic } from '../check/check.js';
+import { isMap, isScalar, type Document, type Node } from 'yaml';
+import { checkDtab, DTAB_CHECK_CODES, type Diagnostic } from '../check/check.js';
 import type { Span } from '../syntax/ast.js';
-import type { SyntaxErrorCode } from '../syntax/errors.js';
 import { parseDtab } from '../syntax/parser.js';
-import { scalarMap } from './scalar-map.js';
+import { mapSpan, scalarMap } from './scalar-map.js';
+import { MAX_DEPTH, parseYamlDocument, parseYamlDocuments } from './yaml.js';
 import type { ConfigKind } from './catalogue.js';
 import { fileMapped, mapDiagnostic, namerRefDiagnostics, type EmbeddedDtab } from './embedded.js';
 import type { ConfigNamer, ConfigRouter } from './model.js';
 import { detectConfig, validateConfig } from './validate.js';
 
 /** The codes an embedded dtab's own checks give (syntax errors and dtab warnings). */
-const DTAB_CODES = new Set<string>([
-  ...([
-    'expected-slash', 'expected-arrow', 'split-arrow', 'expected-close-paren', 'expected-star', 'expected-x', 'expected-hex',
-    'expected-label', 'expected-term', 'number-char', 'lone-dot-weight', 'number-format', 'expected-end',
-  ] satisfies SyntaxErrorCode[]),
-  'lookalike-character', 'duplicate-dentry', 'weight-outside-union', 'zero-weight', 'unknown-system-namer', 'k8s-path-shape', 'unknown-namer-prefix',
-]);
+/** The codes an embedded dtab's own checks give: checkDtab's, and the config's namer references. */
+const DTAB_CODES = new Set<string>([...DTAB_CHECK_CODES, 'unknown-namer-prefix']);
 
 export interface FoundConfig {
   readonly kind: ConfigKind;
@@ -45,7 +40,9 @@ export interface ConfigFileResult {
   readonly dtabs: readonly EmbeddedDtab[];
 }
 
-const PARSE = { keepSourceTokens: true, uniqueKeys: false } as const;
+// Tags are kept as written (`resolveKnownTags: false`): Linkerd's YAML reader ignores `!!omap`, `!!set`,
+// `!!binary` and the like, and reads the collection or scalar underneath.
+const PARSE = { keepSourceTokens: true, uniqueKeys: false, resolveKnownTags: false } as const;
 
 /** `out.push(...items)` without the spread, which overflows the stack past ~100,000 items. */
 function append<T>(out: T[], items: readonly T[]): void {
@@ -62,18 +59,18 @@ export function checkConfigText(text: string): ConfigFileResult {
   const configs: FoundConfig[] = [];
   const diagnostics: Diagnostic[] = [];
   const dtabs: EmbeddedDtab[] = [];
-  let docs: Document[];
-  try {
-    docs = parseAllDocuments(text, PARSE) as Document[];
-    if (!Array.isArray(docs)) docs = [];
-  } catch {
-    return { configs, diagnostics, dtabs };
+  const { docs, cuts, failed } = parseYamlDocuments(text, PARSE);
+  if (failed !== undefined) {
+    if (mayHoldConfig(text)) diagnostics.push(unreadable(text, failed, (s) => s));
+    return { configs, diagnostics: withinText(diagnostics, text.length), dtabs };
   }
   for (const doc of docs) {
     const kind = detectConfig(doc);
     const root = doc.contents as Node | null;
     if (kind) {
       const r = validateConfig(doc, text, kind);
+      const [from, , to] = doc.range ?? [0, 0, text.length];
+      for (const at of cuts) if (from <= at && at <= to) diagnostics.push(tooDeep(text, at, (s) => s));
       configs.push({ kind, span: { start: root?.range?.[0] ?? 0, end: root?.range?.[2] ?? text.length }, doc, text, fromFile: (o) => o, namers: r.namers, routers: r.routers });
       append(diagnostics, r.diagnostics);
       append(dtabs, r.dtabs);
@@ -88,15 +85,14 @@ export function checkConfigText(text: string): ConfigFileResult {
       const value = pair.value as Node | null;
       if (!isScalar(value) || typeof value.value !== 'string') continue;
       const inner = scalarMap(value, text);
-      let innerDoc: Document;
-      try {
-        innerDoc = parseDocument(inner.value, PARSE) as Document;
-      } catch {
-        continue;
-      }
-      const innerKind = detectConfig(innerDoc);
-      if (!innerKind) continue;
+      const toFile = (sp: Span) => mapSpan(inner, sp.start, sp.end);
+      const parsed = parseYamlDocument(inner.value, PARSE);
+      if (parsed.failed !== undefined && mayHoldConfig(inner.value)) diagnostics.push(unreadable(inner.value, parsed.failed, toFile));
+      const innerDoc = parsed.doc;
+      const innerKind = innerDoc && detectConfig(innerDoc);
+      if (!innerDoc || !innerKind) continue;
       const r = validateConfig(innerDoc, inner.value, innerKind, inner, value.type === 'BLOCK_LITERAL' && inner.exact);
+      for (const at of parsed.cuts) diagnostics.push(tooDeep(inner.value, at, toFile));
       const key = isScalar(pair.key) ? String(pair.key.value) : '?';
       const fromFile = (o: number) => {
         // The value's characters stand at increasing offsets: binary search the map.
@@ -157,6 +153,27 @@ function withinText(diagnostics: Diagnostic[], length: number): Diagnostic[] {
   return diagnostics;
 }
 
+/** A collection cut out for being nested deeper than MAX_DEPTH (see yaml.ts). */
+function tooDeep(text: string, at: number, toFile: (s: Span) => Span): Diagnostic {
+  return {
+    span: toFile({ start: at, end: Math.min(at + 1, text.length) }),
+    severity: 'error',
+    code: 'yaml-too-deep',
+    message: `This YAML is nested more than ${MAX_DEPTH} levels deep, too deep for this checker: what is inside is not checked (a Linkerd config nests about 10 levels).`,
+  };
+}
+
+/** A text the YAML library cannot read without overflowing the stack (see yaml.ts). */
+function unreadable(text: string, at: number, toFile: (s: Span) => Span): Diagnostic {
+  const lineEnd = text.indexOf('\n', at);
+  return {
+    span: toFile({ start: at, end: lineEnd < 0 ? text.length : lineEnd }),
+    severity: 'error',
+    code: 'yaml-too-deep',
+    message: 'This YAML nests too deep (or chains too many anchors or tags) for this checker to read it: nothing in it is checked.',
+  };
+}
+
 /** Whether a file name or its text looks like it could hold linkerd/namerd configs (cheap test). */
 export function mayHoldConfig(text: string): boolean {
   return /^\s*(routers|storage|interfaces)\s*:/m.test(text) || /"routers"\s*:/.test(text) || /\bkind:\s*ConfigMap\b/.test(text);
@@ -181,12 +198,12 @@ function shiftSpan(s: Span, from: number, delta: number): Span {
   return { start: moves(s.start, true) ? s.start + delta : s.start, end: moves(s.end, s.start >= from) ? s.end + delta : s.end };
 }
 
-function shiftDiagnostic(d: Diagnostic, from: number, delta: number): Diagnostic {
+function shiftDiagnostic(d: Diagnostic, shift: (s: Span) => Span): Diagnostic {
   return {
     ...d,
-    span: shiftSpan(d.span, from, delta),
-    ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: shiftSpan(e.span, from, delta) })) })) } : {}),
-    ...(d.related ? { related: d.related.map((r) => ({ ...r, span: shiftSpan(r.span, from, delta) })) } : {}),
+    span: shift(d.span),
+    ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: shift(e.span) })) })) } : {}),
+    ...(d.related ? { related: d.related.map((r) => ({ ...r, span: shift(r.span) })) } : {}),
   };
 }
 
@@ -209,6 +226,9 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
   const { at, removed, inserted } = singleEdit(oldText, newText);
   if (removed === 0 && inserted.length === 0) return { ...prev, stale: true };
   if (oldText.slice(at, at + removed).includes('\n') || inserted.includes('\n') || inserted.includes('\r')) return undefined;
+  // With YAML errors, the library's recovery decides what belongs to the dtab; a text starting
+  // with `{` is also read as JSON, whose message may quote the edit: check it all again.
+  if (prev.diagnostics.some((d) => d.code === 'yaml-syntax' || d.code === 'yaml-too-deep') || /^\s*\{/.test(oldText)) return undefined;
   const end = at + removed;
   const target = prev.dtabs.find((d) => d.literal && d.span.start < at && end <= d.span.end);
   if (!target) return undefined;
@@ -224,6 +244,15 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
   if (a < 0 && target.fileAt[n] === at) a = n;
   if (a < 0) return undefined;
   for (let k = 0; k < removed; k++) if (target.fileAt[a + k] !== at + k || target.syntax.text[a + k] === '\n') return undefined;
+  // The characters around the edit are the dtab's own, 1:1 in the file (not a line break the
+  // chomping added, nor the start of what follows the block).
+  const standsAt = (i: number) => {
+    const ch = target.syntax.text[i]!;
+    const there = oldText[target.fileAt[i]!];
+    return ch === '\n' ? there === '\n' || there === '\r' : there === ch;
+  };
+  for (let k = 0; k < removed; k++) if (!standsAt(a + k)) return undefined;
+  if (a < n && !standsAt(a)) return undefined;
   // At the start of a line the edit may be in the indentation (a diff cannot tell a space typed
   // before `/svc` from one typed in the indentation), which YAML reads differently: not here.
   const lineStartInDtab = target.syntax.text.lastIndexOf('\n', a - 1) + 1;
@@ -259,7 +288,10 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
   if (updated.namers) append(dtabDiagnostics, namerRefDiagnostics(updated, updated.namers, updated.namersWhere ?? 'this config'));
   // Everything else keeps its diagnostics, moved by the edit; this dtab's are replaced.
   const diagnostics: Diagnostic[] = [];
-  for (const d of prev.diagnostics) if (!inDtab(d, target)) diagnostics.push(shiftDiagnostic(d, end, delta));
+  // A span that holds the edited dtab (its router, its config) grows or shrinks with it, even when it
+  // ends right where the edit is; any other span moves if it is past the edit.
+  const shift = (sp: Span): Span => (sp.start <= target.span.start && sp.end >= at ? { start: sp.start, end: Math.max(sp.start, sp.end + delta) } : shiftSpan(sp, end, delta));
+  for (const d of prev.diagnostics) if (!inDtab(d, target)) diagnostics.push(shiftDiagnostic(d, shift));
   append(diagnostics, dtabDiagnostics);
   diagnostics.sort((x, y) => x.span.start - y.span.start);
   withinText(diagnostics, newText.length);
@@ -276,14 +308,17 @@ export function updateConfigText(prev: ConfigFileResult, oldText: string, newTex
   moved.set(target, updated);
   const configs = prev.configs.map((c) => ({
     ...c,
-    span: shiftSpan(c.span, end, delta),
-    namers: c.namers.map((n) => ({ ...n, span: shiftSpan(n.span, end, delta) })),
-    routers: c.routers.map((r) => ({ ...r, span: shiftSpan(r.span, end, delta), ...(r.dtab ? { dtab: moved.get(r.dtab) ?? r.dtab } : {}) })),
+    span: shift(c.span),
+    namers: c.namers.map((n) => ({ ...n, span: shift(n.span) })),
+    routers: c.routers.map((r) => ({ ...r, span: shift(r.span), ...(r.dtab ? { dtab: moved.get(r.dtab) ?? r.dtab } : {}) })),
   }));
   return { configs, diagnostics, dtabs, stale: true };
 }
 
 /** Whether a diagnostic came from an embedded dtab's own checks (it lies inside the dtab's text). */
 function inDtab(d: Diagnostic, dtab: EmbeddedDtab): boolean {
-  return DTAB_CODES.has(d.code) && d.span.start >= dtab.span.start && d.span.end <= dtab.span.end;
+  // An error at the end of the dtab's text stands where its last character ends, which can be past
+  // the value's span (after the line break that a `|` block keeps).
+  const end = Math.max(dtab.span.end, dtab.fileAt[dtab.fileAt.length - 1]!);
+  return DTAB_CODES.has(d.code) && d.span.start >= dtab.span.start && d.span.end <= end;
 }

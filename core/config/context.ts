@@ -4,7 +4,7 @@
 
 import { isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import type { Span } from '../syntax/ast.js';
-import { catalogue, variantNames, variantKeys, type ConfigKind, type TypeRef } from './catalogue.js';
+import { catalogue, requiredOfObject, requiredOfVariant, strictObjectsIn, variantKeys, variantNames, type ConfigKind, type TypeRef } from './catalogue.js';
 export { describeType } from './scalars.js';
 import keyDocsJson from './key-docs.json';
 
@@ -24,15 +24,22 @@ export interface MapShape {
   readonly docs: (key: string) => KeyDoc | undefined;
   /** For a `kind`/`protocol` block: its slot, discriminator and chosen variant. */
   readonly poly?: { readonly slot: string; readonly disc: string; readonly variant: string | undefined };
+  /** The keys Linkerd requires here (the validator's rule, catalogue.ts). */
+  readonly required: readonly string[];
 }
+
+const NO_OBJECTS: ReadonlySet<string> = new Set();
+
+/** Objects whose strict form (more required keys) applies to the children of a mapping of this shape. */
+const strictBelow = (shape: MapShape): ReadonlySet<string> => (shape.poly?.variant ? strictObjectsIn(shape.poly.slot, shape.poly.variant) : NO_OBJECTS);
 
 export type ConfigContext =
   | { readonly kind: 'key'; readonly shape: MapShape; readonly key: string; readonly span: Span }
   | { readonly kind: 'discriminator'; readonly shape: MapShape; readonly value: string; readonly span: Span }
   | { readonly kind: 'new-key'; readonly shape: MapShape; readonly present: readonly string[] };
 
-function objectShape(name: string): MapShape {
-  return { keys: catalogue.objects[name] ?? {}, docs: (k) => keyDocs.objects[name]?.[k] };
+function objectShape(name: string, strict: boolean): MapShape {
+  return { keys: catalogue.objects[name] ?? {}, docs: (k) => keyDocs.objects[name]?.[k], required: requiredOfObject(name, strict) };
 }
 
 function polyShape(slot: string, map: Node | null | undefined): MapShape {
@@ -47,16 +54,17 @@ function polyShape(slot: string, map: Node | null | undefined): MapShape {
     keys,
     docs: (k) => (typeof variantDocs === 'object' ? variantDocs[k] : undefined),
     poly: { slot, disc: poly._disc, variant },
+    required: [...(poly._default === undefined ? [poly._disc] : []), ...(variant ? requiredOfVariant(slot, variant) : [])],
   };
 }
 
 /** The shape of a mapping of type `t` (lists and single-or-list look through to their items). */
-function shapeOf(t: TypeRef, node: Node | null | undefined): MapShape | undefined {
+function shapeOf(t: TypeRef, node: Node | null | undefined, strict: ReadonlySet<string> = NO_OBJECTS): MapShape | undefined {
   if (typeof t === 'string') return undefined;
-  if ('obj' in t) return objectShape(t.obj);
+  if ('obj' in t) return objectShape(t.obj, strict.has(t.obj));
   if ('poly' in t) return polyShape(t.poly, node);
-  if ('list' in t) return shapeOf(t.list, node);
-  if ('oneOrList' in t) return shapeOf(t.oneOrList, node);
+  if ('list' in t) return shapeOf(t.list, node, strict);
+  if ('oneOrList' in t) return shapeOf(t.oneOrList, node, strict);
   return undefined;
 }
 
@@ -89,6 +97,7 @@ export function configContext(doc: Document, text: string, kind: ConfigKind, off
   const rootType: TypeRef = { obj: catalogue.roots[kind]! };
   let node = doc.contents as Node | null;
   let type: TypeRef | undefined = rootType;
+  let strict = NO_OBJECTS;
   let best: { map: Node; shape: MapShape } | undefined;
   for (let guard = 0; guard < 64 && node && type; guard++) {
     if (isSeq(node)) {
@@ -97,9 +106,10 @@ export function configContext(doc: Document, text: string, kind: ConfigKind, off
       node = item;
       continue;
     }
-    const shape = shapeOf(type, node);
+    const shape = shapeOf(type, node, strict);
     if (!isMap(node) || !shape) break;
     best = { map: node, shape };
+    strict = strictBelow(shape);
     const pair = node.items.find((p: Pair) => inside(p.key as Node, offset) || inside(p.value as Node, offset)) as Pair | undefined;
     if (!pair || !isScalar(pair.key)) break;
     const key = String(pair.key.value);
@@ -123,18 +133,19 @@ export function configContext(doc: Document, text: string, kind: ConfigKind, off
 function mapAtColumn(root: Node | null, rootType: TypeRef, text: string, column: number, offset: number): { map: Node; shape: MapShape } | undefined {
   let found: { map: Node; shape: MapShape } | undefined;
   const col = (o: number) => o - (text.lastIndexOf('\n', o - 1) + 1);
-  const visit = (n: Node | null | undefined, type: TypeRef | undefined): void => {
+  // Recursive, but the YAML reader cuts nesting at 100 levels (yaml.ts).
+  const visit = (n: Node | null | undefined, type: TypeRef | undefined, strict: ReadonlySet<string>): void => {
     if (!n || !type || !n.range || n.range[0] > offset) return;
     if (isSeq(n)) {
-      for (const i of n.items) visit(i as Node, type);
+      for (const i of n.items) visit(i as Node, type, strict);
       return;
     }
-    const shape = shapeOf(type, n);
+    const shape = shapeOf(type, n, strict);
     if (!isMap(n) || n.items.length === 0 || !shape) return;
     const firstKey = n.items[0]!.key as Node;
     if (firstKey.range && col(firstKey.range[0]) === column) found = { map: n, shape };
-    for (const p of n.items) if (isScalar(p.key)) visit(p.value as Node, shape.keys[String(p.key.value)]);
+    for (const p of n.items) if (isScalar(p.key)) visit(p.value as Node, shape.keys[String(p.key.value)], strictBelow(shape));
   };
-  visit(root, rootType);
+  visit(root, rootType, NO_OBJECTS);
   return found;
 }

@@ -9,12 +9,16 @@ import { capitalize, diag, keyName, keyOrMap, type Ctx } from './diag.js';
 import { checkNamerRefs, type EmbeddedDtab } from './embedded.js';
 import { get, routerNamers, str, type ConfigModel, type ConfigRouter, type DtabOwner } from './model.js';
 
-/** Every mapping in the tree, with the key it hangs under (for checks that apply wherever a block is). */
-function eachMap(node: Node | null | undefined, f: (map: YAMLMap, key: string | undefined) => void, key?: string): void {
-  if (isMap(node)) {
-    f(node, key);
-    for (const p of node.items) eachMap(p.value as Node, f, keyName(p));
-  } else if (isSeq(node)) for (const i of node.items) eachMap(i as Node, f, key);
+/** Every mapping in the tree, with the key it hangs under, in document order (iterative: any depth). */
+function eachMap(root: Node | null | undefined, f: (map: YAMLMap, key: string | undefined) => void): void {
+  const stack: { node: Node | null | undefined; key: string | undefined }[] = [{ node: root, key: undefined }];
+  while (stack.length > 0) {
+    const { node, key } = stack.pop()!;
+    if (isMap(node)) {
+      f(node, key);
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i]!.value as Node, key: keyName(node.items[i]!) });
+    } else if (isSeq(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i] as Node, key });
+  }
 }
 
 const num = (n: Node | null | undefined) => (isScalar(n) && typeof n.value === 'number' ? n.value : undefined);

@@ -7,6 +7,7 @@ import type { Span } from '../syntax/ast.js';
 import { LineIndex } from '../text/lines.js';
 import type { EmbeddedDtab } from './embedded.js';
 import type { ScalarMap } from './scalar-map.js';
+import { visible } from './words.js';
 
 export interface Ctx {
   readonly text: string;
@@ -41,9 +42,10 @@ export function spanOf(n: Node | Pair | null | undefined): Span {
   return n.range ? { start: n.range[0], end: n.range[1] } : { start: 0, end: 0 };
 }
 
+/** Reports a problem at a node; invisible characters in the message are written as escapes. */
 export function diag(ctx: Ctx, node: Node | Pair | null | undefined, severity: Diagnostic['severity'], code: string, message: string, fixes?: Fix[]): void {
   const span = ctx.toFile(spanOf(node));
-  ctx.out.push({ span, severity, code, message, ...(fixes ? { fixes: fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: ctx.toFile(e.span) })) })) } : {}) });
+  ctx.out.push({ span, severity, code, message: visible(message), ...(fixes ? { fixes: fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: ctx.toFile(e.span) })) })) } : {}) });
 }
 
 /** `routers[0]` + `dtab` -> `routers[0].dtab`; the root has no name. */

@@ -4,7 +4,7 @@
 
 import type { Scalar } from 'yaml';
 import type { Diagnostic } from '../check/check.js';
-import { checkDtab } from '../check/check.js';
+import { checkDtab, copyDiagnostic } from '../check/check.js';
 import { parseDtab } from '../syntax/parser.js';
 import type { DtabSyntax, Span, TreeSyntax } from '../syntax/ast.js';
 import { scalarMap } from './scalar-map.js';
@@ -46,6 +46,7 @@ export function fileMapped(fileAt: Int32Array, fileEnd: Int32Array): (s: Span) =
 /** Parses and checks the dtab in a string value, and records it in `ctx.dtabs`. */
 export function embedDtab(ctx: Ctx, node: Scalar, where: string): void {
   const source = scalarMap(node, ctx.text);
+  // The parser never recurses on input depth: too deep a nesting is its own error, at its place.
   const syntax = parseDtab(source.value);
   // Materialize where every character of the dtab is in the file (through a ConfigMap too).
   const n = source.value.length;
@@ -71,12 +72,12 @@ export function embedDtab(ctx: Ctx, node: Scalar, where: string): void {
 
 /** A dtab's diagnostic, moved from the dtab's text into the file. */
 export function mapDiagnostic(d: Diagnostic, toFile: (s: Span) => Span): Diagnostic {
-  return {
-    ...d,
+  // copyDiagnostic keeps Finagle's message lazy (a spread would build it: it quotes the whole dtab).
+  return copyDiagnostic(d, {
     span: toFile(d.span),
     ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: toFile(e.span) })) })) } : {}),
     ...(d.related ? { related: d.related.map((r) => ({ ...r, span: toFile(r.span) })) } : {}),
-  };
+  });
 }
 
 /** Adds the namer-reference warnings of an embedded dtab to `out`. */

@@ -100,11 +100,11 @@ export function readModel(ctx: Ctx, root: Node | null, kind: ConfigKind): { name
   return { namers, routers };
 }
 
-/** A block's span in the file, without the line breaks and blank lines YAML counts into it. */
+/** A block's span in the file, without the line breaks at its end that YAML counts into it. */
 function blockSpan(ctx: Ctx, n: Node): Span {
   const s = spanOf(n);
   let end = s.end;
-  while (end > s.start && /\s/.test(ctx.text[end - 1]!)) end--;
+  while (end > s.start && (ctx.text[end - 1] === '\n' || ctx.text[end - 1] === '\r')) end--;
   return ctx.toFile({ start: s.start, end });
 }
 

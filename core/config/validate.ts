@@ -16,7 +16,7 @@ import { checkRoot } from './walker.js';
 
 export { catalogue, type Catalogue, type ConfigKind, type Keys, type Poly, type TypeRef } from './catalogue.js';
 export { fileMapped, namerRefDiagnostics, type EmbeddedDtab } from './embedded.js';
-export { didYouMean } from './walker.js';
+export { didYouMean } from './words.js';
 
 export interface ConfigResult extends ConfigModel {
   readonly kind: ConfigKind;

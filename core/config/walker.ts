@@ -4,7 +4,7 @@
 // paths are parsed where the catalogue says a key holds one. Its recursion follows the catalogue's
 // types (a few levels), never the input's depth: values of unexpected shapes are not entered.
 
-import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Alias, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { parsePath } from '../syntax/parser.js';
 import {
   catalogue,
@@ -24,33 +24,7 @@ import { capitalize, diag, keyName, keyOrMap, lineOf, spanOf, sub, type Ctx } fr
 import { embedDtab } from './embedded.js';
 import { IP_PATTERN, SCALAR_TYPES, typePhrase } from './scalars.js';
 import { mapSpan, scalarMap } from './scalar-map.js';
-
-/** Damerau-free Levenshtein distance, small inputs. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
-}
-
-/** The closest known name, if it is close enough to be what was meant. */
-export function didYouMean(word: string, known: readonly string[]): string | undefined {
-  const lower = word.toLowerCase();
-  const exactCase = known.find((k) => k.toLowerCase() === lower);
-  if (exactCase) return exactCase;
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of known) {
-    const dd = distance(lower, k.toLowerCase());
-    if (dd < bestD) {
-      bestD = dd;
-      best = k;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(best.length / 4)) ? best : undefined;
-}
+import { shorten, unknownWord } from './words.js';
 
 const IP = new RegExp(IP_PATTERN);
 
@@ -65,7 +39,7 @@ function checkScalar(ctx: Ctx, node: Node, t: string, where: string): void {
     return;
   }
   const v = node.value;
-  const raw = node.range ? ctx.text.slice(node.range[0], node.range[1]) : String(v);
+  const raw = shorten(node.range ? ctx.text.slice(node.range[0], node.range[1]) : String(v));
   const wrong = () => diag(ctx, node, 'error', 'wrong-type', `\`${where}\` must be ${typePhrase(t)}; found ${v === null ? 'nothing' : `\`${raw}\``}.`);
   switch (t) {
     case 'str':
@@ -124,6 +98,7 @@ function checkType(ctx: Ctx, node: Node | null, t: TypeRef, where: string, stric
     diag(ctx, node, 'error', 'wrong-type', `\`${where}\` has no value.`);
     return;
   }
+  if (isAlias(node)) return aliasUsed(ctx, node, `\`${where}\``);
   if (typeof t === 'string') return checkScalar(ctx, node, t, where);
   if ('obj' in t) return checkObject(ctx, node, t.obj, where, strict?.has(t.obj) ?? false);
   if ('poly' in t) return checkPoly(ctx, node, t.poly, where);
@@ -152,6 +127,10 @@ function keysOf(ctx: Ctx, map: YAMLMap, where: string): Map<string, Pair> {
   const seen = new Map<string, Pair>();
   for (const p of map.items) {
     const k = keyName(p);
+    if (k === undefined && isAlias(p.key)) {
+      aliasUsed(ctx, p.key, 'This key', 'key');
+      continue;
+    }
     if (k === undefined) {
       diag(ctx, p.key as Node, 'error', 'wrong-type', `Keys in ${where ? `\`${where}\`` : 'the top level'} must be plain names.`);
       continue;
@@ -182,14 +161,17 @@ function checkKeys(ctx: Ctx, map: YAMLMap, allowed: Keys, where: string, what: s
       diag(ctx, p.key as Node, 'error', 'removed-key', `\`${k}\` ${renamed.why}; Linkerd 1.7.5 rejects it.`, to ? [{ title: `Rename to \`${to}\``, edits: [{ span: spanOf(p.key as Node), text: to }] }] : undefined);
       continue;
     }
-    const known = Object.keys(allowed);
-    const guess = didYouMean(k, known);
+    if (k === '<<') {
+      diag(ctx, p.key as Node, 'error', 'unknown-key', `\`<<\` (a YAML merge key) is not merged by Linkerd's YAML reader: it is an unknown key in ${what}, and Linkerd rejects the whole config. Write the keys out.`);
+      continue;
+    }
+    const { guess, hint } = unknownWord(k, Object.keys(allowed));
     diag(
       ctx,
       p.key as Node,
       'error',
       'unknown-key',
-      `Unknown key \`${k}\` in ${what}: Linkerd rejects the whole config.${guess ? ` Did you mean \`${guess}\`?` : ''}`,
+      `Unknown key \`${shorten(k)}\` in ${what}: Linkerd rejects the whole config.${hint}`,
       guess ? [{ title: `Change to \`${guess}\``, edits: [{ span: spanOf(p.key as Node), text: guess }] }] : undefined,
     );
   }
@@ -228,6 +210,11 @@ function checkPoly(ctx: Ctx, node: Node, slot: string, where: string): void {
     }
   } else {
     const v = discPair.value as Node | null;
+    if (isAlias(v)) {
+      aliasUsed(ctx, v, `\`${sub(where, disc)}\``);
+      keysOf(ctx, node, where);
+      return;
+    }
     const value = isScalar(v) ? String(v.value) : undefined;
     if (value !== undefined && variants.includes(value)) variant = value;
     else {
@@ -236,13 +223,13 @@ function checkPoly(ctx: Ctx, node: Node, slot: string, where: string): void {
         const to = renamed.to && variants.includes(renamed.to) ? renamed.to : undefined;
         diag(ctx, v, 'error', 'removed-kind', `\`${value}\` ${renamed.why}; Linkerd 1.7.5 rejects it.`, to ? [{ title: `Change to \`${to}\``, edits: [{ span: spanOf(v), text: to }] }] : undefined);
       } else {
-        const guess = value !== undefined ? didYouMean(value, variants) : undefined;
+        const { guess, hint } = value !== undefined ? unknownWord(value, variants) : { guess: undefined, hint: '' };
         diag(
           ctx,
           v ?? (discPair.key as Node),
           'error',
           'unknown-kind',
-          `Unknown ${disc} \`${value ?? ''}\` for this ${word}: expected one of ${variants.map((x) => `\`${x}\``).join(', ')}.${guess ? ` Did you mean \`${guess}\`?` : ''}`,
+          `Unknown ${disc} \`${shorten(value ?? '')}\` for this ${word}: expected one of ${variants.map((x) => `\`${x}\``).join(', ')}.${hint}`,
           guess && v ? [{ title: `Change to \`${guess}\``, edits: [{ span: spanOf(v), text: guess }] }] : undefined,
         );
       }
@@ -270,6 +257,14 @@ function checkPoly(ctx: Ctx, node: Node, slot: string, where: string): void {
       ]);
     }
   }
+}
+
+/**
+ * A YAML alias (`*name`) where Linkerd reads a value: its YAML reader (Jackson) does not expand
+ * aliases, so the value is not what the anchor holds. Reported at the alias; never expanded here.
+ */
+function aliasUsed(ctx: Ctx, alias: Alias, what: string, thing = 'value'): void {
+  diag(ctx, alias, 'error', 'yaml-alias', `${what} is the YAML alias \`*${alias.source}\`: Linkerd's YAML reader does not expand aliases. Write the ${thing} out here.`);
 }
 
 function lineIndent(text: string, offset: number): number {

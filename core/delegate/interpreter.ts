@@ -100,10 +100,10 @@ function treeSize(t: NameTree<Path>): number {
   return n;
 }
 
-/** The work of rewriting `path` with each of these matches: one per match, plus the trees made. */
-function matchWork(ms: readonly DentryMatch[], path: Path): number {
+/** The work of rewriting a path with each of these matches: the nodes of every tree made from them. */
+function matchWork(ms: readonly DentryMatch[]): number {
   let n = 1;
-  for (const m of ms) n += m.tree === m.dentry.dst && path.length === m.dentry.prefix.length ? 1 : treeSize(m.dentry.dst);
+  for (const m of ms) n += treeSize(m.dentry.dst);
   return n;
 }
 
@@ -183,7 +183,7 @@ export class Interpreter {
   /** ConfiguredNamersInterpreter.lookup(dtab): the dtab if anything but `~` comes out, else namers. */
   private lookup(run: Run, dtab: Dtab, path: Path): NameTree<Name> {
     const ms = dtab.matches(path);
-    run.charge('binding', matchWork(ms, path));
+    run.charge('binding', matchWork(ms));
     const t: NameTree<Path> = ms.length === 0 ? NEG : ms.length === 1 ? ms[0]!.tree : alt(ms.map((m) => m.tree));
     if (t.type !== 'neg') return toNames(t);
     return this.namerLookup(run, path);
@@ -350,7 +350,7 @@ export class Interpreter {
    */
   private delegateLookup(run: Run, dtab: Dtab, dentry: NodeDentry | undefined, path: Path): Expandable {
     const ms = dtab.matches(path);
-    run.charge('delegation', matchWork(ms, path));
+    run.charge('delegation', matchWork(ms));
     if (ms.length === 0) {
       try {
         const answer = this.namerLookup(run, path);

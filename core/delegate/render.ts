@@ -63,7 +63,7 @@ export function describeNode(t: DelegateTree): string {
     case 'neg':
       // An empty path on a node a dentry produced is a `~` written in that dentry.
       if (t.path.length === 0 && t.dentry) return '~  (negative: written as ~)';
-      if (t.path.length >= 2 && t.path[0] === '#') return `${path}  (negative: no namer answers it)`;
+      if (t.path.length >= 2 && t.path[0] === '#') return `${path}  (negative: no namer has this name)`;
       return `${path}  (negative: nothing matches)`;
     case 'fail':
       return `${t.path.length >= 2 && t.path[0] === '$' && t.path[1] === 'fail' ? path : '!'}  (fail: the request fails, no fallback)`;
@@ -74,10 +74,16 @@ export function describeNode(t: DelegateTree): string {
   }
 }
 
+/** Addresses listed in one line at most; the rest are counted. */
+const MAX_SHOWN = 5;
+
 export function describeAddr(addr: Addr): string {
   switch (addr.type) {
-    case 'bound':
-      return addr.addrs.length === 0 ? 'no addresses' : addr.addrs.map((a) => `${a.ip}:${a.port}`).join(', ');
+    case 'bound': {
+      if (addr.addrs.length === 0) return 'no addresses';
+      const shown = addr.addrs.slice(0, MAX_SHOWN).map((a) => `${a.ip}:${a.port}${typeof a.meta.nodeName === 'string' ? ` on ${a.meta.nodeName}` : ''}`);
+      return shown.join(', ') + (addr.addrs.length > MAX_SHOWN ? ` and ${addr.addrs.length - MAX_SHOWN} more` : '');
+    }
     case 'neg':
       return 'no such host';
     case 'failed':

@@ -11,6 +11,8 @@ import type { DtabAnalysis } from './analysis.js';
 /** A diagnostic of the deep checks; `unnecessary` code is shown faded by editors. */
 export interface DeepDiagnostic extends Diagnostic {
   readonly unnecessary?: boolean;
+  /** Where the finding comes from when not the dtab itself, e.g. `cluster: context kind-dev`. */
+  readonly origin?: string;
 }
 
 /** How much work the cycle checks of one document may take in all (dentries matched, nodes made). */

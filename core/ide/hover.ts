@@ -23,7 +23,11 @@ function md(parts: (string | undefined)[]): string {
 }
 
 
-export async function hover(a: DtabAnalysis, offset: number, interpreter: Interpreter): Promise<HoverResult | undefined> {
+/**
+ * `clusterNote` (where cluster data came from and how fresh it is) is added to a path's delegation
+ * when a leaf was bound by a configured (`/#/`) namer.
+ */
+export async function hover(a: DtabAnalysis, offset: number, interpreter: Interpreter, clusterNote?: string): Promise<HoverResult | undefined> {
   const chain = locate(a.syntax, offset);
   const entry = chain[0];
   if (!entry || entry.kind !== 'entry') return undefined;
@@ -36,7 +40,7 @@ export async function hover(a: DtabAnalysis, offset: number, interpreter: Interp
   const inner = chain[chain.length - 1]!;
   const inDst = chain.some((l) => l.kind === 'tree');
   if (inDst) {
-    const h = await hoverDestination(a, chain, inner, interpreter);
+    const h = await hoverDestination(a, chain, inner, interpreter, clusterNote);
     if (h) return h;
   }
   const span = inDst ? entry.node.dst : entry.node.prefix;
@@ -80,6 +84,19 @@ export function delegationLines(a: DtabAnalysis, tree: DelegateTree): string[] {
   return lines;
 }
 
+/** Whether a configured (`/#/`) namer bound a leaf of the tree. */
+export function boundByNamer(root: DelegateTree): boolean {
+  const stack: DelegateTree[] = [root];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (t.type === 'leaf' && t.bound.id[0] === '#') return true;
+    if (t.type === 'delegate') stack.push(t.delegate);
+    else if (t.type === 'alt') for (const c of t.alt) stack.push(c);
+    else if (t.type === 'union') for (const w of t.union) stack.push(w.tree);
+  }
+  return false;
+}
+
 function nodeWords(t: DelegateTree): string {
   const path = showPath(t.path);
   switch (t.type) {
@@ -93,7 +110,7 @@ function nodeWords(t: DelegateTree): string {
       return `${showPath([...t.bound.id, ...t.bound.residual])}: ${describeAddr(t.bound.addr)}`;
     case 'neg':
       if (t.path.length === 0) return '~ (negative)';
-      if (t.path.length >= 2 && t.path[0] === '#') return `${path}: negative, no namer answers it`;
+      if (t.path.length >= 2 && t.path[0] === '#') return `${path}: negative, no namer has this name`;
       return `${path}: negative, nothing matches`;
     case 'fail':
       return `${t.path.length >= 2 && t.path[0] === '$' && t.path[1] === 'fail' ? path : '!'}: fails`;
@@ -104,7 +121,7 @@ function nodeWords(t: DelegateTree): string {
   }
 }
 
-async function hoverDestination(a: DtabAnalysis, chain: Located[], inner: Located, interpreter: Interpreter): Promise<HoverResult | undefined> {
+async function hoverDestination(a: DtabAnalysis, chain: Located[], inner: Located, interpreter: Interpreter, clusterNote?: string): Promise<HoverResult | undefined> {
   const node = inner.kind === 'label' ? chain[chain.length - 2]! : inner;
   const spanOf = (s: Span) => ({ start: s.start, end: s.end });
   if (node.kind === 'path') {
@@ -125,7 +142,7 @@ async function hoverDestination(a: DtabAnalysis, chain: Located[], inner: Locate
       } catch (e) {
         bound = `- fails: ${(e as Error).message}`;
       }
-      text = md(['```text\n' + delegationLines(a, tree).join('\n') + '\n```', `**Routes to**\n\n${bound}`]);
+      text = md(['```text\n' + delegationLines(a, tree).join('\n') + '\n```', `**Routes to**\n\n${bound}`, clusterNote && boundByNamer(tree) ? `Cluster: ${clusterNote}` : undefined]);
     } catch (e) {
       text = `Delegation fails: ${(e as Error).message}`;
     }

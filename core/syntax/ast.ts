@@ -14,10 +14,8 @@ import type { DtabSyntaxError } from './errors.js';
  */
 export const MAX_NESTING = 100;
 
-export interface Span {
-  readonly start: number;
-  readonly end: number;
-}
+export type { Span } from '../text/span.js';
+import type { Span } from '../text/span.js';
 
 export interface LabelSyntax extends Span {
   readonly kind: 'label';
@@ -32,6 +30,8 @@ export interface WildcardSyntax extends Span {
 export interface PathSyntax extends Span {
   readonly kind: 'path';
   readonly labels: readonly LabelSyntax[];
+  /** The labels' values alone (no label nodes are made): the path as the model has it. */
+  readonly values: readonly string[];
 }
 
 export interface PrefixSyntax extends Span {

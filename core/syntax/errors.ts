@@ -1,24 +1,27 @@
 // Syntax errors: Finagle's exact message and offset, plus a plain explanation for people.
 
 import { EOI, LOOKALIKES } from './chars.js';
-import type { Span } from './ast.js';
+import type { Span } from '../text/span.js';
 
 /** Stable codes, one per thing that can go wrong. */
-export type SyntaxErrorCode =
-  | 'expected-slash'
-  | 'expected-arrow'
-  | 'split-arrow'
-  | 'expected-close-paren'
-  | 'expected-star'
-  | 'expected-x'
-  | 'expected-hex'
-  | 'expected-label'
-  | 'expected-term'
-  | 'number-char'
-  | 'lone-dot-weight'
-  | 'number-format'
-  | 'expected-end'
-  | 'nesting-too-deep';
+export const SYNTAX_ERROR_CODES = [
+  'expected-slash',
+  'expected-arrow',
+  'split-arrow',
+  'expected-close-paren',
+  'expected-star',
+  'expected-x',
+  'expected-hex',
+  'expected-label',
+  'expected-term',
+  'number-char',
+  'lone-dot-weight',
+  'number-format',
+  'expected-end',
+  'nesting-too-deep',
+] as const;
+
+export type SyntaxErrorCode = (typeof SYNTAX_ERROR_CODES)[number];
 
 /**
  * A syntax error. It is an `Error` (its prototype chain says so: `instanceof Error` holds and
@@ -173,4 +176,11 @@ export function charAdvice(c: number): string {
     return ` Labels are ASCII: write other characters as their UTF-8 bytes (${bytes.join('')}).`;
   }
   return '';
+}
+
+/** Text quoted in a message, cut in the middle past `max` characters (messages stay a line long). */
+export function clip(text: string, max = 60): string {
+  if (text.length <= max) return text;
+  const half = Math.floor((max - 1) / 2);
+  return `${text.slice(0, half)}…${text.slice(text.length - half)}`;
 }

@@ -7,7 +7,7 @@ import type { Path } from '../model/path.js';
 import type { DentrySyntax, DtabSyntax, PathSyntax, PrefixSyntax, TreeSyntax } from './ast.js';
 
 export function lowerPath(p: PathSyntax): Path {
-  return p.labels.map((l) => l.value);
+  return p.values;
 }
 
 export function lowerPrefix(p: PrefixSyntax): Prefix {

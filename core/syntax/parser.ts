@@ -4,7 +4,7 @@
 // every broken dentry gets its own diagnostic.
 
 import { EOI, hexValue, isHexChar, isJavaWhitespace, isLabelChar, isNumberChar, isShowable } from './chars.js';
-import { charAdvice, describeChar, DtabSyntaxError, type SyntaxErrorCode } from './errors.js';
+import { charAdvice, clip, describeChar, DtabSyntaxError, type SyntaxErrorCode } from './errors.js';
 import { MAX_NESTING } from './ast.js';
 import type {
   BrokenDentrySyntax,
@@ -301,7 +301,7 @@ class Parser {
       this.fail(
         "'*'",
         'expected-star',
-        `A weight must be followed by \`*\` and a term (\`${text} * /svc\`); found ${this.found()}.${this.advice()}`,
+        `A weight must be followed by \`*\` and a term (\`${clip(text)} * /svc\`); found ${this.found()}.${this.advice()}`,
       );
     }
     this.i++;
@@ -339,7 +339,7 @@ class Parser {
         'number',
         this.src.charCodeAt(start),
         'number-format',
-        `\`${text}\` is not a number: weights use the ASCII digits 0-9.`,
+        `\`${clip(text)}\` is not a number: weights use the ASCII digits 0-9.`,
         { start, end: this.i },
         `For input string: "${text}"`,
       );
@@ -406,7 +406,7 @@ class Parser {
     const arrowStart = this.i;
     if (this.peek() !== EQUALS) {
       const shown = this.src.slice(prefix.start, prefix.end);
-      let plain = `Expected \`=>\` after the prefix \`${shown}\`, found ${this.found()}.${this.advice()}`;
+      let plain = `Expected \`=>\` after the prefix \`${clip(shown)}\`, found ${this.found()}.${this.advice()}`;
       if (this.peek() === STAR || (prefix.elems.length > 0 && this.src.charCodeAt(this.i - 1) === STAR && isLabelChar(this.peek())))
         plain = `\`*\` must be a whole label in a prefix (\`/a/*/b\`); found ${this.found()}.`;
       return this.error("'='", 'expected-arrow', plain);
@@ -600,6 +600,14 @@ class ElemsNode {
 
   get labels(): readonly LabelSyntax[] {
     return this.materialize() as LabelSyntax[];
+  }
+
+  /** The labels' values (escapes decoded), without making label nodes: what lowering needs. */
+  get values(): string[] {
+    const out: string[] = new Array(this.count);
+    const data = this.bounds.data;
+    for (let k = 0; k < this.count; k++) out[k] = this.decoded?.get(k) ?? this.src.slice(data[this.from + 2 * k]!, data[this.from + 2 * k + 1]!);
+    return out;
   }
 
   /** A prefix's elements: labels and wildcards. */

@@ -112,7 +112,7 @@ describe('language server over stdio', () => {
       text,
       [
         '**`/host`** in this dtab',
-        '```text\n→ /host\n→   /srv   (line 3)\n→     /#/io.l5d.k8s/default/http: negative, no namer answers it   (line 2)\n```',
+        '```text\n→ /host\n→   /srv   (line 3)\n→     /#/io.l5d.k8s/default/http: negative, no namer has this name   (line 2)\n```',
         '**Routes to**\n\n- 100% → ~ (negative: no route, requests fail)',
       ].join('\n\n'),
     );

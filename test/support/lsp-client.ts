@@ -27,10 +27,16 @@ export class LspClient {
   private readonly waiters: { uri: string; version: number | undefined; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   readonly published = new Map<string, PublishDiagnosticsParams[]>();
   private stderr = '';
+  /** Resolves when the server process ends (for any reason). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(settings: Record<string, unknown> = {}, server = SERVER) {
-    this.process = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.process.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString()));
+  /** `env` is added to the server's environment (e.g. KUBECONFIG for a stand-in cluster). */
+  constructor(settings: Record<string, unknown> = {}, server = SERVER, env: NodeJS.ProcessEnv = {}) {
+    this.process = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal })));
+    this.process.stderr!.on('data', (c: Buffer) => (this.stderr = (this.stderr + c.toString()).slice(-20_000)));
+    // Writing to a server that died fails with EPIPE: the caller sees it through `alive`/`exited`.
+    this.process.stdin!.on('error', () => {});
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       const list = this.published.get(p.uri) ?? [];
@@ -77,6 +83,27 @@ export class LspClient {
       textDocument: { uri, version },
       contentChanges: changes as never,
     });
+  }
+
+  /** Whether the server process is still running. */
+  get alive(): boolean {
+    return this.process.exitCode === null && this.process.signalCode === null;
+  }
+
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  /** The end of what the server wrote to stderr. */
+  get stderrTail(): string {
+    return this.stderr;
+  }
+
+  /** Ends the server at once (a hung one cannot answer shutdown). */
+  async kill(): Promise<void> {
+    this.connection.dispose();
+    if (this.alive) this.process.kill('SIGKILL');
+    await this.exited;
   }
 
   async stop(): Promise<void> {

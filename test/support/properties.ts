@@ -30,7 +30,7 @@ export interface Property {
   readonly property: fc.IProperty<any>;
 }
 
-function neverThrows(text: string): void {
+export function neverThrows(text: string): void {
   const s = parseDtab(text);
   checkDtab(s);
   formatDtab(s);
@@ -43,7 +43,7 @@ function neverThrows(text: string): void {
 }
 
 /** Every character that is not whitespace or a comment belongs to an entry or its `;`. */
-function nothingLost(text: string): void {
+export function nothingLost(text: string): void {
   const s = parseDtab(text);
   const covered = new Uint8Array(text.length);
   const mark = (a: number, b: number) => covered.fill(1, a, b);
@@ -59,7 +59,7 @@ function nothingLost(text: string): void {
   }
 }
 
-function roundTrips(text: string): void {
+export function roundTrips(text: string): void {
   const s = parseDtab(text);
   assert.deepEqual(s.errors.map((e) => e.finagleMessage), [], 'generated dtabs are valid');
   const model = lowerDtab(s);
@@ -85,7 +85,7 @@ function lookupByScan(d: Dtab, p: Path): NameTree<Path> {
   return ms.length === 0 ? NEG : ms.length === 1 ? ms[0]! : alt(ms);
 }
 
-function lookupAgrees(text: string, pathText: string): void {
+export function lookupAgrees(text: string, pathText: string): void {
   const s = parseDtab(text);
   const d = lowerDtab(s);
   const p = parsePath(pathText);

@@ -2,7 +2,7 @@
 // scalars.ts) and the validator, hover/completion and the JSON Schemas agree on them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkConfigText, describeType } from '../../core/index.js';
+import { checkConfigText, configContext, describeType } from '../../core/index.js';
 import { requiredOfObject, requiredOfVariant, strictObjectsIn } from '../../core/config/catalogue.js';
 import { SCALAR_TYPES, typePhrase } from '../../core/config/scalars.js';
 import { generate } from '../../tools/gen-config-schemas.js';
@@ -25,6 +25,22 @@ describe('required keys: one reading of the catalogue', () => {
     const s = schema('linkerd');
     assert.deepEqual(s.definitions['HostAndPort.strict']!.required, ['host', 'port']);
     assert.equal(s.definitions['HostAndPort']!.required, undefined);
+  });
+
+  it('hover and completion see the same required keys (MapShape.required)', () => {
+    const text = 'namers:\n- kind: io.l5d.zkLeader\n  zkAddrs:\n  - host: zk\n- kind: io.l5d.serversets\n  zkAddrs:\n  - host: zk\nrouters:\n- protocol: http\n';
+    const [c] = checkConfigText(text).configs;
+    const requiredAt = (needle: string, nth = 0) => {
+      let at = -1;
+      for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
+      const ctx = configContext(c!.doc, c!.text, 'linkerd', at + 1);
+      return ctx && ctx.kind !== 'new-key' ? ctx.shape.required : undefined;
+    };
+    assert.deepEqual(requiredAt('host', 0), ['host', 'port'], 'zkLeader: its HostAndPort is strict');
+    assert.deepEqual(requiredAt('host', 1), [], 'serversets: port has a default');
+    assert.deepEqual(requiredAt('protocol'), ['protocol']);
+    assert.deepEqual(requiredAt('routers'), ['routers']);
+    assert.deepEqual(requiredAt('kind: io.l5d.zkLeader'), ['kind', 'zkAddrs']);
   });
 
   it('a variant\'s required keys leave out its discriminator', () => {

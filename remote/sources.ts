@@ -1,0 +1,116 @@
+// Where cluster data comes from, for the CLI and the language server alike: a snapshot file, the
+// current (or a named) kube context, or the address an `io.l5d.k8s` namer block names (`host`,
+// `port`: plain HTTP, as Linkerd talks to `kubectl proxy`). One live cache per address, shared by
+// every namer that uses it. Nothing is contacted unless the user configured it: a kubeconfig
+// (KUBECONFIG, ~/.kube/config, or a service account in a pod), a flag, a setting, a config file.
+
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { NamerRegistry, registerK8sNamers, snapshotSource, type InetResolver, type K8sSource, type NamerSpec, type SourceStatus } from '../core/index.js';
+import { ClusterSource } from './k8s.js';
+
+export interface SourceOptions {
+  /** A snapshot (`kubectl get endpoints,services -A -o yaml`): its text and a name to show. Wins over everything. */
+  readonly snapshot?: { readonly text: string; readonly name: string };
+  /** A kubeconfig file (else the standard places), and a context in it. */
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  /** Whether live clusters may be contacted at all (off in untrusted workspaces, and with --offline). */
+  readonly live: boolean;
+  /** The namespace of `io.l5d.k8s.ns` (its `envVar`, POD_NAMESPACE by default, in Linkerd's pod). */
+  readonly podNamespace?: string;
+  readonly inet?: InetResolver;
+  readonly onChange?: () => void;
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+}
+
+/** Whether the standard places hold a kubeconfig (so "the current context" means something). */
+export function kubeconfigAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.KUBECONFIG && env.KUBECONFIG.split(process.platform === 'win32' ? ';' : ':').some((f) => f && existsSync(f))) return true;
+  if (existsSync(join(homedir(), '.kube', 'config'))) return true;
+  return Boolean(env.KUBERNETES_SERVICE_HOST);
+}
+
+/** The address a namer block names (`host`, `port`), as Linkerd reaches it: plain HTTP. */
+export function namerAddress(spec: NamerSpec): string | undefined {
+  const host = spec.params.host;
+  const port = spec.params.port;
+  if (host === undefined && port === undefined) return undefined;
+  const h = typeof host === 'string' && host !== '' ? host : 'localhost';
+  const p = typeof port === 'number' || typeof port === 'string' ? String(port) : '8001';
+  return `http://${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${p}`;
+}
+
+export class Sources {
+  private readonly live = new Map<string, ClusterSource>();
+  private snapshot: K8sSource | undefined;
+  /** Errors met while setting a source up (a broken kubeconfig): said once, where asked. */
+  readonly problems: string[] = [];
+
+  constructor(readonly options: SourceOptions) {
+    if (options.snapshot) this.snapshot = snapshotSource(options.snapshot.text, options.snapshot.name);
+  }
+
+  /** The source for `/#/io.l5d.k8s` without an address: the snapshot, else the kube context. */
+  defaultSource(): K8sSource | undefined {
+    if (this.snapshot) return this.snapshot;
+    if (!this.options.live) return undefined;
+    if (!this.options.kubeconfig && !this.options.context && !kubeconfigAvailable()) return undefined;
+    return this.cluster(`kubeconfig:${this.options.kubeconfig ?? ''}#${this.options.context ?? ''}`, { kubeconfig: this.options.kubeconfig, context: this.options.context });
+  }
+
+  /** The source for one namer block: its own address when it names one, else the default. */
+  forSpec(spec: NamerSpec): K8sSource | undefined {
+    if (this.snapshot) return this.snapshot;
+    const address = namerAddress(spec);
+    if (address === undefined) return this.defaultSource();
+    if (!this.options.live) return undefined;
+    return this.cluster(address, { server: address });
+  }
+
+  private cluster(key: string, o: { kubeconfig?: string; context?: string; server?: string }): K8sSource | undefined {
+    let c = this.live.get(key);
+    if (c) return c;
+    try {
+      c = new ClusterSource({ ...o, ...(this.options.onChange ? { onChange: this.options.onChange } : {}), ...(this.options.backoff ? { backoff: this.options.backoff } : {}) });
+    } catch (e) {
+      this.problems.push(`cannot load the kubeconfig: ${(e as Error).message}`);
+      return undefined;
+    }
+    this.live.set(key, c);
+    return c;
+  }
+
+  /** A registry with the Kubernetes namers on these sources. */
+  registry(): NamerRegistry {
+    return registerK8sNamers(new NamerRegistry(), (spec) => this.forSpec(spec), {
+      ...(this.options.podNamespace !== undefined ? { podNamespace: this.options.podNamespace } : {}),
+      ...(this.options.inet ? { inet: this.options.inet } : {}),
+    });
+  }
+
+  /** The states of the sources in use (a snapshot, the live caches). */
+  statuses(): SourceStatus[] {
+    const out: SourceStatus[] = [];
+    if (this.snapshot) out.push(this.snapshot.status());
+    for (const c of this.live.values()) out.push(c.status());
+    return out;
+  }
+
+  /** The live caches' objects, for saving a snapshot. */
+  liveObjects(): ReturnType<ClusterSource['objects']> {
+    const out: ReturnType<ClusterSource['objects']> = { endpoints: [], services: [] };
+    for (const c of this.live.values()) {
+      const o = c.objects();
+      for (const e of o.endpoints) out.endpoints.push(e);
+      for (const s of o.services) out.services.push(s);
+    }
+    return out;
+  }
+
+  close(): void {
+    for (const c of this.live.values()) c.close();
+    this.live.clear();
+  }
+}

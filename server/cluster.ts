@@ -1,0 +1,211 @@
+// The server's view of the cluster: which source the settings choose (a snapshot, the live kube
+// context, the workspace's `*.k8s-snapshot.yaml`), the namer registry over it, and what the editor
+// is told (the status for the status bar, "changed" for live views). Off in untrusted workspaces.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { snapshotText, type NamerRegistry, type SourceStatus } from '../core/index.js';
+import type { ClusterStatus } from '../protocol/messages.js';
+import { clock, loadKubeConfig } from '../remote/k8s.js';
+import { kubeconfigAvailable, Sources } from '../remote/sources.js';
+
+export interface ClusterSettings {
+  readonly source: 'auto' | 'cluster' | 'snapshot' | 'off';
+  readonly kubeconfig: string;
+  readonly context: string;
+  readonly snapshot: string;
+  readonly podNamespace: string;
+}
+
+export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = { source: 'auto', kubeconfig: '', context: '', snapshot: '', podNamespace: '' };
+
+/** The first `*.k8s-snapshot.yaml` (or `.json`) in the workspace folders, a few levels deep. */
+export function findWorkspaceSnapshot(folders: readonly string[], maxDepth = 3): string | undefined {
+  const queue = folders.map((dir) => ({ dir, depth: 0 }));
+  let visited = 0;
+  while (queue.length > 0 && visited < 2000) {
+    const { dir, depth } = queue.shift()!;
+    visited++;
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      continue;
+    }
+    for (const n of names) if (/\.k8s-snapshot\.(ya?ml|json)$/.test(n)) return join(dir, n);
+    if (depth >= maxDepth) continue;
+    for (const n of names) {
+      if (n.startsWith('.') || n === 'node_modules') continue;
+      const p = join(dir, n);
+      try {
+        if (statSync(p).isDirectory()) queue.push({ dir: p, depth: depth + 1 });
+      } catch {
+        // unreadable: skip
+      }
+    }
+  }
+  return undefined;
+}
+
+export class Cluster {
+  private sources: Sources | undefined;
+  private registryCache: NamerRegistry | undefined;
+  private described: ClusterStatus = { state: 'none', source: 'no cluster', detail: 'No cluster data: /#/ paths are shown unresolved.' };
+  private lastSent = '';
+  private changeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly notify: { status: (s: ClusterStatus) => void; changed: () => void },
+    private readonly log: (message: string) => void,
+  ) {}
+
+  private settings: ClusterSettings = DEFAULT_CLUSTER_SETTINGS;
+  private trusted = false;
+  private folders: readonly string[] = [];
+
+  /** Applies settings, trust and workspace folders: the sources are made again. */
+  configure(settings: ClusterSettings, trusted: boolean, folders: readonly string[]): void {
+    this.settings = settings;
+    this.trusted = trusted;
+    this.folders = folders;
+    this.sources?.close();
+    this.sources = undefined;
+    this.registryCache = undefined;
+    this.sources = this.makeSources();
+    this.update();
+  }
+
+  private makeSources(): Sources | undefined {
+    const s = this.settings;
+    if (s.source === 'off') return undefined;
+    const onChange = () => this.onChange();
+    const base = { onChange, ...(s.podNamespace ? { podNamespace: s.podNamespace } : {}) };
+    const snapshotFile = s.snapshot || (s.source === 'snapshot' || s.source === 'auto' ? findWorkspaceSnapshot(this.folders) : undefined);
+    const readSnapshot = (file: string) => {
+      try {
+        return { text: readFileSync(file, 'utf8'), name: file };
+      } catch (e) {
+        this.log(`cannot read the snapshot ${file}: ${(e as Error).message}`);
+        return undefined;
+      }
+    };
+    // An explicit snapshot wins; a live cluster (trusted, configured) comes before the workspace's snapshot.
+    if (s.snapshot || s.source === 'snapshot') {
+      const snap = snapshotFile ? readSnapshot(snapshotFile) : undefined;
+      return snap ? this.tryMake({ ...base, snapshot: snap, live: false }) : undefined;
+    }
+    const liveConfigured = Boolean(s.kubeconfig || s.context) || kubeconfigAvailable();
+    if (this.trusted && liveConfigured) {
+      return this.tryMake({ ...base, live: true, ...(s.kubeconfig ? { kubeconfig: s.kubeconfig } : {}), ...(s.context ? { context: s.context } : {}) });
+    }
+    if (s.source === 'auto' && snapshotFile) {
+      const snap = readSnapshot(snapshotFile);
+      if (snap) return this.tryMake({ ...base, snapshot: snap, live: false });
+    }
+    return undefined;
+  }
+
+  private tryMake(o: ConstructorParameters<typeof Sources>[0]): Sources | undefined {
+    try {
+      return new Sources(o);
+    } catch (e) {
+      this.log(`cluster data unavailable: ${(e as Error).message}`);
+      this.described = { state: 'error', source: 'cluster', detail: (e as Error).message };
+      return undefined;
+    }
+  }
+
+  /** The registry the interpreters use (Kubernetes namers on the current sources), if any. */
+  registry(): NamerRegistry | undefined {
+    if (!this.sources) return undefined;
+    return (this.registryCache ??= this.sources.registry());
+  }
+
+  /** Made again whenever the registry changes: interpreters built from the old one must go. */
+  get generation(): object | undefined {
+    return this.registryCache ?? this.sources;
+  }
+
+  get current(): Sources | undefined {
+    return this.sources;
+  }
+
+  status(): ClusterStatus {
+    return this.described;
+  }
+
+  /** The kube contexts of the kubeconfig in use, and the current one. */
+  contexts(): { current: string | undefined; contexts: string[] } {
+    try {
+      const kc = this.settings.kubeconfig ? loadKubeConfig({ kubeconfig: this.settings.kubeconfig }) : new KubeConfig();
+      if (!this.settings.kubeconfig) kc.loadFromDefault();
+      return { current: this.settings.context || kc.getCurrentContext() || undefined, contexts: kc.getContexts().map((c) => c.name) };
+    } catch (e) {
+      this.log(`cannot read the kubeconfig: ${(e as Error).message}`);
+      return { current: undefined, contexts: [] };
+    }
+  }
+
+  /** The live caches as a snapshot file's text (kubectl's List form). */
+  snapshot(): { text: string; objects: number } | undefined {
+    if (!this.sources) return undefined;
+    const o = this.sources.liveObjects();
+    if (o.endpoints.length + o.services.length === 0) return undefined;
+    return { text: snapshotText(o), objects: o.endpoints.length + o.services.length };
+  }
+
+  close(): void {
+    clearTimeout(this.changeTimer);
+    this.sources?.close();
+  }
+
+  private onChange(): void {
+    // Coalesce bursts (a relist is many events); the editor refreshes well within a second.
+    if (this.changeTimer) return;
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = undefined;
+      this.update();
+      this.notify.changed();
+    }, 100);
+    this.changeTimer.unref?.();
+  }
+
+  private update(): void {
+    this.described = this.describe();
+    const key = JSON.stringify(this.described);
+    if (key !== this.lastSent) {
+      this.lastSent = key;
+      this.notify.status(this.described);
+    }
+  }
+
+  private describe(): ClusterStatus {
+    if (!this.sources) {
+      if (this.settings.source === 'off') return { state: 'none', source: 'cluster data off', detail: 'linkerdDtab.kubernetes.source is off: /#/ paths are shown unresolved.' };
+      if (!this.trusted) return { state: 'none', source: 'no cluster (untrusted workspace)', detail: 'Cluster access is off in untrusted workspaces: /#/ paths are shown unresolved.' };
+      return this.described.state === 'error' ? this.described : { state: 'none', source: 'no cluster', detail: 'No kubeconfig and no *.k8s-snapshot.yaml: /#/ paths are shown unresolved.' };
+    }
+    for (const p of this.sources.problems) return { state: 'error', source: 'cluster', detail: p };
+    const all = this.sources.statuses();
+    const st: SourceStatus | undefined = all.find((x) => x.state !== 'live' && x.state !== 'snapshot' && x.state !== 'connecting') ?? all[0];
+    if (!st) return { state: 'live', source: this.settings.context ? `context ${this.settings.context}` : 'current context', detail: 'Watching only the namespaces the dtabs reach.' };
+    return { state: st.state, source: st.source, detail: describeStatus(st), ...(st.since !== undefined ? { since: st.since } : {}) };
+  }
+}
+
+/** What the state means, for people. */
+export function describeStatus(st: SourceStatus): string {
+  switch (st.state) {
+    case 'live':
+      return `${st.source}: live (watching the namespaces the dtabs reach)`;
+    case 'connecting':
+      return `${st.source}: connecting…`;
+    case 'snapshot':
+      return `${st.source}: offline snapshot${st.since !== undefined ? ` read at ${clock(st.since)}` : ''}`;
+    case 'stale':
+      return `${st.source}: stale since ${st.since !== undefined ? clock(st.since) : '?'}${st.message ? ` (${st.message})` : ''}`;
+    default:
+      return `${st.source}: ${st.message ?? st.state}`;
+  }
+}

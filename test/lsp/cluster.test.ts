@@ -1,0 +1,72 @@
+// Cluster data in the language server: a snapshot named in the settings binds /#/io.l5d.k8s paths.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CodeActionRequest, CompletionRequest, HoverRequest, type CodeAction, type CompletionList, type Hover } from 'vscode-languageserver-protocol';
+import { ClusterStatusNotification, Delegate, type ClusterStatus, type DelegateResult } from '../../protocol/messages.js';
+import { LspClient } from '../support/lsp-client.js';
+
+const SNAPSHOT = join(__dirname, '..', '..', 'examples', 'cluster.k8s-snapshot.yaml');
+const TEXT = ['/srv    => /#/io.l5d.k8s/default/http ;', '/svc    => /srv ;', '/svc/x  => /#/io.l5d.k8s/default/http/wrld ;', '/a      => /svc/hello ;', '/b      => /#/io.l5d.k8s/', ''].join('\n');
+
+describe('cluster data from a snapshot', () => {
+  // No kubeconfig of the machine's: only the snapshot the settings name.
+  const client = new LspClient({ kubernetes: { source: 'snapshot', snapshot: SNAPSHOT } }, undefined, { KUBECONFIG: '/nonexistent', HOME: '/nonexistent' });
+  const uri = 'file:///work/cluster.dtab';
+  let status!: Promise<ClusterStatus>;
+  before(async () => {
+    status = new Promise((resolve) => client.connection.onNotification(ClusterStatusNotification.method, resolve));
+    await client.start();
+    await client.open(uri, TEXT);
+  });
+  after(() => client.stop());
+
+  it('tells the client where cluster data comes from', async () => {
+    assert.deepEqual(await status, { state: 'snapshot', source: `snapshot ${SNAPSHOT}`, detail: `snapshot ${SNAPSHOT}: offline snapshot` });
+  });
+
+  it('binds /#/io.l5d.k8s paths to the addresses of the Endpoints, and says from where', async () => {
+    const r = (await client.connection.sendRequest(Delegate.method, { uri, path: '/svc/hello' })) as DelegateResult;
+    assert.ok(r.ok);
+    assert.deepEqual(r.routes, ['100% → /#/io.l5d.k8s/default/http/hello (10.1.1.1:7777 on node-a, 10.1.1.2:7777 on node-b)']);
+    assert.equal(r.cluster?.state, 'snapshot');
+    const world = (await client.connection.sendRequest(Delegate.method, { uri, path: '/svc/world-v2' })) as DelegateResult;
+    assert.ok(world.ok);
+    // One pod is not ready: it is never an address.
+    assert.deepEqual(world.routes, ['100% → /#/io.l5d.k8s/default/http/world-v2 (10.1.3.1:7778 on node-b)']);
+  });
+
+  it('warns about a service the cluster does not have, with the closest name as a fix', async () => {
+    const deep = (async () => {
+      for (let i = 0; i < 5; i++) {
+        const p = await client.diagnostics(uri, 1);
+        if (p.diagnostics.some((d) => d.source?.startsWith('cluster:'))) return p.diagnostics;
+      }
+      return [];
+    })();
+    await client.change(uri, 1, [{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, text: '' }]);
+    const found = (await deep).filter((d) => d.source?.startsWith('cluster:'));
+    assert.deepEqual(
+      found.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character, d.source]),
+      [['k8s-no-service', 2, 38, 42, `cluster: snapshot ${SNAPSHOT}`]],
+    );
+    assert.match(found[0]!.message, /^no service 'wrld' in namespace default \(services: gen, hello, web, word, world-v1, world-v2\)$/);
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: found[0]!.range, context: { diagnostics: [] } })) as CodeAction[];
+    const fix = actions.find((a) => a.title.startsWith('Change to'))!;
+    assert.ok(fix, actions.map((a) => a.title).join(', '));
+    assert.deepEqual(fix.edit!.changes![uri], [{ range: found[0]!.range, newText: fix.title.slice("Change to '".length, -1) }]);
+  });
+
+  it('completes namespaces inside /#/io.l5d.k8s/ paths', async () => {
+    const r = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 4, character: 26 } })) as CompletionList;
+    const items = Array.isArray(r) ? r : r.items;
+    assert.deepEqual(items.map((i) => i.label), ['default']);
+  });
+
+  it('hovers a path with its addresses and the source of the data', async () => {
+    const h = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 3, character: 15 } })) as Hover;
+    const text = (h.contents as { value: string }).value;
+    assert.match(text, /- 100% → \/#\/io\.l5d\.k8s\/default\/http\/hello \(10\.1\.1\.1:7777 on node-a, 10\.1\.1\.2:7777 on node-b\)/);
+    assert.ok(text.endsWith(`Cluster: snapshot ${SNAPSHOT}: offline snapshot`), text);
+  });
+});
