@@ -30,7 +30,8 @@ export interface ClusterOptions {
 export function loadKubeConfig(options: Pick<ClusterOptions, 'kubeconfig' | 'context' | 'server'> = {}): KubeConfig {
   const kc = new KubeConfig();
   if (options.server) {
-    kc.loadFromClusterAndUser({ name: options.server, server: options.server, skipTLSVerify: false }, { name: 'anonymous' });
+    // Plain HTTP (kubectl proxy) has no TLS to verify; client-node refuses http: unless this is set.
+    kc.loadFromClusterAndUser({ name: options.server, server: options.server, skipTLSVerify: options.server.startsWith('http:') }, { name: 'anonymous' });
     return kc;
   }
   if (options.kubeconfig) {
