@@ -7,7 +7,7 @@
 // (since when), `unauthorized`, `forbidden` or `unreachable`, with the API's own message, and the
 // watch is restarted with backoff.
 
-import { CoreV1Api, KubeConfig, makeInformer, type Informer, type KubernetesObject, type V1Endpoints, type V1Service } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, ListWatch, Watch, type Informer, type KubernetesObject, type V1Endpoints, type V1Service } from '@kubernetes/client-node';
 import type { Endpoints, K8sSource, Service, SourceStatus } from '../core/k8s/types.js';
 
 export interface ClusterOptions {
@@ -84,6 +84,30 @@ function safeJson(s: string): unknown {
     return JSON.parse(s);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * client-node's Watch, telling when a watch is established (the API answered 200): after a cut,
+ * the informer watches again from its resourceVersion without listing, and only this says the
+ * cache is live again.
+ */
+class ObservedWatch extends Watch {
+  constructor(
+    kc: KubeConfig,
+    private readonly established: () => void,
+  ) {
+    super(kc);
+  }
+
+  override async watch(path: string, query: Record<string, string | number | boolean | undefined>, callback: (phase: string, obj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void): Promise<AbortController> {
+    let failed = false;
+    const controller = await super.watch(path, query, callback, (err: unknown) => {
+      if (err) failed = true;
+      done(err);
+    });
+    if (!failed) this.established();
+    return controller;
   }
 }
 
@@ -224,7 +248,7 @@ export class ClusterSource implements K8sSource {
         throw e;
       }
     };
-    const informer = makeInformer<T>(this.kc, path, listFn);
+    const informer = new ListWatch<T>(path, new ObservedWatch(this.kc, () => this.healthy(w)), listFn, false);
     const watched: Watched<T> = { informer, objects, ready, listed: false };
     const put = (o: T) => {
       if (o.metadata?.name) objects.set(o.metadata.name, o);
