@@ -6,6 +6,7 @@
 // Exit status: 0 fine, 1 problems found (errors, unformatted files), 2 bad usage or unreadable input.
 
 import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   analyzeDtab,
@@ -361,7 +362,7 @@ async function delegate(args: string[], io: Io): Promise<number> {
     onChange: () => changed?.(),
   });
   try {
-    const interpreter = interpreterFor({ registry: sources.registry(), ...(namers ? { namers } : {}), ...(values.dns ? { inet: dnsInetResolver() } : {}) });
+    const interpreter = interpreterFor({ registry: sources.registry(values.config !== undefined ? dirname(resolvePath(values.config)) : undefined), ...(namers ? { namers } : {}), ...(values.dns ? { inet: dnsInetResolver() } : {}) });
     const once = async (): Promise<{ code: number; out: string }> => {
       let tree;
       try {

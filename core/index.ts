@@ -40,3 +40,4 @@ export * from './k8s/snapshot.js';
 export * from './k8s/paths.js';
 export * from './k8s/ip.js';
 export { pickConfigDtab, type PickedDtab } from './config/pick.js';
+export { fsNamer, parseAddressFile, type FileReader } from './namers/fs.js';

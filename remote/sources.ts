@@ -5,9 +5,10 @@
 // (KUBECONFIG, ~/.kube/config, or a service account in a pod), a flag, a setting, a config file.
 
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { NamerRegistry, registerK8sNamers, snapshotSource, type InetResolver, type K8sSource, type NamerSpec, type SourceStatus } from '../core/index.js';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fsNamer, NamerRegistry, registerK8sNamers, snapshotSource, type InetResolver, type K8sSource, type NamerSpec, type SourceStatus } from '../core/index.js';
 import { ClusterSource } from './k8s.js';
 
 export interface SourceOptions {
@@ -82,12 +83,23 @@ export class Sources {
     return c;
   }
 
-  /** A registry with the Kubernetes namers on these sources. */
-  registry(): NamerRegistry {
-    return registerK8sNamers(new NamerRegistry(), (spec) => this.forSpec(spec), {
+  /**
+   * A registry with the Kubernetes namers on these sources, and `io.l5d.fs` reading its `rootDir`
+   * (a relative one from `baseDir`: the config file's directory, or the workspace).
+   */
+  registry(baseDir?: string): NamerRegistry {
+    const registry = registerK8sNamers(new NamerRegistry(), (spec) => this.forSpec(spec), {
       ...(this.options.podNamespace !== undefined ? { podNamespace: this.options.podNamespace } : {}),
       ...(this.options.inet ? { inet: this.options.inet } : {}),
     });
+    registry.register('io.l5d.fs', (spec) => {
+      const root = spec.params.rootDir;
+      if (typeof root !== 'string' || root === '') return undefined;
+      const dir = isAbsolute(root) ? root : baseDir !== undefined ? resolve(baseDir, root) : undefined;
+      if (dir === undefined) return undefined;
+      return fsNamer(spec, (name) => readFile(join(dir, name), 'utf8').then((t) => t, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e))), this.options.inet);
+    });
+    return registry;
   }
 
   /** The states of the sources in use (a snapshot, the live caches). */

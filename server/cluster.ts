@@ -116,15 +116,19 @@ export class Cluster {
     }
   }
 
-  /** The registry the interpreters use (Kubernetes namers on the current sources), if any. */
+  /**
+   * The registry the interpreters use: Kubernetes namers on the current sources, io.l5d.fs on the
+   * workspace's files (both off when the workspace is not trusted: every `/#/` leaf unresolved).
+   */
   registry(): NamerRegistry | undefined {
-    if (!this.sources) return undefined;
-    return (this.registryCache ??= this.sources.registry());
+    if (!this.trusted && !this.sources) return undefined;
+    return (this.registryCache ??= (this.sources ?? new Sources({ live: false })).registry(this.trusted ? this.folders[0] : undefined));
   }
 
   /** Made again whenever the registry changes: interpreters built from the old one must go. */
   get generation(): object | undefined {
-    return this.registryCache ?? this.sources;
+    this.registry();
+    return this.registryCache;
   }
 
   get current(): Sources | undefined {
