@@ -14,6 +14,21 @@ const ICONS: Record<DelegationNode['status'], vscode.ThemeIcon> = {
   unresolved: new vscode.ThemeIcon('cloud', new vscode.ThemeColor('testing.iconQueued')),
 };
 
+/** The cluster in a few words: `standin: live`, `prod: stale since 12:03:04`, `cluster.k8s-snapshot.yaml (snapshot)`. */
+export function clusterWords(st: ClusterStatus): string {
+  const name = st.source.replace(/^context (\S+).*$/, '$1').replace(/^snapshot (.*)$/, (_, f: string) => f.split(/[\\/]/).pop() ?? f);
+  switch (st.state) {
+    case 'live':
+      return `${name}: live`;
+    case 'snapshot':
+      return `${name} (snapshot)`;
+    case 'stale':
+      return `${name}: stale since ${st.since !== undefined ? new Date(st.since).toLocaleTimeString() : '?'}`;
+    default:
+      return st.detail;
+  }
+}
+
 /** What each status means, for tooltips. */
 const STATUS_WORDS: Record<DelegationNode['status'], string> = {
   success: 'resolves',
@@ -74,7 +89,7 @@ export class DelegationView implements vscode.TreeDataProvider<Item>, vscode.Dis
     const where = `${this.target!.path} in ${vscode.workspace.asRelativePath(this.target!.uri)}`;
     const st = r.boundByNamer ? (this.clusterState ?? r.cluster) : undefined;
     if (!st || st.state === 'none') return r.boundByNamer ? `${where} · /#/ paths unresolved (no cluster data)` : where;
-    return `${where} · ${st.detail}`;
+    return `${where} · ${clusterWords(st)}`;
   }
 
   /** The last result, for tests and commands. */

@@ -164,17 +164,32 @@ export class ClusterSource implements K8sSource {
   }
 
   namespaces(): readonly string[] {
-    if (!this.namespacesListed) {
-      this.namespacesListed = true;
-      this.core.listNamespace().then(
-        (list) => {
-          this.namespaceNames = list.items.map((n) => n.metadata?.name ?? '').filter(Boolean).sort();
-          this.options.onChange?.();
-        },
-        () => undefined,
-      );
-    }
+    if (!this.namespacesListed) void this.probe();
     return [...new Set([...this.namespaceNames, ...this.watches.keys()])].sort();
+  }
+
+  /** The state before any namespace is watched: what listing the namespaces said. */
+  private probed: SourceStatus | undefined;
+
+  /**
+   * Lists the namespaces (for completion), which also tells whether the API can be reached at
+   * all: the status bar can say so before any dtab reaches the cluster.
+   */
+  probe(): Promise<void> {
+    this.namespacesListed = true;
+    return this.core.listNamespace().then(
+      (list) => {
+        this.namespaceNames = list.items.map((n) => n.metadata?.name ?? '').filter(Boolean).sort();
+        this.probed = { source: this.name, state: 'live' };
+        this.options.onChange?.();
+      },
+      (e: unknown) => {
+        const { state, message } = describeError(e, this.api, 'list namespaces');
+        // Listing namespaces may be denied where reading endpoints is not: only say what is sure.
+        this.probed = state === 'forbidden' ? { source: this.name, state: 'live' } : { source: this.name, state, since: Date.now(), message };
+        this.options.onChange?.();
+      },
+    );
   }
 
   services(namespace: string): readonly string[] {
@@ -191,7 +206,7 @@ export class ClusterSource implements K8sSource {
     const order: SourceStatus['state'][] = ['unauthorized', 'forbidden', 'unreachable', 'stale', 'connecting', 'live'];
     let worst: SourceStatus | undefined;
     for (const w of this.watches.values()) if (!worst || order.indexOf(w.status.state) < order.indexOf(worst.state)) worst = w.status;
-    return worst ?? { source: this.name, state: 'live' };
+    return worst ?? this.probed ?? { source: this.name, state: 'connecting' };
   }
 
   /** Every object in the cache (for saving a snapshot). */

@@ -73,6 +73,9 @@ export class Cluster {
     this.sources = undefined;
     this.registryCache = undefined;
     this.sources = this.makeSources();
+    // The default source, made now so the status bar names it; listing namespaces says whether it answers.
+    const d = this.sources?.defaultSource();
+    if (d && 'probe' in d) void (d as { probe(): Promise<void> }).probe();
     this.update();
   }
 
@@ -192,6 +195,10 @@ export class Cluster {
     }
     for (const p of this.sources.problems) return { state: 'error', source: 'cluster', detail: p };
     const all = this.sources.statuses();
+    if (all.length === 0) {
+      const d = this.sources.defaultSource();
+      if (d) all.push(d.status());
+    }
     const st: SourceStatus | undefined = all.find((x) => x.state !== 'live' && x.state !== 'snapshot' && x.state !== 'connecting') ?? all[0];
     if (!st) return { state: 'live', source: this.settings.context ? `context ${this.settings.context}` : 'current context', detail: 'Watching only the namespaces the dtabs reach.' };
     return { state: st.state, source: st.source, detail: describeStatus(st), ...(st.since !== undefined ? { since: st.since } : {}) };

@@ -28,6 +28,32 @@ for (const f of ['dist/client.js', 'dist/server.js']) {
 const setup = spawnSync('bash', [path.join(e2e, 'host', 'setup.sh')], { cwd: root, stdio: 'inherit' });
 if (setup.status !== 0) fail(`setup failed (setup.sh exit ${setup.status ?? setup.signal})`);
 
+// The cluster: the Kubernetes API stand-in on 127.0.0.1, reached through a kubeconfig it writes.
+function startCluster() {
+  const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dtab-e2e-k8s-'));
+  const proc = spawn(tsx, [path.join(root, 'test', 'k8s', 'standin.ts'), '--port', '0', '--objects', path.join(e2e, 'cluster.yaml'), '--kubeconfig', dir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.on('exit', (code) => reject(new Error(`the Kubernetes stand-in exited (${code}) before it was up: ${out}`)));
+    proc.stdout.on('data', (c) => {
+      out += c.toString();
+      const url = /^(http\S+)$/m.exec(out);
+      const kubeconfig = /^kubeconfig: (.+)$/m.exec(out);
+      if (url && kubeconfig) resolve({ proc, url: url[1], kubeconfig: kubeconfig[1].trim() });
+    });
+  });
+}
+
+async function runAll() {
+const cluster = await startCluster().catch((e) => fail(e.message));
+// The extension host inherits this environment: the kubeconfig, and where tests change objects.
+process.env.KUBECONFIG = cluster.kubeconfig;
+process.env.DTAB_E2E_K8S_URL = cluster.url;
+
 const args = [
   path.join(e2e, 'host', 'run-tests.js'),
   `--extensionDevelopmentPath=${root}`,
@@ -40,4 +66,11 @@ const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => child.kill(sig)); // the driver tears down and prints its last line
 }
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 2)));
+child.on('exit', (code, signal) => {
+  cluster.proc.removeAllListeners('exit');
+  cluster.proc.kill();
+  process.exit(code ?? (signal ? 1 : 2));
+});
+}
+
+void runAll();

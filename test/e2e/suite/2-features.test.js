@@ -90,14 +90,26 @@ describe('language features in a real VS Code', function () {
     assert.equal(union.dentry.text, '/host/world => 9 * /srv/world-v1 & 1 * /$/inet/127.1/7778');
     assert.equal(union.dentry.range.start.line, 9);
     assert.equal(union.dentry.line, 10);
-    // The 90% stays with the cluster: io.l5d.k8s is not connected here, but it routes.
+    // The 90% goes to the cluster (the Kubernetes stand-in, through the kubeconfig): its addresses.
     assert.deepEqual(result.routes, [
-      '90% → /#/io.l5d.k8s/default/http/world-v1 (unresolved here: io.l5d.k8s resolves it at run time)',
+      '90% → /#/io.l5d.k8s/default/http/world-v1 (10.1.2.1:7778 on node-a, 10.1.2.2:7778 on node-b)',
       '10% → /$/inet/127.1/7778 (127.0.0.1:7778)',
     ]);
-    assert.equal(union.children[0].status, 'unresolved');
+    assert.equal(union.children[0].status, 'success');
     assert.equal(union.children[1].status, 'success');
-    assert.equal(api.delegation.current, result);
+    assert.equal(result.cluster.state, 'live');
+    // The tree items as the view shows them: labels, descriptions and icons.
+    const item = (node) => api.delegation.getTreeItem({ node, uri: doc.uri });
+    const v1 = item(union.children[0]);
+    assert.equal(v1.label, '★ 90% /srv/world-v1');
+    assert.equal(v1.description, 'line 10: /host/world => 9 * /srv/world-v1 & 1 * /$/inet/127.1/7778');
+    assert.equal(v1.iconPath.id, 'pass');
+    const leaf = item(union.children[0].children[0]);
+    assert.equal(leaf.label, '★ /#/io.l5d.k8s/default/http/world-v1');
+    assert.match(leaf.description, /^=> bound \/#\/io\.l5d\.k8s\/default\/http\/world-v1: 10\.1\.2\.1:7778 on node-a, 10\.1\.2\.2:7778 on node-b +line 5: \/srv => \/#\/io\.l5d\.k8s\/default\/http$/);
+    assert.equal(api.delegation.getTreeItem({ route: result.routes[1] }).label, 'Routes to: 10% → /$/inet/127.1/7778 (127.0.0.1:7778)');
+    // (The view may have refreshed since, on a cluster notification: the same content.)
+    assert.deepEqual(api.delegation.current, result);
     await screenshot('delegation', { waitFor: '[id="workbench.view.extension.linkerdDtab"] .monaco-list-row', settleMs: 1000 });
   });
 
