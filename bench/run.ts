@@ -192,6 +192,101 @@ async function configBench(): Promise<void> {
   report.push(`config, ${lines} lines: diagnostics after a one-character edit p95: in a dtab ${verdict(inDtab)}; elsewhere (whole file re-checked) ${verdict(inLabel)}`);
 }
 
+// 3c. The live cluster: 5,000 services (15,000 endpoints) in the Kubernetes stand-in.
+async function clusterBench(): Promise<void> {
+  const { LspClient } = await import('../test/support/lsp-client.js');
+  const { startK8sStandin } = await import('../test/k8s/standin.js');
+  const { ClusterChanged, Delegate } = await import('../protocol/messages.js');
+  const { Sources } = await import('../remote/sources.js');
+  const { interpreterFor } = await import('../core/index.js');
+  const { mkdtempSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const namespaces = 50;
+  const perNs = 100;
+  const objects: object[] = [];
+  for (let n = 0; n < namespaces; n++) {
+    for (let i = 0; i < perNs; i++) {
+      const ns = `team-${n}`;
+      const name = `svc-${i}`;
+      objects.push({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } });
+      objects.push({
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name, namespace: ns },
+        subsets: [{ addresses: [0, 1, 2].map((k) => ({ ip: `10.${n}.${i}.${k + 1}`, nodeName: `node-${k}` })), ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }],
+      });
+    }
+  }
+  const k8s = await startK8sStandin({ objects: objects as never });
+  const kubeconfig = k8s.writeKubeconfig(mkdtempSync(join(tmpdir(), 'dtab-bench-')));
+  // One dentry per namespace: the dtab reaches all 50, so the server watches all 5,000 services.
+  const dtabText = Array.from({ length: namespaces }, (_, n) => `/svc/team-${n} => /#/io.l5d.k8s/team-${n}/http ;`).join('\n') + '\n';
+  const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+  const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+  try {
+    const client = new LspClient({}, join(__dirname, 'server.js'), { KUBECONFIG: kubeconfig });
+    await client.start();
+    const pid = (client as unknown as { process: { pid: number } }).process.pid;
+    await new Promise((r) => setTimeout(r, 500));
+    const idle = rss(pid);
+    const uri = 'file:///bench/cluster.dtab';
+    await client.open(uri, dtabText);
+    // Warm: every namespace delegated once (its watches started and listed).
+    for (let n = 0; n < namespaces; n++) await client.connection.sendRequest(Delegate.method, { uri, path: `/svc/team-${n}/svc-1` });
+    await new Promise((r) => setTimeout(r, 1000));
+    const warm = rss(pid);
+    // A preview follows a change: from the Endpoints write to the view's answer with the new address
+    // (the client refreshes on the server's clusterChanged notification, as the Delegation view does).
+    const latencies: number[] = [];
+    let notified: (() => void) | undefined;
+    client.connection.onNotification(ClusterChanged.method, () => notified?.());
+    for (let i = 0; i < 60; i++) {
+      const ip = `10.200.${Math.floor(i / 200)}.${(i % 200) + 1}`;
+      const changed = new Promise<void>((r) => (notified = r));
+      const started = performance.now();
+      k8s.setEndpoints('team-7', 'svc-3', `${ip}:8080`);
+      for (;;) {
+        await changed;
+        const r = (await client.connection.sendRequest(Delegate.method, { uri, path: '/svc/team-7/svc-3' })) as { ok: boolean; routes?: string[] };
+        if (r.ok && r.routes?.[0]?.includes(ip)) break;
+      }
+      if (i >= 10) latencies.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await client.stop();
+    // Delegation with the cache warm vs without a cluster, in one process, interleaved.
+    const sources = new Sources({ live: true, kubeconfig });
+    const live = interpreterFor({ registry: sources.registry() });
+    const offline = interpreterFor();
+    const dtab = lowerDtab(parseDtab(dtabText));
+    const path = lowerPath((parsePath('/svc/team-9/svc-42/api') as { ok: true; value: Parameters<typeof lowerPath>[0] }).value);
+    await live.delegate(dtab, path); // warm: the namespace listed
+    const reps = 200;
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let round = 0; round < 21; round++) {
+      let t = performance.now();
+      for (let i = 0; i < reps; i++) await offline.delegate(dtab, path);
+      a.push(performance.now() - t);
+      t = performance.now();
+      for (let i = 0; i < reps; i++) await live.delegate(dtab, path);
+      b.push(performance.now() - t);
+    }
+    sources.close();
+    const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    const ratio = med(b) / med(a);
+    const memory = warm - idle;
+    results.cluster = { services: namespaces * perNs, endpoints: namespaces * perNs * 3, idleRssMb: idle, warmRssMb: warm, memoryMb: memory, previewP95Ms: p95(latencies), delegateRatio: ratio };
+    report.push(
+      `cluster, ${namespaces * perNs} services (${namespaces * perNs * 3} endpoints): server memory ${memory.toFixed(0)} MB over idle (target <= 150) ${memory <= 150 ? 'MET' : 'MISSED'}; ` +
+        `a preview reflects an Endpoints change p95 ${p95(latencies).toFixed(0)} ms (target <= 1000) ${p95(latencies) <= 1000 ? 'MET' : 'MISSED'}; ` +
+        `delegation with the cache warm ${ratio.toFixed(2)}x without a cluster (target <= 2x) ${ratio <= 2 ? 'MET' : 'MISSED'}`,
+    );
+  } finally {
+    await k8s.stop();
+  }
+}
+
 // 4. The client bundles (size targets: the UI bundle VS Code loads at activation).
 function bundleSizes(): void {
   const size = (f: string) => statSync(join(__dirname, f)).size;
@@ -225,6 +320,7 @@ async function activationBench(): Promise<void> {
 void (async () => {
   await lspBench();
   await configBench();
+  await clusterBench();
   if (!process.argv.includes('--no-vscode')) await activationBench();
   bundleSizes();
   console.log(report.join('\n'));

@@ -100,10 +100,14 @@ function treeSize(t: NameTree<Path>): number {
   return n;
 }
 
-/** The work of rewriting a path with each of these matches: the nodes of every tree made from them. */
-function matchWork(ms: readonly DentryMatch[]): number {
+/**
+ * The work of rewriting `path` with each of these matches: the nodes of every tree made from them,
+ * and the path elements they hold (each leaf gets the rest of the path appended), so that memory
+ * is bounded too when paths grow with every rewrite.
+ */
+function matchWork(ms: readonly DentryMatch[], path: Path): number {
   let n = 1;
-  for (const m of ms) n += treeSize(m.dentry.dst);
+  for (const m of ms) n += treeSize(m.dentry.dst) * (1 + Math.ceil((path.length - m.dentry.prefix.length) / 4));
   return n;
 }
 
@@ -126,7 +130,7 @@ export class Interpreter {
     this.maxBindDepth = options.maxBindDepth ?? 100;
     this.maxDelegateDepth = options.maxDelegateDepth ?? 100;
     this.stepBudget = options.stepBudget ?? 50_000;
-    this.workBudget = options.workBudget ?? 500_000;
+    this.workBudget = options.workBudget ?? 250_000;
     this.timeoutMs = options.timeoutMs ?? 2_000;
   }
 
@@ -183,7 +187,7 @@ export class Interpreter {
   /** ConfiguredNamersInterpreter.lookup(dtab): the dtab if anything but `~` comes out, else namers. */
   private lookup(run: Run, dtab: Dtab, path: Path): NameTree<Name> {
     const ms = dtab.matches(path);
-    run.charge('binding', matchWork(ms));
+    run.charge('binding', matchWork(ms, path));
     const t: NameTree<Path> = ms.length === 0 ? NEG : ms.length === 1 ? ms[0]!.tree : alt(ms.map((m) => m.tree));
     if (t.type !== 'neg') return toNames(t);
     return this.namerLookup(run, path);
@@ -350,7 +354,7 @@ export class Interpreter {
    */
   private delegateLookup(run: Run, dtab: Dtab, dentry: NodeDentry | undefined, path: Path): Expandable {
     const ms = dtab.matches(path);
-    run.charge('delegation', matchWork(ms));
+    run.charge('delegation', matchWork(ms, path));
     if (ms.length === 0) {
       try {
         const answer = this.namerLookup(run, path);
