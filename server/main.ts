@@ -54,38 +54,38 @@ function setupFor(namers?: readonly NamerSpec[]): Parameters<typeof interpreterF
   const registry = cluster.registry();
   return { ...(namers ? { namers } : {}), ...(registry ? { registry } : {}) };
 }
+/**
+ * The config whose namers answer the dtab at a position of a YAML document, if that dtab's `/#/`
+ * paths are answered by them. A router whose `/#/` paths namerd resolves (io.l5d.namerd,
+ * io.l5d.mesh…) has its namers in namerd, not in this file: then none (Linkerd's are assumed, as
+ * for a lone dtab).
+ */
+function configWithNamersAt(uri: string, position?: Position): FoundConfig | undefined {
+  const doc = documents.get(uri);
+  if (!doc || isDtab(doc) || !position) return undefined;
+  const a = configs.analyze(doc);
+  const offset = a.lines.offset(position);
+  const config = a.configAt(offset);
+  const owner = a.embeddedAt(offset)?.owner;
+  const own = !owner || owner.kind === 'namespace' || routerNamers(owner.interpreter) === 'config';
+  return own ? config : undefined;
+}
+
 /** The Kubernetes namers of a document (or of the config at a position) with their sources. */
 function k8sUses(uri: string, position?: Position): K8sNamerUse[] {
   const sources = cluster.current;
   if (!sources) return [];
-  let namers: readonly NamerSpec[] = assumedNamers();
-  const doc = documents.get(uri);
-  if (doc && !isDtab(doc) && position) {
-    const a = configs.analyze(doc);
-    const offset = a.lines.offset(position);
-    const config = a.configAt(offset);
-    const owner = a.embeddedAt(offset)?.owner;
-    const own = !owner || owner.kind === 'namespace' || routerNamers(owner.interpreter) === 'config';
-    if (config && own) namers = config.namers;
-  }
+  const namers = configWithNamersAt(uri, position)?.namers ?? assumedNamers();
   return k8sNamerUses(namers, (spec) => sources.forSpec(spec), clusterSettings.podNamespace || undefined);
 }
+
 function interpreterOf(uri: string, position?: Position): Interpreter {
   freshInterpreters();
-  const doc = documents.get(uri);
-  if (doc && !isDtab(doc) && position) {
-    const a = configs.analyze(doc);
-    const offset = a.lines.offset(position);
-    const config = a.configAt(offset);
-    const owner = a.embeddedAt(offset)?.owner;
-    // A router whose `/#/` paths namerd resolves (io.l5d.namerd, io.l5d.mesh…): namerd's namers
-    // are not in this file, so the ones Linkerd ships are assumed, as for a lone dtab.
-    const own = !owner || owner.kind === 'namespace' || routerNamers(owner.interpreter) === 'config';
-    if (config && own) {
-      let i = configInterpreters.get(config);
-      if (!i) configInterpreters.set(config, (i = interpreterFor(setupFor(config.namers))));
-      return i;
-    }
+  const config = configWithNamersAt(uri, position);
+  if (config) {
+    let i = configInterpreters.get(config);
+    if (!i) configInterpreters.set(config, (i = interpreterFor(setupFor(config.namers))));
+    return i;
   }
   let i = interpreters.get(uri);
   if (!i) interpreters.set(uri, (i = interpreterFor(setupFor())));
