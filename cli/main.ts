@@ -324,6 +324,7 @@ async function delegate(args: string[], io: Io): Promise<number> {
   let where: string;
   let lineOf: (offset: number) => number;
   let namers: readonly NamerSpec[] | undefined;
+  let transformerConfigs: Extract<ReturnType<typeof pickConfigDtab>, { ok: true }>['transformers'] = [];
   if (values.config !== undefined) {
     const text = read(io, values.config);
     const result = checkConfigText(text);
@@ -337,6 +338,7 @@ async function delegate(args: string[], io: Io): Promise<number> {
     const index = new LineIndex(text);
     lineOf = (o) => index.position(picked.dtab.toFile({ start: o, end: o }).start).line;
     namers = picked.namers;
+    transformerConfigs = picked.transformers;
   } else {
     where = values.dtab ?? '-e';
     const text = values.dtab !== undefined ? read(io, values.dtab) : values.e!;
@@ -362,7 +364,18 @@ async function delegate(args: string[], io: Io): Promise<number> {
     onChange: () => changed?.(),
   });
   try {
-    const interpreter = interpreterFor({ registry: sources.registry(values.config !== undefined ? dirname(resolvePath(values.config)) : undefined), ...(namers ? { namers } : {}), ...(values.dns ? { inet: dnsInetResolver() } : {}) });
+    // A router's interpreter transformers (io.l5d.k8s.daemonset, …); localnode needs the pod's POD_IP/NODE_NAME.
+    const { transformers, skipped } = sources.transformers(transformerConfigs, {
+      ...(process.env.POD_IP ? { podIp: process.env.POD_IP } : {}),
+      ...(process.env.NODE_NAME ? { nodeName: process.env.NODE_NAME } : {}),
+    });
+    for (const s of skipped) io.err(`dtab: transformer ${s}\n`);
+    const interpreter = interpreterFor({
+      registry: sources.registry(values.config !== undefined ? dirname(resolvePath(values.config)) : undefined),
+      ...(namers ? { namers } : {}),
+      ...(values.dns ? { inet: dnsInetResolver() } : {}),
+      ...(transformers.length > 0 ? { options: { transformers } } : {}),
+    });
     const once = async (): Promise<{ code: number; out: string }> => {
       let tree;
       try {

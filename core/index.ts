@@ -16,7 +16,7 @@ export * from './model/names.js';
 export * from './delegate/errors.js';
 export * from './delegate/system-namers.js';
 export * from './delegate/delegate-tree.js';
-export { Interpreter, type BoundTree, type ConfiguredNamer, type InterpreterOptions } from './delegate/interpreter.js';
+export { Interpreter, type BoundTransformer, type BoundTree, type ConfiguredNamer, type InterpreterOptions } from './delegate/interpreter.js';
 export * from './check/check.js';
 export * from './text/lines.js';
 export * from './delegate/explain.js';

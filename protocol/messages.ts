@@ -17,7 +17,7 @@ export interface Range {
 export interface DelegationNode {
   /** The name resolved at this step, e.g. `/host/world`. */
   readonly path: string;
-  readonly type: 'delegate' | 'alt' | 'union' | 'leaf' | 'neg' | 'fail' | 'empty' | 'exception';
+  readonly type: 'delegate' | 'alt' | 'union' | 'leaf' | 'neg' | 'fail' | 'empty' | 'exception' | 'transformation';
   /** Whether routing uses this node (Linkerd's "primary" path). */
   readonly primary: boolean;
   /**

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { fsNamer, NamerRegistry, registerK8sNamers, snapshotSource, type InetResolver, type K8sSource, type NamerSpec, type SourceStatus } from '../core/index.js';
+import { daemonsetGateways, daemonsetTransform, fsNamer, localnodeTransform, NamerRegistry, registerK8sNamers, snapshotSource, type BoundTransformer, type InetResolver, type K8sSource, type NamerSpec, type SourceStatus } from '../core/index.js';
 import { ClusterSource } from './k8s.js';
 
 export interface SourceOptions {
@@ -45,7 +45,7 @@ export function namerAddress(spec: NamerSpec): string | undefined {
 
 export class Sources {
   private readonly live = new Map<string, ClusterSource>();
-  private snapshot: K8sSource | undefined;
+  private readonly snapshot: K8sSource | undefined;
   /** Errors met while setting a source up (a broken kubeconfig): said once, where asked. */
   readonly problems: string[] = [];
 
@@ -100,6 +100,48 @@ export class Sources {
       return fsNamer(spec, (name) => readFile(join(dir, name), 'utf8').then((t) => t, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e))), this.options.inet);
     });
     return registry;
+  }
+
+  /**
+   * A router's interpreter-level transformers, as the delegator names them. io.l5d.k8s.daemonset
+   * reads the daemonset's Endpoints from the cluster (its `k8sHost`/`k8sPort`, else the default
+   * source); io.l5d.k8s.localnode needs the node linkerd runs on (`POD_IP`, or `NODE_NAME` with
+   * hostNetwork), which only a pod has: without it, it is left out and said so in `skipped`.
+   */
+  transformers(list: readonly { readonly kind: string; readonly params: Readonly<Record<string, unknown>> }[], env: { podIp?: string; nodeName?: string } = {}): { transformers: BoundTransformer[]; skipped: string[] } {
+    const out: BoundTransformer[] = [];
+    const skipped: string[] = [];
+    for (const t of list) {
+      const p = t.params;
+      const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+      const prefix = typeof p.prefix === 'string' ? p.prefix : undefined;
+      if (t.kind === 'io.l5d.k8s.daemonset') {
+        const namespace = str(p.namespace);
+        const service = str(p.service);
+        const port = str(p.port);
+        if (!namespace || !service || !port) {
+          skipped.push(`${t.kind}: needs namespace, service and port`);
+          continue;
+        }
+        const address = p.k8sHost !== undefined || p.k8sPort !== undefined ? namerAddress({ kind: 'io.l5d.k8s', prefix: '/#/io.l5d.k8s', params: { host: p.k8sHost, port: p.k8sPort } }) : undefined;
+        const source = this.snapshot ?? (address && this.options.live ? this.cluster(address, { server: address }) : this.defaultSource());
+        if (!source) {
+          skipped.push(`${t.kind}: no cluster data to find the daemonset's pods`);
+          continue;
+        }
+        const opts = { namespace, service, port, ...(p.hostNetwork === true ? { hostNetwork: true } : {}), ...(prefix ? { prefix } : {}) };
+        out.push({ name: 'DaemonSetTransformer', apply: async (b) => daemonsetTransform(b, await daemonsetGateways(source, opts), opts) });
+      } else if (t.kind === 'io.l5d.k8s.localnode') {
+        const hostNetwork = p.hostNetwork === true;
+        if (hostNetwork ? !env.nodeName : !env.podIp) {
+          skipped.push(`${t.kind}: applies on each node (${hostNetwork ? 'NODE_NAME' : 'POD_IP'} is not set here)`);
+          continue;
+        }
+        const opts = { hostNetwork, ...(env.podIp ? { podIp: env.podIp } : {}), ...(env.nodeName ? { nodeName: env.nodeName } : {}), ...(prefix ? { prefix } : {}) };
+        out.push({ name: hostNetwork ? 'LocalNodeTransformer' : 'SubnetLocalTransformer', apply: (b) => localnodeTransform(b, opts) });
+      } else skipped.push(`${t.kind}: not applied here`);
+    }
+    return { transformers: out, skipped };
   }
 
   /** The states of the sources in use (a snapshot, the live caches). */

@@ -39,6 +39,7 @@ export async function delegateInDocument(a: Analysis, pathText: string, interpre
     const t = stack.pop()!;
     order.push({ t, ...(weights.has(t) ? { weight: weights.get(t)! } : {}) });
     if (t.type === 'delegate') stack.push(t.delegate);
+    else if (t.type === 'transformation') stack.push(t.tree);
     else if (t.type === 'alt') for (const c of t.alt) stack.push(c);
     else if (t.type === 'union') {
       const shares = unionShares(t.union.map((w) => w.weight));
@@ -50,7 +51,7 @@ export async function delegateInDocument(a: Analysis, pathText: string, interpre
   }
   for (let k = order.length - 1; k >= 0; k--) {
     const { t, weight } = order[k]!;
-    const kids = t.type === 'delegate' ? [t.delegate] : t.type === 'alt' ? t.alt : t.type === 'union' ? t.union.map((w) => w.tree) : [];
+    const kids = t.type === 'delegate' ? [t.delegate] : t.type === 'transformation' ? [t.tree] : t.type === 'alt' ? t.alt : t.type === 'union' ? t.union.map((w) => w.tree) : [];
     const d = t.dentry;
     const syntax = d ? a.dentries[d.index] : undefined;
     built.set(t, {

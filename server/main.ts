@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
-import { assumedNamers, interpreterFor, k8sNamerUses, MAX_NAMES, RenameError, routerNamers, type FoundConfig, type Interpreter, type K8sNamerUse, type NamerSpec } from '../core/index.js';
+import { assumedNamers, interpreterFor, k8sNamerUses, MAX_NAMES, RenameError, routerNamers, type ConfigRouter, type FoundConfig, type Interpreter, type K8sNamerUse, type NamerSpec } from '../core/index.js';
 import { ClusterChanged, ClusterStatusNotification, Contexts, Delegate, SaveSnapshot, SuggestPaths, TrustNotification, type DelegateResult, type Request } from '../protocol/messages.js';
 import { Cluster, DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './cluster.js';
 import { delegateInDocument } from './delegation.js';
@@ -42,6 +42,7 @@ const isDtab = (doc: TextDocument) => doc.languageId === 'linkerd-dtab' || doc.u
 let interpreters = new Map<string, Interpreter>();
 /** For YAML: one interpreter per config (its own namers), kept with that config's analysis. */
 let configInterpreters = new WeakMap<FoundConfig, Interpreter>();
+let routerInterpreters = new WeakMap<ConfigRouter, Interpreter>();
 let interpretersOf: object | undefined;
 /** The interpreters' namers read the cluster sources: made again when those change. */
 function freshInterpreters(): void {
@@ -49,6 +50,7 @@ function freshInterpreters(): void {
   interpretersOf = cluster.generation;
   interpreters = new Map();
   configInterpreters = new WeakMap();
+  routerInterpreters = new WeakMap();
 }
 function setupFor(namers?: readonly NamerSpec[]): Parameters<typeof interpreterFor>[0] {
   const registry = cluster.registry();
@@ -61,14 +63,21 @@ function setupFor(namers?: readonly NamerSpec[]): Parameters<typeof interpreterF
  * for a lone dtab).
  */
 function configWithNamersAt(uri: string, position?: Position): FoundConfig | undefined {
+  return configAt(uri, position)?.own;
+}
+
+/** The config and router of the dtab at a position of a YAML document. */
+function configAt(uri: string, position?: Position): { config: FoundConfig; own: FoundConfig | undefined; router: ConfigRouter | undefined } | undefined {
   const doc = documents.get(uri);
   if (!doc || isDtab(doc) || !position) return undefined;
   const a = configs.analyze(doc);
   const offset = a.lines.offset(position);
   const config = a.configAt(offset);
-  const owner = a.embeddedAt(offset)?.owner;
+  if (!config) return undefined;
+  const embedded = a.embeddedAt(offset);
+  const owner = embedded?.owner;
   const own = !owner || owner.kind === 'namespace' || routerNamers(owner.interpreter) === 'config';
-  return own ? config : undefined;
+  return { config, own: own ? config : undefined, router: embedded ? config.routers.find((r) => r.dtab === embedded) : undefined };
 }
 
 /** The Kubernetes namers of a document (or of the config at a position) with their sources. */
@@ -81,7 +90,17 @@ function k8sUses(uri: string, position?: Position): K8sNamerUse[] {
 
 function interpreterOf(uri: string, position?: Position): Interpreter {
   freshInterpreters();
-  const config = configWithNamersAt(uri, position);
+  const at = configAt(uri, position);
+  // A router with interpreter transformers gets its own interpreter (they apply to its names only).
+  if (at?.router && at.router.transformers.length > 0 && cluster.current) {
+    let i = routerInterpreters.get(at.router);
+    if (!i) {
+      const { transformers } = cluster.current.transformers(at.router.transformers);
+      routerInterpreters.set(at.router, (i = interpreterFor({ ...setupFor(at.own?.namers), options: { transformers } })));
+    }
+    return i;
+  }
+  const config = at?.own;
   if (config) {
     let i = configInterpreters.get(config);
     if (!i) configInterpreters.set(config, (i = interpreterFor(setupFor(config.namers))));

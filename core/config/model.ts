@@ -40,6 +40,8 @@ export interface ConfigRouter {
   readonly interpreter: string | undefined;
   /** Its `dtab`, when it has one that is a string. */
   readonly dtab?: EmbeddedDtab;
+  /** `interpreter.transformers`, in order: each block's `kind` and the whole block as plain JSON. */
+  readonly transformers: readonly { readonly kind: string; readonly params: Readonly<Record<string, unknown>> }[];
   /** The router block, in file offsets. */
   readonly span: Span;
 }
@@ -95,7 +97,15 @@ export function readModel(ctx: Ctx, root: Node | null, kind: ConfigKind): { name
     for (const r of routerList.items) {
       if (!isMap(r)) continue;
       const protocol = str(get(r, 'protocol')) ?? '';
-      routers.push({ label: str(get(r, 'label')) ?? protocol, protocol, interpreter: str(get(get(r, 'interpreter'), 'kind')), span: blockSpan(ctx, r) });
+      const interpreter = get(r, 'interpreter');
+      const list = get(interpreter, 'transformers');
+      const transformers: { kind: string; params: Record<string, unknown> }[] = [];
+      if (isSeq(list))
+        for (const t of list.items) {
+          const kind = str(get(t as Node, 'kind'));
+          if (isMap(t) && kind !== undefined) transformers.push({ kind, params: plainJson(t, ctx.text) as Record<string, unknown> });
+        }
+      routers.push({ label: str(get(r, 'label')) ?? protocol, protocol, interpreter: str(get(interpreter, 'kind')), transformers, span: blockSpan(ctx, r) });
     }
   return { namers, routers };
 }

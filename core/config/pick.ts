@@ -15,6 +15,8 @@ export type PickedDtab =
       readonly namers: readonly ConfigNamer[] | undefined;
       /** `router outgoing`, `namespace default`. */
       readonly name: string;
+      /** The router's `interpreter.transformers` (none for a namerd namespace). */
+      readonly transformers: readonly { readonly kind: string; readonly params: Readonly<Record<string, unknown>> }[];
     }
   | { readonly ok: false; readonly message: string };
 
@@ -41,5 +43,6 @@ export function pickConfigDtab(result: ConfigFileResult, label?: string): Picked
   const owner = chosen.d.owner;
   const own = !owner || owner.kind === 'namespace' || routerNamers(owner.interpreter) === 'config';
   const name = owner ? (owner.kind === 'router' ? `router ${owner.label}` : `namespace ${owner.name}`) : 'the dtab';
-  return { ok: true, dtab: chosen.d, config: chosen.config, namers: own ? chosen.config.namers : undefined, name };
+  const router = owner?.kind === 'router' ? chosen.config.routers.find((r) => r.dtab === chosen!.d) : undefined;
+  return { ok: true, dtab: chosen.d, config: chosen.config, namers: own ? chosen.config.namers : undefined, name, transformers: router?.transformers ?? [] };
 }

@@ -27,7 +27,9 @@ export type DelegateTree =
   | (Base & { readonly type: 'union'; readonly union: readonly { readonly weight: number; readonly tree: DelegateTree }[] })
   | (Base & { readonly type: 'leaf'; readonly bound: BoundName })
   | (Base & { readonly type: 'neg' | 'fail' | 'empty' })
-  | (Base & { readonly type: 'exception'; readonly message: string });
+  | (Base & { readonly type: 'exception'; readonly message: string })
+  /** An interpreter-level transformer (e.g. io.l5d.k8s.daemonset) replaced a bound leaf (`tree`). */
+  | (Base & { readonly type: 'transformation'; readonly name: string; readonly bound: BoundName; readonly tree: DelegateTree });
 
 /** DelegateTree.simplified (Linkerd's DelegateTree.scala). */
 export function simplifyDelegateTree(tree: DelegateTree): DelegateTree {
@@ -119,6 +121,9 @@ function encode(tree: DelegateTree): Record<string, Encodable> {
       return head;
     case 'exception':
       return { ...head, message: tree.message };
+    case 'transformation':
+      // Linkerd's JsonDelegateTree.Transformation: no dentry, its name, the new bound name, the old tree.
+      return { type: 'transformation', path: showPath(tree.path), name: tree.name, bound: encodeBound(tree.bound), tree: encode(tree.tree) };
   }
 }
 

@@ -9,6 +9,9 @@ export function nodeStatus(tree: DelegateTree): NodeStatus {
   switch (tree.type) {
     case 'delegate':
       return nodeStatus(tree.delegate);
+    case 'transformation':
+      // Linkerd's delegator UI: a transformation reads as its result.
+      return tree.bound.addr.type === 'neg' ? 'neg' : 'success';
     case 'alt': {
       for (const c of tree.alt) {
         const s = nodeStatus(c);
@@ -42,6 +45,9 @@ export function primaryNodes(tree: DelegateTree): Set<DelegateTree> {
     switch (t.type) {
       case 'delegate':
         visit(t.delegate);
+        break;
+      case 'transformation':
+        visit(t.tree);
         break;
       case 'alt': {
         const first = t.alt.find((c) => nodeStatus(c) !== 'neg');

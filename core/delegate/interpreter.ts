@@ -36,6 +36,18 @@ export interface InterpreterOptions {
   readonly workBudget?: number;
   /** How long the async entry points wait for namers that answer later. */
   readonly timeoutMs?: number;
+  /**
+   * Interpreter-level transformers (a router's `interpreter.transformers`), in order: applied to
+   * every bound leaf by the async entry points; the delegator shows each as a transformation node.
+   */
+  readonly transformers?: readonly BoundTransformer[];
+}
+
+/** A transformer of bound names (io.l5d.k8s.daemonset, io.l5d.k8s.localnode, …). */
+export interface BoundTransformer {
+  /** As the delegator names it (Linkerd: the transformer's class). */
+  readonly name: string;
+  apply(bound: BoundName): BoundName | Promise<BoundName>;
 }
 
 export type BoundTree = NameTree<BoundName>;
@@ -121,6 +133,7 @@ export class Interpreter {
   readonly stepBudget: number;
   readonly workBudget: number;
   readonly timeoutMs: number;
+  readonly transformers: readonly BoundTransformer[];
 
   constructor(
     readonly namers: readonly ConfiguredNamer[] = [],
@@ -131,6 +144,7 @@ export class Interpreter {
     this.maxDelegateDepth = options.maxDelegateDepth ?? 100;
     this.stepBudget = options.stepBudget ?? 50_000;
     this.workBudget = options.workBudget ?? 250_000;
+    this.transformers = options.transformers ?? [];
     this.timeoutMs = options.timeoutMs ?? 2_000;
   }
 
@@ -263,8 +277,14 @@ export class Interpreter {
     }
   }
 
-  /** Namer.bind, waiting (up to timeoutMs) for namers that answer later. */
-  bind(dtab: Dtab, path: Path): Promise<BoundTree> {
+  /** Namer.bind, waiting (up to timeoutMs) for namers that answer later; then the transformers. */
+  async bind(dtab: Dtab, path: Path): Promise<BoundTree> {
+    const tree = await this.bindUntransformed(dtab, path);
+    if (this.transformers.length === 0) return tree;
+    return transformBound(tree, (b) => this.transform(b));
+  }
+
+  private bindUntransformed(dtab: Dtab, path: Path): Promise<BoundTree> {
     return this.settle((run) => {
       try {
         return this.bindTree(run, dtab, 0, undefined, leaf({ kind: 'path', path }));
@@ -287,9 +307,18 @@ export class Interpreter {
     }
   }
 
-  /** Linkerd's delegator, waiting (up to timeoutMs) for namers that answer later. */
-  delegate(dtab: Dtab, path: Path): Promise<DelegateTree> {
-    return this.settle((run) => this.delegateRun(run, dtab, path));
+  /** Linkerd's delegator, waiting (up to timeoutMs) for namers that answer later; then the transformers. */
+  async delegate(dtab: Dtab, path: Path): Promise<DelegateTree> {
+    const tree = await this.settle((run) => this.delegateRun(run, dtab, path));
+    if (this.transformers.length === 0) return tree;
+    return transformDelegateTree(tree, this.transformers);
+  }
+
+  /** Every transformer in order. */
+  private async transform(b: BoundName): Promise<BoundName> {
+    let out = b;
+    for (const t of this.transformers) out = await t.apply(out);
+    return out;
   }
 
   private delegateRun(run: Run, dtab: Dtab, path: Path): DelegateTree {
@@ -453,3 +482,50 @@ function asError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
 
+
+/** The bound leaves of a tree, each replaced (transformers keep the tree's shape). */
+async function transformBound(tree: BoundTree, f: (b: BoundName) => Promise<BoundName>): Promise<BoundTree> {
+  const leaves: BoundName[] = [];
+  const collect = (t: BoundTree): void => {
+    if (t.type === 'leaf') leaves.push(t.value);
+    else if (t.type === 'alt') t.trees.forEach(collect);
+    else if (t.type === 'union') t.trees.forEach((w) => collect(w.tree));
+  };
+  collect(tree);
+  const done = new Map<BoundName, BoundName>();
+  for (const b of leaves) if (!done.has(b)) done.set(b, await f(b));
+  const rebuild = (t: BoundTree): BoundTree => {
+    if (t.type === 'leaf') return leaf(done.get(t.value)!);
+    if (t.type === 'alt') return alt(t.trees.map(rebuild));
+    if (t.type === 'union') return union(t.trees.map((w) => ({ weight: w.weight, tree: rebuild(w.tree) })));
+    return t;
+  };
+  return rebuild(tree);
+}
+
+/** Each bound leaf wrapped in a transformation node per transformer that changed it (Linkerd's delegateBind). */
+async function transformDelegateTree(tree: DelegateTree, transformers: readonly BoundTransformer[]): Promise<DelegateTree> {
+  const rebuild = async (t: DelegateTree): Promise<DelegateTree> => {
+    switch (t.type) {
+      case 'leaf': {
+        let node: DelegateTree = t;
+        let bound = t.bound;
+        for (const tr of transformers) {
+          const next = await tr.apply(bound);
+          node = { type: 'transformation', path: t.path, dentry: undefined, name: tr.name, bound: next, tree: node };
+          bound = next;
+        }
+        return node;
+      }
+      case 'delegate':
+        return { ...t, delegate: await rebuild(t.delegate) };
+      case 'alt':
+        return { ...t, alt: await Promise.all(t.alt.map(rebuild)) };
+      case 'union':
+        return { ...t, union: await Promise.all(t.union.map(async (w) => ({ weight: w.weight, tree: await rebuild(w.tree) }))) };
+      default:
+        return t;
+    }
+  };
+  return rebuild(tree);
+}

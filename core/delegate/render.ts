@@ -24,6 +24,9 @@ export function renderDelegateTree(tree: DelegateTree, options: RenderOptions = 
       case 'delegate':
         visit(t.delegate, inner, '');
         break;
+      case 'transformation':
+        visit(t.tree, inner, '');
+        break;
       case 'alt':
         for (const c of t.alt) visit(c, inner, '');
         break;
@@ -71,6 +74,8 @@ export function describeNode(t: DelegateTree): string {
       return `${path}  (empty: exists but has no endpoints)`;
     case 'exception':
       return `${path}  (error: ${t.message})`;
+    case 'transformation':
+      return `${path}  => transformed by ${t.name} to ${showPath(t.bound.id)}: ${describeAddr(t.bound.addr)}`;
   }
 }
 

@@ -71,6 +71,7 @@ export function delegationLines(a: DtabAnalysis, tree: DelegateTree): string[] {
     lines.push(`${primary.has(t) ? '→' : ' '} ${indent}${share}${nodeWords(t)}${via}`);
     const inner = indent + '  ';
     if (t.type === 'delegate') stack.push({ t: t.delegate, indent: inner, share: '' });
+    else if (t.type === 'transformation') stack.push({ t: t.tree, indent: inner, share: 'before: ' });
     else if (t.type === 'alt') for (let i = t.alt.length - 1; i >= 0; i--) stack.push({ t: t.alt[i]!, indent: inner, share: i > 0 ? 'else ' : '' });
     else if (t.type === 'union') {
       const shares = unionShares(t.union.map((w) => w.weight));
@@ -91,6 +92,7 @@ export function boundByNamer(root: DelegateTree): boolean {
     const t = stack.pop()!;
     if (t.type === 'leaf' && t.bound.id[0] === '#') return true;
     if (t.type === 'delegate') stack.push(t.delegate);
+    else if (t.type === 'transformation') stack.push(t.tree);
     else if (t.type === 'alt') for (const c of t.alt) stack.push(c);
     else if (t.type === 'union') for (const w of t.union) stack.push(w.tree);
   }
@@ -118,6 +120,8 @@ function nodeWords(t: DelegateTree): string {
       return `${path}: no endpoints`;
     case 'exception':
       return `${path}: error: ${t.message}`;
+    case 'transformation':
+      return `${showPath(t.bound.id)}: ${describeAddr(t.bound.addr)} (${t.name})`;
   }
 }
 

@@ -189,3 +189,52 @@ describe('the live cluster (stand-in API)', () => {
     assert.equal(lines.length, 2);
   });
 });
+
+describe('interpreter transformers (stand-in API)', () => {
+  it('io.l5d.k8s.daemonset: the delegator shows the transformation to the node-local linkerd', async () => {
+    const k8s = await startK8sStandin({
+      objects: [
+        ...objects(),
+        service('default', 'l5d', [{ name: 'incoming', port: 4141 }], { clusterIP: '10.96.0.30' }),
+        endpoints('default', 'l5d', ['10.0.0.50', '10.9.9.9'], [{ name: 'incoming', port: 4141 }]),
+      ],
+    });
+    try {
+      const port = new URL(k8s.url).port;
+      const config = [
+        'namers:',
+        '- kind: io.l5d.k8s',
+        '  host: 127.0.0.1',
+        `  port: ${port}`,
+        'routers:',
+        '- protocol: http',
+        '  label: outgoing',
+        '  dtab: /srv => /#/io.l5d.k8s/default/http ; /svc => /srv ;',
+        '  interpreter:',
+        '    kind: default',
+        '    transformers:',
+        '    - kind: io.l5d.k8s.daemonset',
+        '      namespace: default',
+        '      port: incoming',
+        '      service: l5d',
+        '      k8sHost: 127.0.0.1',
+        `      k8sPort: ${port}`,
+        '  servers:',
+        '  - port: 4140',
+        '',
+      ].join('\n');
+      const r = await cli(['delegate', '--config', 'linkerd.yaml', '--json', '/svc/world'], { 'linkerd.yaml': config });
+      assert.equal(r.code, 0, r.err);
+      assert.equal(
+        r.out,
+        '{"type":"delegate","path":"/svc/world","delegate":{"type":"delegate","path":"/srv/world","dentry":{"prefix":"/svc","dst":"/srv"},"delegate":{"type":"transformation","path":"/#/io.l5d.k8s/default/http/world","name":"DaemonSetTransformer",' +
+          '"bound":{"addr":{"type":"bound","addrs":[{"ip":"10.0.0.50","port":4141,"meta":{}}],"meta":{}},"id":"/%/io.l5d.k8s.daemonset/default/incoming/l5d/#/io.l5d.k8s/default/http/world","path":"/"},' +
+          '"tree":{"type":"leaf","path":"/#/io.l5d.k8s/default/http/world","dentry":{"prefix":"/srv","dst":"/#/io.l5d.k8s/default/http"},"bound":{"addr":{"type":"bound","addrs":[{"ip":"10.0.0.1","port":8080,"meta":{}},{"ip":"10.0.0.2","port":8080,"meta":{}}],"meta":{}},"id":"/#/io.l5d.k8s/default/http/world","path":"/"}}}}}\n',
+      );
+      const text = await cli(['delegate', '--config', 'linkerd.yaml', '/svc/world'], { 'linkerd.yaml': config });
+      assert.match(text.out, /routes to:\n {2}100% → \/%\/io\.l5d\.k8s\.daemonset\/default\/incoming\/l5d\/#\/io\.l5d\.k8s\/default\/http\/world \(10\.0\.0\.50:4141\)\n/);
+    } finally {
+      await k8s.stop();
+    }
+  });
+});

@@ -19,8 +19,22 @@ describe('config model: namers, routers, dtab owners', () => {
     assert.deepEqual(
       c!.routers.map((x) => ({ ...x, dtab: x.dtab?.where })),
       [
-        { label: 'outgoing', protocol: 'http', interpreter: 'default', span: { start: 236, end: 677 }, dtab: 'routers[0].dtab' },
-        { label: 'incoming', protocol: 'http', interpreter: 'default', span: { start: 681, end: 981 }, dtab: 'routers[1].dtab' },
+        {
+          label: 'outgoing',
+          protocol: 'http',
+          interpreter: 'default',
+          transformers: [{ kind: 'io.l5d.k8s.daemonset', params: { kind: 'io.l5d.k8s.daemonset', namespace: 'default', port: 'incoming', service: 'l5d' } }],
+          span: { start: 236, end: 677 },
+          dtab: 'routers[0].dtab',
+        },
+        {
+          label: 'incoming',
+          protocol: 'http',
+          interpreter: 'default',
+          transformers: [{ kind: 'io.l5d.k8s.localnode', params: { kind: 'io.l5d.k8s.localnode' } }],
+          span: { start: 681, end: 981 },
+          dtab: 'routers[1].dtab',
+        },
       ],
     );
     assert.ok(text.slice(236, 677).startsWith('protocol: http\n  label: outgoing') && text.slice(236, 677).endsWith('io.l5d.http.retryableRead5XX'));
