@@ -7,7 +7,7 @@ import type { Span } from '../syntax/ast.js';
 import { LineIndex } from '../text/lines.js';
 import type { EmbeddedDtab } from './embedded.js';
 import type { ScalarMap } from './scalar-map.js';
-import { visible } from './words.js';
+import { shorten, visible } from './words.js';
 
 export interface Ctx {
   readonly text: string;
@@ -49,8 +49,10 @@ export function diag(ctx: Ctx, node: Node | Pair | null | undefined, severity: D
 }
 
 /** `routers[0]` + `dtab` -> `routers[0].dtab`; the root has no name. */
+/** Where a key is, for messages (`routers.client.tls`); a key as long as a paragraph is cut short. */
 export function sub(where: string, key: string): string {
-  return where ? `${where}.${key}` : key;
+  const k = shorten(key, 60);
+  return where ? `${where}.${k}` : k;
 }
 
 export function keyName(p: Pair): string | undefined {

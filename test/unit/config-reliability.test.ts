@@ -225,4 +225,18 @@ describe('config checks: long values in messages', () => {
     const [m] = checkConfigText(`routers:\n- protocol: ${x}\n`).diagnostics.map((d) => d.message);
     assert.equal(m, `Unknown protocol \`${'x'.repeat(70)}…${'x'.repeat(29)}\` for this router: expected one of \`http\`, \`h2\`, \`thrift\`, \`thriftmux\`, \`mux\`.`);
   });
+
+  it('a huge key named in where a problem is (found by the long fuzz run: a 500 KB message)', () => {
+    const key = '/svc => /$/inet/web/8080; '.repeat(20_000);
+    const text = `storage:
+  kind: io.l5d.inMemory
+  namespaces:
+    ${JSON.stringify(key)}: 7
+interfaces:
+- kind: io.l5d.httpController
+`;
+    const ds = checkConfigText(text).diagnostics;
+    assert.ok(ds.length > 0);
+    for (const d of ds) assert.ok(d.message.length < 400, `${d.code}: ${d.message.length} characters`);
+  });
 });
