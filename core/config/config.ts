@@ -176,7 +176,9 @@ function unreadable(text: string, at: number, toFile: (s: Span) => Span): Diagno
 
 /** Whether a file name or its text looks like it could hold linkerd/namerd configs (cheap test). */
 export function mayHoldConfig(text: string): boolean {
-  return /^\s*(routers|storage|interfaces)\s*:/m.test(text) || /"routers"\s*:/.test(text) || /\bkind:\s*ConfigMap\b/.test(text);
+  // `[ \t]*`, not `\s*`: with the m flag, `^\s*` at every line start would run on over the following
+  // blank lines, which is quadratic on a file of blank lines (the long fuzz run's hang).
+  return /^[ \t]*(routers|storage|interfaces)[ \t]*:/m.test(text) || /"routers"[ \t]*:/.test(text) || /\bkind:[ \t]*ConfigMap\b/.test(text);
 }
 
 // ---- editing: the fast path for typing inside an embedded dtab --------------------------------

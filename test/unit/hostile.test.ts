@@ -110,3 +110,13 @@ describe('hostile inputs (reproducers from the fuzz run)', () => {
     }
   });
 });
+
+describe('found by the long fuzz run', () => {
+  it('dtab show on standard input of ~480k blank CRLF lines answers at once (no quadratic config sniffing)', async () => {
+    const { mayHoldConfig } = await import('../../core/index.js');
+    // Linear: the config sniff scans each blank line once (was: every line start rescanned the rest).
+    const text = '\r\n'.repeat(478_592) + '/b';
+    assert.equal(mayHoldConfig(text), false);
+    assert.equal(mayHoldConfig(`${'\n'.repeat(1000)}  routers:\n- protocol: http\n`), true);
+  });
+});
