@@ -67,10 +67,23 @@ export interface EndpointsState {
  * A missing object, `subsets: null` and `subsets: []` all give no endpoints and no ports.
  */
 export function endpointsState(ep: Endpoints | undefined): EndpointsState {
+  if (ep === undefined) return NO_ENDPOINTS;
+  // A source hands out the same object until it changes: read each one once.
+  let state = states.get(ep);
+  if (!state) states.set(ep, (state = readEndpoints(ep)));
+  return state;
+}
+
+const NO_ENDPOINTS: EndpointsState = { endpoints: [], ports: new Map() };
+const states = new WeakMap<Endpoints, EndpointsState>();
+/** The addresses of each port of a state, made once (bound names share them, unchanged). */
+const addressesOf = new WeakMap<EndpointsState, Map<number, Address[]>>();
+
+function readEndpoints(ep: Endpoints): EndpointsState {
   const endpoints: Endpoint[] = [];
   const seen = new Set<string>();
   const ports = new Map<string, number>();
-  for (const subset of ep?.subsets ?? []) {
+  for (const subset of ep.subsets ?? []) {
     for (const a of subset.addresses ?? []) {
       const ip = javaHostAddress(a.ip);
       const nodeName = typeof a.nodeName === 'string' ? a.nodeName : undefined;
@@ -91,7 +104,11 @@ export function endpointsState(ep: Endpoints | undefined): EndpointsState {
 
 /** `ServiceEndpoints.port`: every endpoint at this port, with `nodeName` metadata when known. */
 export function endpointAddresses(state: EndpointsState, port: number): Address[] {
-  return state.endpoints.map((e) => ({ ip: e.ip, port, meta: e.nodeName !== undefined ? { nodeName: e.nodeName } : {} }));
+  let byPort = addressesOf.get(state);
+  if (!byPort) addressesOf.set(state, (byPort = new Map()));
+  let out = byPort.get(port);
+  if (!out) byPort.set(port, (out = state.endpoints.map((e) => ({ ip: e.ip, port, meta: e.nodeName !== undefined ? { nodeName: e.nodeName } : {} }))));
+  return out;
 }
 
 /** `lookupNamedPort`: undefined (→ `~`) when no subset has a TCP port of that name. */

@@ -27,5 +27,7 @@ export function elemToText(elem: string): string {
 
 /** Encode text as a byte-string element (UTF-8). */
 export function textToElem(text: string): string {
-  return Buffer.from(text, 'utf8').toString('latin1');
+  let ascii = true;
+  for (let i = 0; i < text.length && ascii; i++) if (text.charCodeAt(i) > 0x7f) ascii = false;
+  return ascii ? text : Buffer.from(text, 'utf8').toString('latin1');
 }
