@@ -157,7 +157,7 @@ export class DtabService {
     const ctx = completionContext(a, offset);
     const names = ctx.kind === 'term' ? clusterCompletions(a, offset, ctx.token, uses) : [];
     if (names.length > 0) return names.map((c) => toCompletionItem(a, c));
-    return complete(a, offset).map((c) => toCompletionItem(a, c));
+    return complete(a, offset, ctx).map((c) => toCompletionItem(a, c));
   }
 
   suggestPaths(doc: TextDocument | Analysis): string[] {

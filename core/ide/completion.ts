@@ -136,8 +136,8 @@ function snippetOf(shape: string): string {
 /** At most this many names are offered at once; typing more narrows them (the list is incomplete). */
 export const MAX_NAMES = 200;
 
-export function complete(a: DtabAnalysis, offset: number): Completion[] {
-  const ctx = completionContext(a, offset);
+/** The completions at `offset` (`ctx`: its completion context, when the caller has it already). */
+export function complete(a: DtabAnalysis, offset: number, ctx: CompletionContext = completionContext(a, offset)): Completion[] {
   const text = a.text;
   const replace = (from: number): Span => ({ start: from, end: offset });
   switch (ctx.kind) {
