@@ -19,7 +19,7 @@ export interface DeepDiagnostic extends Diagnostic {
 export const DOCUMENT_CYCLE_WORK = 5_000_000;
 
 /** Pause at most this often (ms of work between pauses). */
-const SLICE_MS = 4;
+const SLICE_MS = 2;
 
 export type Pause = () => Promise<void>;
 
