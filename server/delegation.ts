@@ -13,7 +13,11 @@ function status(node: DelegateTree): DelegationNode['status'] {
   return nodeStatus(node);
 }
 
-export async function delegateInDocument(a: Analysis, pathText: string, interpreter: Interpreter): Promise<DelegateResult> {
+/**
+ * `whyNegative` says, for a negative `/#/` leaf, why in the cluster's words ("no port named grpc on
+ * service world (ports: http, admin)").
+ */
+export async function delegateInDocument(a: Analysis, pathText: string, interpreter: Interpreter, whyNegative?: (path: readonly string[]) => Promise<string | undefined>): Promise<DelegateResult> {
   const parsed = parsePath(pathText.trim());
   if (!parsed.ok) return { ok: false, message: `Not a path: ${parsed.error.plain}` };
   const path = lowerPath(parsed.value);
@@ -49,6 +53,14 @@ export async function delegateInDocument(a: Analysis, pathText: string, interpre
       });
     }
   }
+  const reasons = new Map<DelegateTree, string>();
+  if (whyNegative) {
+    for (const { t } of order) {
+      if (t.type !== 'neg' || t.path[0] !== '#') continue;
+      const why = await whyNegative(t.path);
+      if (why) reasons.set(t, `(negative: ${why})`);
+    }
+  }
   for (let k = order.length - 1; k >= 0; k--) {
     const { t, weight } = order[k]!;
     const kids = t.type === 'delegate' ? [t.delegate] : t.type === 'transformation' ? [t.tree] : t.type === 'alt' ? t.alt : t.type === 'union' ? t.union.map((w) => w.tree) : [];
@@ -59,7 +71,7 @@ export async function delegateInDocument(a: Analysis, pathText: string, interpre
       type: t.type,
       primary: primary.has(t),
       status: status(t),
-      description: t.type === 'delegate' ? '' : describeNode(t).replace(/^\S+\s+/, ''),
+      description: reasons.get(t) ?? (t.type === 'delegate' ? '' : describeNode(t).replace(/^\S+\s+/, '')),
       ...(d && syntax
         ? { dentry: { text: a.dentryText(d.index), line: a.lineOf(d.index), range: a.range(syntax) } }
         : {}),

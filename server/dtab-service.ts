@@ -25,6 +25,7 @@ import {
   completionContext,
   deepDiagnostics,
   definition,
+  explainNegative,
   folding,
   formatEdits,
   formatRangeEdits,
@@ -144,9 +145,9 @@ export class DtabService {
     return edits && { changes: { [a.uri]: toEdits(a, edits) } };
   }
 
-  async hover(doc: TextDocument | Analysis, position: Position, interpreter: Interpreter, clusterNote?: string): Promise<Hover | undefined> {
+  async hover(doc: TextDocument | Analysis, position: Position, interpreter: Interpreter, clusterNote?: string, uses: readonly K8sNamerUse[] = []): Promise<Hover | undefined> {
     const a = this.an(doc);
-    const h = await hover(a, a.offset(position), interpreter, clusterNote);
+    const h = await hover(a, a.offset(position), interpreter, clusterNote, uses.length > 0 ? (p) => explainNegative(p, uses) : undefined);
     return h && { contents: { kind: 'markdown', value: h.markdown }, range: a.range(h.span) };
   }
 

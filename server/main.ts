@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
-import { assumedNamers, interpreterFor, k8sNamerUses, MAX_NAMES, RenameError, routerNamers, type ConfigRouter, type FoundConfig, type Interpreter, type K8sNamerUse, type NamerSpec } from '../core/index.js';
+import { assumedNamers, explainNegative, interpreterFor, k8sNamerUses, MAX_NAMES, RenameError, routerNamers, type ConfigRouter, type FoundConfig, type Interpreter, type K8sNamerUse, type NamerSpec } from '../core/index.js';
 import { ClusterChanged, ClusterStatusNotification, Contexts, Delegate, SaveSnapshot, SuggestPaths, TrustNotification, type DelegateResult, type Request } from '../protocol/messages.js';
 import { Cluster, DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './cluster.js';
 import { delegateInDocument } from './delegation.js';
@@ -340,7 +340,7 @@ connection.onHover(checked(['position'], async ({ textDocument, position }) => {
   const d = dtabAt(textDocument.uri, position);
   if (d) {
     await configured;
-    return (await service.hover(d, position, interpreterOf(textDocument.uri, position), clusterNote())) ?? null;
+    return (await service.hover(d, position, interpreterOf(textDocument.uri, position), clusterNote(), k8sUses(textDocument.uri, position))) ?? null;
   }
   return isDtab(doc) ? null : configHover(configs.analyzeFully(doc), doc, position);
 }));
@@ -367,7 +367,9 @@ onRequest(Delegate, ['path'], async ({ uri, path, position }): Promise<DelegateR
   const d = dtabAt(uri, position) ?? dtabAt(uri);
   if (!d) return { ok: false, message: documents.get(uri) ? 'There is no dtab here.' : `${uri} is not open` };
   await configured;
-  const result = await delegateInDocument('syntax' in d ? d : service.analyze(d), path, interpreterOf(uri, position ?? { line: 0, character: 0 }));
+  const at = position ?? { line: 0, character: 0 };
+  const uses = k8sUses(uri, at);
+  const result = await delegateInDocument('syntax' in d ? d : service.analyze(d), path, interpreterOf(uri, at), (p) => explainNegative(p, uses));
   return result.ok && result.boundByNamer && cluster.status().state !== 'none' ? { ...result, cluster: cluster.status() } : result;
 });
 onRequest(Contexts, [], () => cluster.contexts(), false);

@@ -119,3 +119,16 @@ function toDiagnostic(message: string, code: string, span: { start: number; end:
     ...(suggestion ? { fixes: [{ title: `Change to \`${suggestion}\``, edits: [{ span, text: suggestion }] }] } : {}),
   };
 }
+
+/**
+ * Why a `/#/` path of a Kubernetes namer is negative, in the cluster's words ("no port named grpc
+ * on service world (ports: http, admin)"), or undefined when no namer of these uses answers it.
+ */
+export async function explainNegative(path: readonly string[], uses: readonly K8sNamerUse[]): Promise<string | undefined> {
+  for (const use of uses) {
+    if (!startsWith(path, prefixOf(use.shape))) continue;
+    const problems = await k8sPathProblems(path, use.source, use.shape);
+    return problems[0]?.message;
+  }
+  return undefined;
+}

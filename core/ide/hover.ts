@@ -27,7 +27,13 @@ function md(parts: (string | undefined)[]): string {
  * `clusterNote` (where cluster data came from and how fresh it is) is added to a path's delegation
  * when a leaf was bound by a configured (`/#/`) namer.
  */
-export async function hover(a: DtabAnalysis, offset: number, interpreter: Interpreter, clusterNote?: string): Promise<HoverResult | undefined> {
+export async function hover(
+  a: DtabAnalysis,
+  offset: number,
+  interpreter: Interpreter,
+  clusterNote?: string,
+  whyNegative?: (path: readonly string[]) => Promise<string | undefined>,
+): Promise<HoverResult | undefined> {
   const chain = locate(a.syntax, offset);
   const entry = chain[0];
   if (!entry || entry.kind !== 'entry') return undefined;
@@ -40,7 +46,7 @@ export async function hover(a: DtabAnalysis, offset: number, interpreter: Interp
   const inner = chain[chain.length - 1]!;
   const inDst = chain.some((l) => l.kind === 'tree');
   if (inDst) {
-    const h = await hoverDestination(a, chain, inner, interpreter, clusterNote);
+    const h = await hoverDestination(a, chain, inner, interpreter, clusterNote, whyNegative);
     if (h) return h;
   }
   const span = inDst ? entry.node.dst : entry.node.prefix;
@@ -61,14 +67,15 @@ function dentryLines(a: DtabAnalysis, index: number): string[] {
 const MAX_LINES = 30;
 
 /** The delegation as indented lines for people: each step's name, share, and where it came from. */
-export function delegationLines(a: DtabAnalysis, tree: DelegateTree): string[] {
+export function delegationLines(a: DtabAnalysis, tree: DelegateTree, reasons: ReadonlyMap<DelegateTree, string> = new Map()): string[] {
   const primary = primaryNodes(tree);
   const lines: string[] = [];
   const stack: { t: DelegateTree; indent: string; share: string }[] = [{ t: tree, indent: '', share: '' }];
   while (stack.length > 0 && lines.length <= MAX_LINES) {
     const { t, indent, share } = stack.pop()!;
     const via = t.dentry ? `   (line ${a.lineOf(t.dentry.index)})` : '';
-    lines.push(`${primary.has(t) ? '→' : ' '} ${indent}${share}${nodeWords(t)}${via}`);
+    const words = reasons.has(t) ? `${showPath(t.path)}: negative, ${reasons.get(t)}` : nodeWords(t);
+    lines.push(`${primary.has(t) ? '→' : ' '} ${indent}${share}${words}${via}`);
     const inner = indent + '  ';
     if (t.type === 'delegate') stack.push({ t: t.delegate, indent: inner, share: '' });
     else if (t.type === 'transformation') stack.push({ t: t.tree, indent: inner, share: 'before: ' });
@@ -125,7 +132,14 @@ function nodeWords(t: DelegateTree): string {
   }
 }
 
-async function hoverDestination(a: DtabAnalysis, chain: Located[], inner: Located, interpreter: Interpreter, clusterNote?: string): Promise<HoverResult | undefined> {
+async function hoverDestination(
+  a: DtabAnalysis,
+  chain: Located[],
+  inner: Located,
+  interpreter: Interpreter,
+  clusterNote?: string,
+  whyNegative?: (path: readonly string[]) => Promise<string | undefined>,
+): Promise<HoverResult | undefined> {
   const node = inner.kind === 'label' ? chain[chain.length - 2]! : inner;
   const spanOf = (s: Span) => ({ start: s.start, end: s.end });
   if (node.kind === 'path') {
@@ -146,7 +160,21 @@ async function hoverDestination(a: DtabAnalysis, chain: Located[], inner: Locate
       } catch (e) {
         bound = `- fails: ${(e as Error).message}`;
       }
-      text = md(['```text\n' + delegationLines(a, tree).join('\n') + '\n```', `**Routes to**\n\n${bound}`, clusterNote && boundByNamer(tree) ? `Cluster: ${clusterNote}` : undefined]);
+      const reasons = new Map<DelegateTree, string>();
+      if (whyNegative) {
+        const stack: DelegateTree[] = [tree];
+        while (stack.length > 0 && reasons.size < MAX_LINES) {
+          const t = stack.pop()!;
+          if (t.type === 'neg' && t.path[0] === '#') {
+            const why = await whyNegative(t.path);
+            if (why) reasons.set(t, why);
+          } else if (t.type === 'delegate') stack.push(t.delegate);
+          else if (t.type === 'transformation') stack.push(t.tree);
+          else if (t.type === 'alt') for (const c of t.alt) stack.push(c);
+          else if (t.type === 'union') for (const w of t.union) stack.push(w.tree);
+        }
+      }
+      text = md(['```text\n' + delegationLines(a, tree, reasons).join('\n') + '\n```', `**Routes to**\n\n${bound}`, clusterNote && boundByNamer(tree) ? `Cluster: ${clusterNote}` : undefined]);
     } catch (e) {
       text = `Delegation fails: ${(e as Error).message}`;
     }

@@ -9,4 +9,4 @@ export { formatEdits, formatRangeEdits } from './format.js';
 export { deepDiagnostics, DOCUMENT_CYCLE_WORK, type DeepDiagnostic, type Pause } from './deep.js';
 export { hover, delegationLines, boundByNamer, type HoverResult } from './hover.js';
 export { complete, completionContext, MAX_NAMES, type Completion, type CompletionContext, type CompletionKind } from './completion.js';
-export { clusterCompletions, clusterDiagnostics, k8sNamerUses, type K8sNamerUse } from './cluster.js';
+export { clusterCompletions, clusterDiagnostics, explainNegative, k8sNamerUses, type K8sNamerUse } from './cluster.js';

@@ -7,7 +7,7 @@ import { ClusterStatusNotification, Delegate, type ClusterStatus, type DelegateR
 import { LspClient } from '../support/lsp-client.js';
 
 const SNAPSHOT = join(__dirname, '..', '..', 'examples', 'cluster.k8s-snapshot.yaml');
-const TEXT = ['/srv    => /#/io.l5d.k8s/default/http ;', '/svc    => /srv ;', '/svc/x  => /#/io.l5d.k8s/default/http/wrld ;', '/a      => /svc/hello ;', '/b      => /#/io.l5d.k8s/', ''].join('\n');
+const TEXT = ['/srv    => /#/io.l5d.k8s/default/http ;', '/svc    => /srv ;', '/svc/x  => /#/io.l5d.k8s/default/http/wrld ;', '/a      => /svc/hello ;', '/b      => /#/io.l5d.k8s/', '/c      => /svc/world ;', ''].join('\n');
 
 describe('cluster data from a snapshot', () => {
   // No kubeconfig of the machine's: only the snapshot the settings name.
@@ -36,6 +36,19 @@ describe('cluster data from a snapshot', () => {
     assert.deepEqual(world.routes, ['100% → /#/io.l5d.k8s/default/http/world-v2 (10.1.3.1:7778 on node-b)']);
   });
 
+  it('says why a cluster path is negative, in the cluster\'s words (view and hover)', async () => {
+    const r = (await client.connection.sendRequest(Delegate.method, { uri, path: '/svc/world' })) as DelegateResult;
+    assert.ok(r.ok);
+    const leaf = r.root.children[0]!.children[0]!;
+    assert.equal(leaf.path, '/#/io.l5d.k8s/default/http/world');
+    assert.equal(leaf.description, '(negative: no service `world` in namespace default (services: gen, hello, web, word, world-v1, world-v2))');
+    const port = (await client.connection.sendRequest(Delegate.method, { uri, path: '/#/io.l5d.k8s/default/grpc/hello' })) as DelegateResult;
+    assert.ok(port.ok);
+    assert.match(port.root.description, /^\(negative: no port named grpc on service hello \(ports: http(, 7777)?\)\)$/);
+    const h = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 5, character: 14 } })) as Hover;
+    assert.match((h.contents as { value: string }).value, /\/#\/io\.l5d\.k8s\/default\/http\/world: negative, no service `world` in namespace default \(services: gen, hello, web, word, world-v1, world-v2\) {3}\(line 1\)/);
+  });
+
   it('warns about a service the cluster does not have, with the closest name as a fix', async () => {
     const deep = (async () => {
       for (let i = 0; i < 5; i++) {
@@ -44,7 +57,7 @@ describe('cluster data from a snapshot', () => {
       }
       return [];
     })();
-    await client.change(uri, 1, [{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, text: '' }]);
+    await client.change(uri, 1, [{ range: { start: { line: 6, character: 0 }, end: { line: 6, character: 0 } }, text: '' }]);
     const found = (await deep).filter((d) => d.source?.startsWith('cluster:'));
     assert.deepEqual(
       found.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character, d.source]),
