@@ -60,7 +60,8 @@ export function loadKubeConfig(options: Pick<ClusterOptions, 'kubeconfig' | 'con
 export function describeCluster(kc: KubeConfig, server?: string): string {
   if (server) return server;
   const cluster = kc.getCurrentCluster();
-  return `context ${kc.getCurrentContext()}${cluster ? ` (${cluster.server})` : ''}`;
+  const namespace = kc.getContextObject(kc.getCurrentContext())?.namespace;
+  return `context ${kc.getCurrentContext()}${namespace ? `/${namespace}` : ''}${cluster ? ` (${cluster.server})` : ''}`;
 }
 
 /** An error as people should read it, naming the API it came from. */

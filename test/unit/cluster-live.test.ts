@@ -134,18 +134,30 @@ describe('the live cluster (stand-in API)', () => {
   });
 
   it('a deleted and re-created service: negative, then bound again', async () => {
-    const sources = new Sources({ live: true, kubeconfig });
+    let listener = () => undefined as void;
+    const sources = new Sources({ live: true, kubeconfig, onChange: () => listener() });
+    const changes = (f: () => void) => (listener = f);
     try {
       const interp = interpreterFor({ registry: sources.registry() });
       const d = lowerDtab(parseDtab(DTAB));
+      const routes = async () => describeBound(await interp.bind(d, path('/svc/world')))[0];
       k8s.setEndpoints('default', 'world', '10.0.0.1:8080', '10.0.0.2:8080');
-      assert.deepEqual(describeBound(await interp.bind(d, path('/svc/world'))), ['100% → /#/io.l5d.k8s/default/http/world (10.0.0.1:8080, 10.0.0.2:8080)']);
+      assert.equal(await routes(), '100% → /#/io.l5d.k8s/default/http/world (10.0.0.1:8080, 10.0.0.2:8080)');
+      // Each step waits for the cache's change notifications (a positive signal), never for time.
+      const settled = (want: string) =>
+        new Promise<void>((resolve, reject) => {
+          let n = 0;
+          const check = async () => {
+            if ((await routes()) === want) return resolve();
+            if (++n > 200) reject(new Error(`never saw ${want}`));
+          };
+          changes(() => void check());
+          void check();
+        });
       k8s.delete('endpoints', 'default', 'world');
-      for (let i = 0; i < 200 && describeBound(await interp.bind(d, path('/svc/world')))[0] !== '100% → ~ (negative: no route, requests fail)'; i++) await new Promise((r) => setTimeout(r, 20));
-      assert.deepEqual(describeBound(await interp.bind(d, path('/svc/world'))), ['100% → ~ (negative: no route, requests fail)']);
+      await settled('100% → ~ (negative: no route, requests fail)');
       k8s.apply(endpoints('default', 'world', ['10.0.0.3'], [{ name: 'http', port: 8080 }]));
-      for (let i = 0; i < 200 && !describeBound(await interp.bind(d, path('/svc/world')))[0]!.includes('10.0.0.3'); i++) await new Promise((r) => setTimeout(r, 20));
-      assert.deepEqual(describeBound(await interp.bind(d, path('/svc/world'))), ['100% → /#/io.l5d.k8s/default/http/world (10.0.0.3:8080)']);
+      await settled('100% → /#/io.l5d.k8s/default/http/world (10.0.0.3:8080)');
     } finally {
       sources.close();
     }
