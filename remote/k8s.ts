@@ -24,6 +24,8 @@ export interface ClusterOptions {
   readonly onChange?: () => void;
   /** Backoff between restarts of a failed watch: first delay and cap (ms). */
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** Watch every namespace (as listed), not only those that dtabs reach. */
+  readonly watchAll?: boolean;
 }
 
 /** Loads a kubeconfig the standard way, or the one given; picks the context. */
@@ -182,6 +184,7 @@ export class ClusterSource implements K8sSource {
       (list) => {
         this.namespaceNames = list.items.map((n) => n.metadata?.name ?? '').filter(Boolean).sort();
         this.probed = { source: this.name, state: 'live' };
+        if (this.options.watchAll) for (const ns of this.namespaceNames) this.watch(ns);
         this.options.onChange?.();
       },
       (e: unknown) => {

@@ -24,6 +24,8 @@ export interface SourceOptions {
   readonly inet?: InetResolver;
   readonly onChange?: () => void;
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** Watch every namespace of a live cluster, not only those the dtabs reach. */
+  readonly watchAll?: boolean;
 }
 
 /** Whether the standard places hold a kubeconfig (so "the current context" means something). */
@@ -74,7 +76,12 @@ export class Sources {
     let c = this.live.get(key);
     if (c) return c;
     try {
-      c = new ClusterSource({ ...o, ...(this.options.onChange ? { onChange: this.options.onChange } : {}), ...(this.options.backoff ? { backoff: this.options.backoff } : {}) });
+      c = new ClusterSource({
+        ...o,
+        ...(this.options.onChange ? { onChange: this.options.onChange } : {}),
+        ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
+        ...(this.options.watchAll ? { watchAll: true } : {}),
+      });
     } catch (e) {
       this.problems.push(`cannot load the kubeconfig: ${(e as Error).message}`);
       return undefined;

@@ -16,9 +16,10 @@ export interface ClusterSettings {
   readonly context: string;
   readonly snapshot: string;
   readonly podNamespace: string;
+  readonly watchAllNamespaces: boolean;
 }
 
-export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = { source: 'auto', kubeconfig: '', context: '', snapshot: '', podNamespace: '' };
+export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = { source: 'auto', kubeconfig: '', context: '', snapshot: '', podNamespace: '', watchAllNamespaces: false };
 
 /** The first `*.k8s-snapshot.yaml` (or `.json`) in the workspace folders, a few levels deep. */
 export function findWorkspaceSnapshot(folders: readonly string[], maxDepth = 3): string | undefined {
@@ -83,7 +84,7 @@ export class Cluster {
     const s = this.settings;
     if (s.source === 'off') return undefined;
     const onChange = () => this.onChange();
-    const base = { onChange, ...(s.podNamespace ? { podNamespace: s.podNamespace } : {}) };
+    const base = { onChange, ...(s.podNamespace ? { podNamespace: s.podNamespace } : {}), ...(s.watchAllNamespaces ? { watchAll: true } : {}) };
     const snapshotFile = s.snapshot || (s.source === 'snapshot' || s.source === 'auto' ? findWorkspaceSnapshot(this.folders) : undefined);
     const readSnapshot = (file: string) => {
       try {

@@ -186,7 +186,14 @@ async function loadSettings(): Promise<void> {
   const k = s?.kubernetes ?? {};
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   const source = k.source === 'cluster' || k.source === 'snapshot' || k.source === 'off' ? k.source : 'auto';
-  clusterSettings = { source, kubeconfig: str(k.kubeconfig), context: str(k.context), snapshot: str(k.snapshot), podNamespace: str(k.podNamespace) };
+  clusterSettings = {
+    source,
+    kubeconfig: str(k.kubeconfig),
+    context: str(k.context),
+    snapshot: str(k.snapshot),
+    podNamespace: str(k.podNamespace),
+    watchAllNamespaces: k.watchAllNamespaces === true,
+  };
 }
 
 connection.onDidChangeConfiguration(async () => {

@@ -163,6 +163,27 @@ describe('the live cluster (stand-in API)', () => {
     }
   });
 
+  it('watches only the namespaces asked for, or every one with watchAll', async () => {
+    k8s.clearRequests();
+    const some = new ClusterSource({ kubeconfig });
+    try {
+      await some.probe();
+      assert.deepEqual(some.namespaces(), ['default']);
+      assert.equal(k8s.requests.filter((q) => q.resource === 'endpoints').length, 0, 'no namespace watched until a dtab reaches it');
+    } finally {
+      some.close();
+    }
+    let listener = () => undefined as void;
+    const all = new ClusterSource({ kubeconfig, watchAll: true, onChange: () => listener() });
+    try {
+      await all.probe();
+      await until((f) => (listener = f), () => all.status('default').state === 'live');
+      assert.deepEqual(all.services('default'), ['world']);
+    } finally {
+      all.close();
+    }
+  });
+
   it('dtab delegate --watch prints a document each time the result changes', async () => {
     k8s.setEndpoints('default', 'world', '10.0.0.1:8080');
     const file = join(dir, 'w.dtab');
