@@ -29,10 +29,9 @@ import {
   type Diagnostic,
   type DtabSyntax,
   type NamerSpec,
-  type SourceStatus,
 } from '../core/index.js';
 import { dnsInetResolver } from '../remote/dns.js';
-import { clock } from '../remote/k8s.js';
+import { describeStatus } from '../remote/k8s.js';
 import { Sources } from '../remote/sources.js';
 
 const USAGE = `usage:
@@ -397,7 +396,8 @@ async function delegate(args: string[], io: Io): Promise<number> {
       } catch (e) {
         out += `\nroutes to: fails: ${(e as Error).message}\n`;
       }
-      for (const st of sources.statuses()) out += `\ncluster: ${st.source}: ${describeStatus(st)}\n`;
+      // A one-shot read: a namespace still finishing its watches was listed just now.
+      for (const st of sources.statuses()) out += `\ncluster: ${st.state === 'connecting' ? `${st.source}: read just now` : describeStatus(st)}\n`;
       return { code: 0, out };
     };
     const first = await once();
@@ -447,18 +447,6 @@ function sourceTrouble(sources: Sources, io: Io): boolean {
   return bad;
 }
 
-function describeStatus(st: SourceStatus): string {
-  switch (st.state) {
-    case 'live':
-      return 'live';
-    case 'snapshot':
-      return 'snapshot (offline)';
-    case 'stale':
-      return `stale since ${st.since !== undefined ? clock(st.since) : '?'}${st.message ? `: ${st.message}` : ''}`;
-    default:
-      return st.message ?? st.state;
-  }
-}
 
 if (require.main === module) {
   // The exit status is set and the process ends by itself, once stdout and stderr are flushed:

@@ -99,20 +99,36 @@ class ObservedWatch extends Watch {
   constructor(
     kc: KubeConfig,
     private readonly established: () => void,
+    /** Whether the source is closed: a watch that opens after that is aborted at once. */
+    private readonly closed: () => boolean,
+    /** Every open watch, so that closing the source aborts them all. */
+    private readonly open: Set<AbortController>,
   ) {
     super(kc);
   }
 
   override async watch(path: string, query: Record<string, string | number | boolean | undefined>, callback: (phase: string, obj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void): Promise<AbortController> {
     let failed = false;
+    const opened: { controller?: AbortController } = {};
     const controller = await super.watch(path, query, callback, (err: unknown) => {
       if (err) failed = true;
-      done(err);
+      if (opened.controller) this.open.delete(opened.controller);
+      if (!this.closed()) done(err);
     });
+    opened.controller = controller;
+    // client-node's ListWatch does not look at `stopped` after its list: a watch may open after close.
+    if (this.closed()) {
+      controller.abort();
+      return controller;
+    }
+    this.open.add(controller);
     if (!failed) this.established();
     return controller;
   }
 }
+
+/** How long a read waits for the first list of a namespace before it says the API does not answer. */
+const READ_TIMEOUT_MS = 10_000;
 
 interface Watched<T extends KubernetesObject> {
   informer: Informer<T>;
@@ -120,14 +136,16 @@ interface Watched<T extends KubernetesObject> {
   /** Resolves once the first list has been answered (or failed). */
   ready: Promise<void>;
   listed: boolean;
+  /** This informer's own health, restarts and backoff. */
+  healthy: boolean;
+  failures: number;
+  timer?: NodeJS.Timeout;
 }
 
 interface NamespaceWatch {
   endpoints: Watched<V1Endpoints>;
   services: Watched<V1Service>;
   status: SourceStatus;
-  failures: number;
-  timer?: NodeJS.Timeout;
 }
 
 /** One context's cache: a K8sSource over live watches. */
@@ -157,17 +175,26 @@ export class ClusterSource implements K8sSource {
   }
 
   private read<T extends KubernetesObject>(namespace: string, which: (w: NamespaceWatch) => Watched<T>, name: string): T | undefined | Promise<T | undefined> {
+    if (this.closed) throw new Error(`${this.name}: closed`);
     const w = this.watch(namespace);
     const watched = which(w);
-    const answer = (): T | undefined => {
+    if (watched.listed) return watched.objects.get(name);
+    // Bounded: an API that accepts the connection and never answers is said as such.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from the Kubernetes API at ${this.api} within ${READ_TIMEOUT_MS / 1000} s (listing namespace ${namespace})`)), READ_TIMEOUT_MS);
+      timer.unref?.();
+    });
+    return Promise.race([watched.ready, timeout]).then(() => {
+      clearTimeout(timer);
       if (!watched.listed) throw new Error(w.status.message ?? `cannot list ${namespace} at ${this.api}`);
       return watched.objects.get(name);
-    };
-    return watched.listed ? watched.objects.get(name) : watched.ready.then(answer);
+    });
   }
 
   namespaces(): readonly string[] {
-    if (!this.namespacesListed) void this.probe();
+    // Listed once; tried again when the last try failed (the API was down at start).
+    if (!this.namespacesListed || (this.probed !== undefined && this.probed.state !== 'live' && Date.now() - (this.probed.since ?? 0) > 5_000)) void this.probe();
     return [...new Set([...this.namespaceNames, ...this.watches.keys()])].sort();
   }
 
@@ -185,13 +212,13 @@ export class ClusterSource implements K8sSource {
         this.namespaceNames = list.items.map((n) => n.metadata?.name ?? '').filter(Boolean).sort();
         this.probed = { source: this.name, state: 'live' };
         if (this.options.watchAll) for (const ns of this.namespaceNames) this.watch(ns);
-        this.options.onChange?.();
+        this.changed();
       },
       (e: unknown) => {
         const { state, message } = describeError(e, this.api, 'list namespaces');
         // Listing namespaces may be denied where reading endpoints is not: only say what is sure.
         this.probed = state === 'forbidden' ? { source: this.name, state: 'live' } : { source: this.name, state, since: Date.now(), message };
-        this.options.onChange?.();
+        this.changed();
       },
     );
   }
@@ -203,8 +230,8 @@ export class ClusterSource implements K8sSource {
 
   status(namespace?: string): SourceStatus {
     if (namespace !== undefined) {
-      const w = this.watches.get(namespace);
-      if (w) return w.status;
+      // A namespace not listed yet is not known not to hold something: connecting.
+      return this.watches.get(namespace)?.status ?? { source: this.name, state: 'connecting' };
     }
     // The worst state over the watched namespaces speaks for the whole cluster.
     const order: SourceStatus['state'][] = ['unauthorized', 'forbidden', 'unreachable', 'stale', 'connecting', 'live'];
@@ -218,29 +245,40 @@ export class ClusterSource implements K8sSource {
     const endpoints: Endpoints[] = [];
     const services: Service[] = [];
     for (const w of this.watches.values()) {
-      endpoints.push(...(w.endpoints.objects.values() as Iterable<Endpoints>));
-      services.push(...(w.services.objects.values() as Iterable<Service>));
+      for (const e of w.endpoints.objects.values()) endpoints.push(e as Endpoints);
+      for (const v of w.services.objects.values()) services.push(v as Service);
     }
     return { endpoints, services };
   }
 
+  /** Tells the owner that objects or states changed; never after close. */
+  private changed(): void {
+    if (!this.closed) this.options.onChange?.();
+  }
+
+  /** Stops every watch (those opening right now too) and every restart: nothing keeps the process alive. */
   close(): void {
     this.closed = true;
     for (const w of this.watches.values()) {
-      clearTimeout(w.timer);
-      void w.endpoints.informer.stop();
-      void w.services.informer.stop();
+      for (const x of [w.endpoints, w.services] as Watched<KubernetesObject>[]) {
+        clearTimeout(x.timer);
+        void x.informer.stop();
+      }
     }
+    for (const c of this.open) c.abort();
+    this.open.clear();
   }
+
+  private readonly open = new Set<AbortController>();
 
   private watch(namespace: string): NamespaceWatch {
     let w = this.watches.get(namespace);
     if (w) return w;
+    if (this.closed) throw new Error(`${this.name}: closed`);
     const ns = encodeURIComponent(namespace);
     const status: SourceStatus = { source: this.name, state: 'connecting' };
     const entry = {} as NamespaceWatch;
     entry.status = status;
-    entry.failures = 0;
     entry.endpoints = this.informer<V1Endpoints>(entry, `/api/v1/namespaces/${ns}/endpoints`, () => this.core.listNamespacedEndpoints({ namespace }), `watch endpoints in namespace ${namespace}`);
     entry.services = this.informer<V1Service>(entry, `/api/v1/namespaces/${ns}/services`, () => this.core.listNamespacedService({ namespace }), `watch services in namespace ${namespace}`);
     this.watches.set(namespace, (w = entry));
@@ -258,66 +296,72 @@ export class ClusterSource implements K8sSource {
         objects.clear();
         for (const o of result.items) if (o.metadata?.name) objects.set(o.metadata.name, o);
         watched.listed = true;
-        this.healthy(w);
+        this.healthy(w, watched);
         markReady();
         return result as never;
       } catch (e) {
-        this.failed(w, e, what);
+        this.failed(w, watched, e, what);
         markReady();
         throw e;
       }
     };
-    const informer = new ListWatch<T>(path, new ObservedWatch(this.kc, () => this.healthy(w)), listFn, false);
-    const watched: Watched<T> = { informer, objects, ready, listed: false };
+    const informer = new ListWatch<T>(path, new ObservedWatch(this.kc, () => this.healthy(w, watched), () => this.closed, this.open), listFn, false);
+    const watched: Watched<T> = { informer, objects, ready, listed: false, healthy: false, failures: 0 };
     const put = (o: T) => {
       if (o.metadata?.name) objects.set(o.metadata.name, o);
-      this.healthy(w);
-      this.options.onChange?.();
+      this.healthy(w, watched);
+      this.changed();
     };
     informer.on('add', put);
     informer.on('update', put);
     informer.on('delete', (o: T) => {
       if (o.metadata?.name) objects.delete(o.metadata.name);
-      this.options.onChange?.();
+      this.changed();
     });
     informer.on('error', (e: unknown) => {
-      this.failed(w, e, what);
-      this.restart(w, informer);
+      this.failed(w, watched, e, what);
+      this.restart(watched);
     });
     informer.start().catch((e: unknown) => {
-      this.failed(w, e, what);
-      this.restart(w, informer);
+      this.failed(w, watched, e, what);
+      this.restart(watched);
     });
     return watched;
   }
 
-  private healthy(w: NamespaceWatch): void {
+  /** One informer is watching again; the namespace is live when both are. */
+  private healthy(w: NamespaceWatch, watched: Watched<KubernetesObject>): void {
+    if (this.closed) return;
+    watched.healthy = true;
+    watched.failures = 0;
     if (w.status.state === 'live') return;
-    if (!w.endpoints?.listed || !w.services?.listed) return;
-    w.failures = 0;
+    if (!w.endpoints?.listed || !w.services?.listed || !w.endpoints.healthy || !w.services.healthy) return;
     w.status = { source: this.name, state: 'live' };
-    this.options.onChange?.();
+    this.changed();
   }
 
-  private failed(w: NamespaceWatch, e: unknown, what: string): void {
+  private failed(w: NamespaceWatch, watched: Watched<KubernetesObject>, e: unknown, what: string): void {
+    if (this.closed) return;
+    watched.healthy = false;
     const { state, message } = describeError(e, this.api, what);
     const hadData = (w.endpoints?.listed ?? false) || (w.services?.listed ?? false);
     // With data in hand the cache is stale (since now, unless already); 401/403 are said as such.
     const s: SourceStatus['state'] = state === 'unreachable' && hadData ? 'stale' : state;
     const since = w.status.state === s && w.status.since !== undefined ? w.status.since : Date.now();
     w.status = { source: this.name, state: s, since, message };
-    this.options.onChange?.();
+    this.changed();
   }
 
-  private restart(w: NamespaceWatch, informer: Informer<KubernetesObject>): void {
+  /** Starts this informer again after its own backoff (each informer has its own). */
+  private restart(watched: Watched<KubernetesObject>): void {
     if (this.closed) return;
     const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 500, maxMs: 30_000 };
-    const delay = Math.min(maxMs, initialMs * 2 ** Math.min(w.failures++, 16));
-    clearTimeout(w.timer);
-    w.timer = setTimeout(() => {
-      if (!this.closed) informer.start().catch(() => undefined);
+    const delay = Math.min(maxMs, initialMs * 2 ** Math.min(watched.failures++, 16));
+    clearTimeout(watched.timer);
+    watched.timer = setTimeout(() => {
+      if (!this.closed) watched.informer.start().catch(() => undefined);
     }, delay);
-    w.timer.unref?.();
+    watched.timer.unref?.();
   }
 }
 
@@ -326,4 +370,26 @@ export function clock(ms: number): string {
   const d = new Date(ms);
   const two = (n: number) => String(n).padStart(2, '0');
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+/** The kubeconfig's contexts and its current one (a context pinned in the settings wins). */
+export function listContexts(kubeconfig?: string, pinned?: string): { current: string | undefined; contexts: string[] } {
+  const kc = loadKubeConfig(kubeconfig ? { kubeconfig } : {});
+  return { current: pinned || kc.getCurrentContext() || undefined, contexts: kc.getContexts().map((c) => c.name) };
+}
+
+/** What a source's state means, for people. */
+export function describeStatus(st: SourceStatus): string {
+  switch (st.state) {
+    case 'live':
+      return `${st.source}: live (watching the namespaces the dtabs reach)`;
+    case 'connecting':
+      return `${st.source}: connecting…`;
+    case 'snapshot':
+      return `${st.source}: offline snapshot${st.since !== undefined ? ` read at ${clock(st.since)}` : ''}`;
+    case 'stale':
+      return `${st.source}: stale since ${st.since !== undefined ? clock(st.since) : '?'}${st.message ? ` (${st.message})` : ''}`;
+    default:
+      return `${st.source}: ${st.message ?? st.state}`;
+  }
 }

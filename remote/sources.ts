@@ -5,7 +5,7 @@
 // (KUBECONFIG, ~/.kube/config, or a service account in a pod), a flag, a setting, a config file.
 
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { daemonsetGateways, daemonsetTransform, fsNamer, localnodeTransform, NamerRegistry, registerK8sNamers, snapshotSource, type BoundTransformer, type InetResolver, type K8sSource, type NamerSpec, type SourceStatus } from '../core/index.js';
@@ -35,14 +35,36 @@ export function kubeconfigAvailable(env: NodeJS.ProcessEnv = process.env): boole
   return Boolean(env.KUBERNETES_SERVICE_HOST);
 }
 
-/** The address a namer block names (`host`, `port`), as Linkerd reaches it: plain HTTP. */
+/** A host name or IP literal as Linkerd's config takes it (nothing a URL could read otherwise). */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[?[0-9A-Fa-f:.]+\]?)$/;
+
+/**
+ * The address a namer block names (`host`, `port`), as Linkerd reaches it: plain HTTP; undefined
+ * when it names none. Throws for a host or port that is not one (no URL is made of it).
+ */
 export function namerAddress(spec: NamerSpec): string | undefined {
   const host = spec.params.host;
   const port = spec.params.port;
   if (host === undefined && port === undefined) return undefined;
   const h = typeof host === 'string' && host !== '' ? host : 'localhost';
-  const p = typeof port === 'number' || typeof port === 'string' ? String(port) : '8001';
+  const p = typeof port === 'number' ? port : typeof port === 'string' && /^[0-9]+$/.test(port) ? Number(port) : port === undefined ? 8001 : NaN;
+  if (!HOST.test(h) || h.length > 253) throw new Error(`the namer's host \`${h.slice(0, 80)}\` is not a host name or an IP address`);
+  if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`the namer's port \`${String(port).slice(0, 20)}\` is not a port number`);
   return `http://${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${p}`;
+}
+
+/** Reads a regular file of at most `max` bytes (not a device, not a FIFO): a workspace's content decides the path. */
+export async function readSmallFile(file: string, max = 64 * 1024 * 1024): Promise<string | undefined> {
+  let st;
+  try {
+    st = await stat(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  if (!st.isFile()) throw new Error(`${file} is not a regular file`);
+  if (st.size > max) throw new Error(`${file} is larger than ${max} bytes`);
+  return readFile(file, 'utf8');
 }
 
 export class Sources {
@@ -66,15 +88,29 @@ export class Sources {
   /** The source for one namer block: its own address when it names one, else the default. */
   forSpec(spec: NamerSpec): K8sSource | undefined {
     if (this.snapshot) return this.snapshot;
-    const address = namerAddress(spec);
+    let address: string | undefined;
+    try {
+      address = namerAddress(spec);
+    } catch (e) {
+      this.problem(`${spec.kind}: ${(e as Error).message}`);
+      return undefined;
+    }
     if (address === undefined) return this.defaultSource();
     if (!this.options.live) return undefined;
     return this.cluster(address, { server: address });
   }
 
+  /** Keys whose source could not be made: not tried again (the problem is said once). */
+  private readonly failed = new Set<string>();
+
+  private problem(message: string): void {
+    if (!this.problems.includes(message)) this.problems.push(message);
+  }
+
   private cluster(key: string, o: { kubeconfig?: string; context?: string; server?: string }): K8sSource | undefined {
     let c = this.live.get(key);
     if (c) return c;
+    if (this.failed.has(key)) return undefined;
     try {
       c = new ClusterSource({
         ...o,
@@ -83,7 +119,8 @@ export class Sources {
         ...(this.options.watchAll ? { watchAll: true } : {}),
       });
     } catch (e) {
-      this.problems.push(`cannot load the kubeconfig: ${(e as Error).message}`);
+      this.failed.add(key);
+      this.problem(`cannot load the kubeconfig: ${(e as Error).message}`);
       return undefined;
     }
     this.live.set(key, c);
@@ -94,17 +131,18 @@ export class Sources {
    * A registry with the Kubernetes namers on these sources, and `io.l5d.fs` reading its `rootDir`
    * (a relative one from `baseDir`: the config file's directory, or the workspace).
    */
-  registry(baseDir?: string): NamerRegistry {
+  registry(baseDir?: string, files = true): NamerRegistry {
     const registry = registerK8sNamers(new NamerRegistry(), (spec) => this.forSpec(spec), {
       ...(this.options.podNamespace !== undefined ? { podNamespace: this.options.podNamespace } : {}),
       ...(this.options.inet ? { inet: this.options.inet } : {}),
     });
+    if (!files) return registry;
     registry.register('io.l5d.fs', (spec) => {
       const root = spec.params.rootDir;
       if (typeof root !== 'string' || root === '') return undefined;
       const dir = isAbsolute(root) ? root : baseDir !== undefined ? resolve(baseDir, root) : undefined;
       if (dir === undefined) return undefined;
-      return fsNamer(spec, (name) => readFile(join(dir, name), 'utf8').then((t) => t, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e))), this.options.inet);
+      return fsNamer(spec, (name) => readSmallFile(join(dir, name), 1024 * 1024), this.options.inet);
     });
     return registry;
   }

@@ -4,10 +4,9 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { snapshotText, type NamerRegistry, type SourceStatus } from '../core/index.js';
 import type { ClusterStatus } from '../protocol/messages.js';
-import { clock, loadKubeConfig } from '../remote/k8s.js';
+import { describeStatus, listContexts } from '../remote/k8s.js';
 import { kubeconfigAvailable, Sources } from '../remote/sources.js';
 
 export interface ClusterSettings {
@@ -88,6 +87,10 @@ export class Cluster {
     const snapshotFile = s.snapshot || (s.source === 'snapshot' || s.source === 'auto' ? findWorkspaceSnapshot(this.folders) : undefined);
     const readSnapshot = (file: string) => {
       try {
+        // A regular file of a sane size: a workspace may hold a link to /dev/zero.
+        const st = statSync(file);
+        if (!st.isFile()) throw new Error('not a regular file');
+        if (st.size > 256 * 1024 * 1024) throw new Error('larger than 256 MB');
         return { text: readFileSync(file, 'utf8'), name: file };
       } catch (e) {
         this.log(`cannot read the snapshot ${file}: ${(e as Error).message}`);
@@ -126,7 +129,8 @@ export class Cluster {
    */
   registry(): NamerRegistry | undefined {
     if (!this.trusted && !this.sources) return undefined;
-    return (this.registryCache ??= (this.sources ?? new Sources({ live: false })).registry(this.trusted ? this.folders[0] : undefined));
+    // Untrusted: no io.l5d.fs (it reads files a workspace's config names), even with a snapshot.
+    return (this.registryCache ??= (this.sources ?? new Sources({ live: false })).registry(this.trusted ? this.folders[0] : undefined, this.trusted));
   }
 
   /** Made again whenever the registry changes: interpreters built from the old one must go. */
@@ -146,9 +150,7 @@ export class Cluster {
   /** The kube contexts of the kubeconfig in use, and the current one. */
   contexts(): { current: string | undefined; contexts: string[] } {
     try {
-      const kc = this.settings.kubeconfig ? loadKubeConfig({ kubeconfig: this.settings.kubeconfig }) : new KubeConfig();
-      if (!this.settings.kubeconfig) kc.loadFromDefault();
-      return { current: this.settings.context || kc.getCurrentContext() || undefined, contexts: kc.getContexts().map((c) => c.name) };
+      return listContexts(this.settings.kubeconfig || undefined, this.settings.context || undefined);
     } catch (e) {
       this.log(`cannot read the kubeconfig: ${(e as Error).message}`);
       return { current: undefined, contexts: [] };
@@ -203,21 +205,5 @@ export class Cluster {
     const st: SourceStatus | undefined = all.find((x) => x.state !== 'live' && x.state !== 'snapshot' && x.state !== 'connecting') ?? all[0];
     if (!st) return { state: 'live', source: this.settings.context ? `context ${this.settings.context}` : 'current context', detail: 'Watching only the namespaces the dtabs reach.' };
     return { state: st.state, source: st.source, detail: describeStatus(st), ...(st.since !== undefined ? { since: st.since } : {}) };
-  }
-}
-
-/** What the state means, for people. */
-export function describeStatus(st: SourceStatus): string {
-  switch (st.state) {
-    case 'live':
-      return `${st.source}: live (watching the namespaces the dtabs reach)`;
-    case 'connecting':
-      return `${st.source}: connecting…`;
-    case 'snapshot':
-      return `${st.source}: offline snapshot${st.since !== undefined ? ` read at ${clock(st.since)}` : ''}`;
-    case 'stale':
-      return `${st.source}: stale since ${st.since !== undefined ? clock(st.since) : '?'}${st.message ? ` (${st.message})` : ''}`;
-    default:
-      return `${st.source}: ${st.message ?? st.state}`;
   }
 }

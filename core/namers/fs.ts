@@ -40,7 +40,8 @@ export function fsNamer(spec: NamerSpec, read: FileReader, inet: InetResolver = 
     lookup(path: Path): NameTree<Name> | Promise<NameTree<Name>> {
       if (path.length === 0) return NEG;
       const file = elemToText(path[0]!);
-      if (file.includes('/') || file === '.' || file === '..') return NEG;
+      // One file of rootDir: no separators (either kind), no way up.
+      if (file.includes('/') || file.includes('\\') || file === '.' || file === '..' || file.includes('\0')) return NEG;
       const answer = (text: string | undefined): NameTree<Name> => {
         if (text === undefined) return NEG;
         const { addrs } = parseAddressFile(text, inet);
