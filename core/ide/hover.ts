@@ -18,6 +18,23 @@ export interface HoverResult {
   readonly span: Span;
 }
 
+/**
+ * Text for Markdown that shows as written: what comes from a cluster, a snapshot or an error
+ * (a node name, an API's message) can hold Markdown or HTML (`![x](https://…)` would load an image).
+ */
+export function escapeMarkdown(text: string): string {
+  // What can start a link or an image (`[`, `]`, `!`), HTML (`<`, `>`, `&`), code, emphasis or a table cell.
+  return text.replace(/[\\`*_[\]!|<>&]/g, '\\$&');
+}
+
+/** A fenced code block that its content cannot close: the fence is longer than any run of backticks in it. */
+export function fenced(lang: string, content: string): string {
+  let longest = 0;
+  for (const m of content.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${lang}\n${content}\n${fence}`;
+}
+
 function md(parts: (string | undefined)[]): string {
   return parts.filter((l): l is string => l !== undefined).join('\n\n');
 }
@@ -156,9 +173,9 @@ async function hoverDestination(
       const tree = await interpreter.delegate(a.dtab, path);
       let bound: string;
       try {
-        bound = describeBound(await interpreter.bind(a.dtab, path)).map((l) => `- ${l}`).join('\n');
+        bound = describeBound(await interpreter.bind(a.dtab, path)).map((l) => `- ${escapeMarkdown(l)}`).join('\n');
       } catch (e) {
-        bound = `- fails: ${(e as Error).message}`;
+        bound = `- fails: ${escapeMarkdown((e as Error).message)}`;
       }
       const reasons = new Map<DelegateTree, string>();
       if (whyNegative) {
@@ -174,9 +191,9 @@ async function hoverDestination(
           else if (t.type === 'union') for (const w of t.union) stack.push(w.tree);
         }
       }
-      text = md(['```text\n' + delegationLines(a, tree, reasons).join('\n') + '\n```', `**Routes to**\n\n${bound}`, clusterNote && boundByNamer(tree) ? `Cluster: ${clusterNote}` : undefined]);
+      text = md([fenced('text', delegationLines(a, tree, reasons).join('\n')), `**Routes to**\n\n${bound}`, clusterNote && boundByNamer(tree) ? `Cluster: ${escapeMarkdown(clusterNote)}` : undefined]);
     } catch (e) {
-      text = `Delegation fails: ${(e as Error).message}`;
+      text = `Delegation fails: ${escapeMarkdown((e as Error).message)}`;
     }
     const head = `**\`${a.text.slice(node.node.start, node.node.end)}\`** in this dtab${doc ? ` (${doc.system ? 'system namer' : 'namer'} \`${doc.shape}\`)` : ''}`;
     return { markdown: md([head, text]), span: spanOf(node.node) };

@@ -81,17 +81,19 @@ export class Dtab {
    */
   generalizations(prefix: Prefix): number[] {
     const out: number[] = [];
-    const visit = (node: TrieNode, depth: number): void => {
+    // Iterative (a prefix may have thousands of labels): the trie is as deep as the longest prefix.
+    const stack: { node: TrieNode; depth: number }[] = [{ node: this.trie(), depth: 0 }];
+    while (stack.length > 0) {
+      const { node, depth } = stack.pop()!;
       for (const i of node.ends) out.push(i);
-      if (depth >= prefix.length) return;
+      if (depth >= prefix.length) continue;
       const e = prefix[depth]!;
       if (e !== ANY) {
         const next = node.children.get(e);
-        if (next) visit(next, depth + 1);
+        if (next) stack.push({ node: next, depth: depth + 1 });
       }
-      if (node.any) visit(node.any, depth + 1);
-    };
-    visit(this.trie(), 0);
+      if (node.any) stack.push({ node: node.any, depth: depth + 1 });
+    }
     return out.sort((a, b) => a - b);
   }
 
@@ -101,23 +103,25 @@ export class Dtab {
    */
   specializations(prefix: Prefix): number[] {
     const out: number[] = [];
-    const all = (node: TrieNode): void => {
-      for (const i of node.ends) out.push(i);
-      for (const c of node.children.values()) all(c);
-      if (node.any) all(node.any);
-    };
-    const visit = (node: TrieNode, depth: number): void => {
-      if (depth === prefix.length) return all(node);
+    const stack: { node: TrieNode; depth: number }[] = [{ node: this.trie(), depth: 0 }];
+    while (stack.length > 0) {
+      const { node, depth } = stack.pop()!;
+      if (depth >= prefix.length) {
+        // Everything below: every dentry whose prefix starts like this one.
+        for (const i of node.ends) out.push(i);
+        for (const c of node.children.values()) stack.push({ node: c, depth });
+        if (node.any) stack.push({ node: node.any, depth });
+        continue;
+      }
       const e = prefix[depth]!;
       if (e === ANY) {
-        for (const c of node.children.values()) visit(c, depth + 1);
-        if (node.any) visit(node.any, depth + 1);
+        for (const c of node.children.values()) stack.push({ node: c, depth: depth + 1 });
+        if (node.any) stack.push({ node: node.any, depth: depth + 1 });
       } else {
         const next = node.children.get(e);
-        if (next) visit(next, depth + 1);
+        if (next) stack.push({ node: next, depth: depth + 1 });
       }
-    };
-    visit(this.trie(), 0);
+    }
     return out.sort((a, b) => a - b);
   }
 
@@ -141,10 +145,14 @@ export class Dtab {
   }
 }
 
-function collect(node: TrieNode, path: Path, depth: number, out: number[]): void {
-  for (const i of node.ends) out.push(i);
-  if (depth >= path.length) return;
-  const next = node.children.get(path[depth]!);
-  if (next) collect(next, path, depth + 1, out);
-  if (node.any) collect(node.any, path, depth + 1, out);
+function collect(root: TrieNode, path: Path, _depth: number, out: number[]): void {
+  const stack: { node: TrieNode; depth: number }[] = [{ node: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    for (const i of node.ends) out.push(i);
+    if (depth >= path.length) continue;
+    const next = node.children.get(path[depth]!);
+    if (next) stack.push({ node: next, depth: depth + 1 });
+    if (node.any) stack.push({ node: node.any, depth: depth + 1 });
+  }
 }

@@ -199,3 +199,36 @@ describe('NameTree.eval', () => {
     assert.equal(ev('/x & /y & (/x | /z)'), 'Some([/x, /y])');
   });
 });
+
+describe('hostile data in hovers and deep prefixes', () => {
+  it('escapes what a snapshot or an API says, and no content closes the code fence', async () => {
+    const { escapeMarkdown, fenced, snapshotSource, NamerRegistry, registerK8sNamers } = await import('../../core/index.js');
+    assert.equal(escapeMarkdown('![t](https://x.example/p.png) <img src=x> `code`'), '\\!\\[t\\](https://x.example/p.png) \\<img src=x\\> \\`code\\`');
+    assert.equal(fenced('text', 'a ```` b'), '`````text\na ```` b\n`````');
+    const snapshot = JSON.stringify({
+      kind: 'List',
+      items: [
+        { kind: 'Service', metadata: { name: 'w', namespace: 'd' }, spec: { ports: [{ name: 'http', port: 80 }] }, status: {} },
+        { kind: 'Endpoints', metadata: { name: 'w', namespace: 'd' }, subsets: [{ addresses: [{ ip: '10.0.0.1', nodeName: '![t](https://x.example/p.png)```' }], ports: [{ name: 'http', port: 80 }] }] },
+      ],
+    });
+    const src = snapshotSource(snapshot, 'hostile');
+    const interp = interpreterFor({ registry: registerK8sNamers(new NamerRegistry(), () => src) });
+    const text = '/a => /#/io.l5d.k8s/d/http/w ;\n/b => /a ;';
+    const h = await hover(analyzeDtab(text), text.indexOf('/a ;') + 1, interp);
+    assert.ok(h);
+    assert.ok(h.markdown.includes('- 100% → /#/io.l5d.k8s/d/http/w (10.0.0.1:80 on \\!\\[t\\](https://x.example/p.png)\\`\\`\\`)'), h.markdown);
+    // Outside the code block (where Markdown is not read), no image syntax is left unescaped.
+    const outside = h.markdown.replace(/````text\n[\s\S]*?\n````/, '');
+    assert.ok(!/(^|[^\\])!\[/.test(outside), outside);
+    assert.ok(h.markdown.includes('````text\n'), 'a fence longer than the backticks inside');
+  });
+
+  it('a prefix of 50,000 labels: suggested paths, definition and deep checks do not recurse on it', async () => {
+    const text = `${'/a'.repeat(50_000)} => /b ;\n/b => /c ;\n`;
+    const a = analyzeDtab(text);
+    assert.deepEqual(suggestPaths(a).slice(-2), ['/b', '/c']);
+    assert.equal(definition(a, text.indexOf('/b ;') + 1).length, 1);
+    assert.deepEqual((await deepDiagnostics(a)).map((d) => d.code), []);
+  });
+});
