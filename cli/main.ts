@@ -408,20 +408,33 @@ async function delegate(args: string[], io: Io): Promise<number> {
     await new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       let busy = false;
-      changed = () => {
-        clearTimeout(timer);
-        timer = setTimeout(async () => {
-          if (busy) return;
-          busy = true;
+      let dirty = false;
+      const run = async (): Promise<void> => {
+        // A change during a run is not dropped: the run is made again after it.
+        if (busy) {
+          dirty = true;
+          return;
+        }
+        busy = true;
+        do {
+          dirty = false;
           const next = await once();
-          busy = false;
           if (next.code === 0 && next.out !== last) {
             last = next.out;
             io.out(next.out);
           }
-        }, 100);
+        } while (dirty);
+        busy = false;
       };
-      const stop = () => resolve();
+      changed = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => void run(), 100);
+      };
+      const stop = () => {
+        clearTimeout(timer);
+        changed = undefined;
+        resolve();
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });

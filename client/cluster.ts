@@ -35,7 +35,10 @@ export class ClusterStatusBar implements vscode.Disposable {
     this.last = st;
     const short = st.source.replace(/^context (\S+).*$/, '$1').replace(/^snapshot (.*)$/, (_, f: string) => `snapshot ${f.split(/[\\/]/).pop()}`);
     this.item.text = `${ICON[st.state]} ${short}`;
-    this.item.tooltip = new vscode.MarkdownString().appendText(st.detail).appendMarkdown('\n\n[Switch context…](command:linkerdDtab.switchContext)');
+    const tip = new vscode.MarkdownString().appendText(st.detail).appendMarkdown('\n\n[Switch context…](command:linkerdDtab.switchContext)');
+    // Only this command may run from the tooltip (the detail is plain text: appendText escapes it).
+    tip.isTrusted = { enabledCommands: ['linkerdDtab.switchContext'] };
+    this.item.tooltip = tip;
     const bad = st.state === 'stale' || st.state === 'unauthorized' || st.state === 'forbidden' || st.state === 'unreachable' || st.state === 'error';
     this.item.backgroundColor = bad ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();

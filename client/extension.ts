@@ -33,20 +33,20 @@ export function activate(context: vscode.ExtensionContext): Api {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require(path.join(__dirname, 'language-client.js')) as typeof import('./language-client')).startLanguageClient(...args);
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => start(serverModule, outputChannel, vscode.workspace.isTrusted)).then((c) => (client = c));
+  const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => start(serverModule, outputChannel, () => vscode.workspace.isTrusted)).then((c) => (client = c));
   ready.catch((e: unknown) => outputChannel.appendLine(`The language server did not start: ${(e as Error).stack ?? String(e)}`));
   const delegation = new DelegationView(() => ready);
   const clusterBar = new ClusterStatusBar();
-  void ready.then((c) => {
+  ready.then((c) => {
     context.subscriptions.push(
       c.onNotification(ClusterStatusNotification.method, (st: ClusterStatus) => {
         clusterBar.show(st);
         delegation.setCluster(st);
       }),
       // An Endpoints object or a watch changed: the view shows it within a second.
-      c.onNotification(ClusterChanged.method, () => void delegation.refresh()),
+      c.onNotification(ClusterChanged.method, () => void delegation.refresh().catch(() => undefined)),
     );
-  });
+  }, () => undefined /* said in the output channel above */);
 
   context.subscriptions.push(
     outputChannel,

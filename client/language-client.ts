@@ -19,7 +19,7 @@ class DtabLanguageClient extends LanguageClient {
   }
 }
 
-export async function startLanguageClient(serverModule: string, outputChannel: vscode.OutputChannel, trusted: boolean): Promise<LanguageClient> {
+export async function startLanguageClient(serverModule: string, outputChannel: vscode.OutputChannel, trusted: () => boolean): Promise<LanguageClient> {
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
@@ -29,8 +29,9 @@ export async function startLanguageClient(serverModule: string, outputChannel: v
     documentSelector: [{ language: 'linkerd-dtab' }, { language: 'yaml' }],
     outputChannel,
     synchronize: { configurationSection: 'linkerdDtab' },
-    // Cluster access is off in untrusted workspaces (the server is told when trust is granted).
-    initializationOptions: { trusted },
+    // Cluster access is off in untrusted workspaces: asked at every (re)start, and the server is
+    // told when trust is granted meanwhile.
+    initializationOptions: () => ({ trusted: trusted() }),
   };
   const client = new DtabLanguageClient('linkerdDtab', 'Dtab (Linkerd)', serverOptions, clientOptions);
   await client.start();

@@ -50,7 +50,7 @@ export class ConfigAnalysis {
     for (const d of this.result.dtabs) {
       const children = symbolsOf(this.analysisOf(d));
       if (!d.owner) {
-        out.push(...children);
+        for (const c of children) out.push(c);
         continue;
       }
       const name = d.owner.kind === 'router' ? `router ${d.owner.label}` : `namespace ${d.owner.name}`;

@@ -169,6 +169,9 @@ connection.onInitialized(async () => {
       await loadSettings();
     }
     cluster.configure(clusterSettings, trusted, folders);
+  } catch (e) {
+    // A client that refuses the registration or the settings: go on with the defaults.
+    connection.console.error(`initialization: ${(e as Error).message}`);
   } finally {
     markConfigured();
   }
@@ -197,8 +200,12 @@ async function loadSettings(): Promise<void> {
 }
 
 connection.onDidChangeConfiguration(async () => {
-  await loadSettings();
-  cluster.configure(clusterSettings, trusted, folders);
+  try {
+    await loadSettings();
+    cluster.configure(clusterSettings, trusted, folders);
+  } catch (e) {
+    connection.console.error(`settings: ${(e as Error).message}`);
+  }
   for (const doc of documents.all()) validate(doc);
 });
 
@@ -316,7 +323,7 @@ connection.onFoldingRanges(checked([], ({ textDocument }) => withDoc(textDocumen
 connection.onSelectionRanges(checked(['positions'], ({ textDocument, positions }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.selectionRanges(d, positions) : []), [])));
 connection.onDefinition(checked(['position'], ({ textDocument, position }) => onDtab(textDocument.uri, position, (d) => service.definition(d, position), [])));
 connection.onReferences(checked(['position'], ({ textDocument, position, context }) =>
-  onDtab(textDocument.uri, position, (d) => service.references(d, position, context.includeDeclaration), []),
+  onDtab(textDocument.uri, position, (d) => service.references(d, position, context?.includeDeclaration === true), []),
 ));
 connection.onPrepareRename(checked(['position'], ({ textDocument, position }) => onDtab(textDocument.uri, position, (d) => service.prepareRename(d, position) ?? null, null)));
 connection.onRenameRequest(checked(['position', 'newName'], ({ textDocument, position, newName }) =>

@@ -42,7 +42,7 @@ export function simplifyDelegateTree(tree: DelegateTree): DelegateTree {
       const out: DelegateTree[] = [];
       for (const child of tree.alt) {
         const s = simplifyDelegateTree(child);
-        if (s.type === 'alt' && pathEquals(s.path, tree.path)) out.push(...s.alt);
+        if (s.type === 'alt' && pathEquals(s.path, tree.path)) for (const c of s.alt) out.push(c);
         else out.push(s);
       }
       return { type: 'alt', path: tree.path, dentry: tree.dentry, alt: out };

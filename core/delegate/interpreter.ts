@@ -503,7 +503,7 @@ async function transformBound(tree: BoundTree, f: (b: BoundName) => Promise<Boun
   return rebuild(tree);
 }
 
-/** Each bound leaf wrapped in a transformation node per transformer that changed it (Linkerd's delegateBind). */
+/** Each bound leaf wrapped in one transformation node per transformer, innermost first (Linkerd's delegateBind). */
 async function transformDelegateTree(tree: DelegateTree, transformers: readonly BoundTransformer[]): Promise<DelegateTree> {
   const rebuild = async (t: DelegateTree): Promise<DelegateTree> => {
     switch (t.type) {

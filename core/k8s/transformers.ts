@@ -60,7 +60,7 @@ export function daemonsetGateways(source: K8sSource, opts: DaemonsetOptions): Ma
 /** Every address of the bound leaves a tree evaluates to (GatewayTransformer.flatten). */
 export function boundAddresses(tree: NameTree<Name>): Address[] {
   const out: Address[] = [];
-  for (const n of evaluate(tree) ?? []) if (n.kind === 'bound' && n.addr.type === 'bound') out.push(...n.addr.addrs);
+  for (const n of evaluate(tree) ?? []) if (n.kind === 'bound' && n.addr.type === 'bound') for (const a of n.addr.addrs) out.push(a);
   return dedupe(out);
 }
 
