@@ -127,6 +127,12 @@ class ObservedWatch extends Watch {
   }
 }
 
+/** A namespace (or service) name as Kubernetes allows it: a DNS-1123 label. */
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** At most this many namespaces are watched at once (two watches each). */
+const MAX_NAMESPACES = 500;
+
 /** How long a read waits for the first list of a namespace before it says the API does not answer. */
 const READ_TIMEOUT_MS = 10_000;
 
@@ -176,6 +182,8 @@ export class ClusterSource implements K8sSource {
 
   private read<T extends KubernetesObject>(namespace: string, which: (w: NamespaceWatch) => Watched<T>, name: string): T | undefined | Promise<T | undefined> {
     if (this.closed) throw new Error(`${this.name}: closed`);
+    // A name Kubernetes cannot have holds nothing: no watch for it (half-typed paths, typos).
+    if (!NAMESPACE.test(namespace) || !NAMESPACE.test(name)) return undefined;
     const w = this.watch(namespace);
     const watched = which(w);
     if (watched.listed) return watched.objects.get(name);
@@ -211,7 +219,7 @@ export class ClusterSource implements K8sSource {
       (list) => {
         this.namespaceNames = list.items.map((n) => n.metadata?.name ?? '').filter(Boolean).sort();
         this.probed = { source: this.name, state: 'live' };
-        if (this.options.watchAll) for (const ns of this.namespaceNames) this.watch(ns);
+        if (this.options.watchAll) for (const ns of this.namespaceNames.slice(0, MAX_NAMESPACES)) this.watch(ns);
         this.changed();
       },
       (e: unknown) => {
@@ -224,6 +232,7 @@ export class ClusterSource implements K8sSource {
   }
 
   services(namespace: string): readonly string[] {
+    if (!NAMESPACE.test(namespace) || this.closed) return [];
     const w = this.watch(namespace);
     return [...w.services.objects.keys()].sort();
   }
@@ -275,6 +284,7 @@ export class ClusterSource implements K8sSource {
     let w = this.watches.get(namespace);
     if (w) return w;
     if (this.closed) throw new Error(`${this.name}: closed`);
+    if (this.watches.size >= MAX_NAMESPACES) throw new Error(`${this.name}: already watching ${MAX_NAMESPACES} namespaces (the most this tool watches)`);
     const ns = encodeURIComponent(namespace);
     const status: SourceStatus = { source: this.name, state: 'connecting' };
     const entry = {} as NamespaceWatch;
