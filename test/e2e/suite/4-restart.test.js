@@ -28,8 +28,12 @@ describe('Dtab: Restart language server', function () {
 
     // vscode-languageclient's node client keeps the child process here (not API: the test needs the pid
     // to know when the old server has exited and its exit has been reported).
-    const oldPid = client._serverProcess && client._serverProcess.pid;
+    const oldProcess = client._serverProcess;
+    const oldPid = oldProcess && oldProcess.pid;
     assert.ok(oldPid, 'the server runs as a child process');
+    // The old process's `exit` event: the client's own listener (registered at spawn, so before
+    // ours) has logged whatever it logs about it once ours runs.
+    const exitHandled = new Promise((resolve) => oldProcess.once('exit', () => setImmediate(resolve)));
     const channel = client.outputChannel; // the extension's "Dtab (Linkerd)" channel
     const written = [];
     const { append, appendLine } = channel;
@@ -47,7 +51,7 @@ describe('Dtab: Restart language server', function () {
       const newPid = client._serverProcess && client._serverProcess.pid;
       assert.ok(newPid && newPid !== oldPid && alive(newPid), `a new server runs (pid ${newPid})`);
       await waitFor(async () => (await symbols())?.length > 0, 20000, { message: 'the new language server to answer' });
-      await new Promise((r) => setTimeout(r, 200)); // the old process's exit event has been handled by now
+      await exitHandled;
       assert.equal(written.join(''), 'Language server restarted.\n');
     } finally {
       channel.append = append;
