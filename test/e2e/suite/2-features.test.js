@@ -108,8 +108,9 @@ describe('language features in a real VS Code', function () {
     assert.equal(leaf.label, '★ /#/io.l5d.k8s/default/http/world-v1');
     assert.match(leaf.description, /^=> bound \/#\/io\.l5d\.k8s\/default\/http\/world-v1: 10\.1\.2\.1:7778 on node-a, 10\.1\.2\.2:7778 on node-b +line 5: \/srv => \/#\/io\.l5d\.k8s\/default\/http$/);
     assert.equal(api.delegation.getTreeItem({ route: result.routes[1] }).label, 'Routes to: 10% → /$/inet/127.1/7778 (127.0.0.1:7778)');
-    // (The view may have refreshed since, on a cluster notification: the same content.)
-    assert.deepEqual(api.delegation.current, result);
+    // The view may have refreshed since, on a cluster notification (a negative leaf then says why,
+    // in the cluster's words, once its namespace is listed): where requests go is the same.
+    assert.deepEqual(api.delegation.current.routes, result.routes);
     await screenshot('delegation', { waitFor: '[id="workbench.view.extension.linkerdDtab"] .monaco-list-row', settleMs: 1000 });
   });
 
