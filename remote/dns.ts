@@ -2,8 +2,7 @@
 // unknown host answering `neg` and other failures `failed`.
 
 import { lookup } from 'node:dns/promises';
-import { boundAddr, type Addr } from '../core/model/names.js';
-import { literalInetResolver, type InetResolver } from '../core/delegate/system-namers.js';
+import { boundAddr, literalInetResolver, type Addr, type InetResolver } from '../core/index.js';
 
 export function dnsInetResolver(timeoutMs = 2000): InetResolver {
   return {

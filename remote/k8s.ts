@@ -8,7 +8,7 @@
 // watch is restarted with backoff.
 
 import { CoreV1Api, KubeConfig, ListWatch, Watch, type Informer, type KubernetesObject, type V1Endpoints, type V1Service } from '@kubernetes/client-node';
-import type { Endpoints, K8sSource, Service, SourceStatus } from '../core/k8s/types.js';
+import type { Endpoints, K8sSource, Service, SourceStatus } from '../core/index.js';
 
 export interface ClusterOptions {
   /** A kubeconfig file (or several, joined with the platform's path delimiter, as KUBECONFIG). Default: KUBECONFIG, ~/.kube/config, then in-cluster. */

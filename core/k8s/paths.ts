@@ -3,6 +3,7 @@
 // (`no service worl in namespace default (services: world, hello)`), with the closest name.
 
 import { elemToText, startsWith, type Path } from '../model/path.js';
+import { parsePath } from '../syntax/parser.js';
 import { parseJavaInt } from '../model/inet.js';
 import { didYouMean } from '../config/words.js';
 import type { K8sSource } from './types.js';
@@ -59,23 +60,11 @@ export interface K8sCursor {
   readonly service?: string;
 }
 
-/** `\xHH` escapes decoded (bytes, then UTF-8), as the dtab parser reads a label. */
+/** A segment as written, decoded by the dtab parser itself (escapes included); as written if it is not a label. */
 function decodeLabel(raw: string): string {
   if (!raw.includes('\\')) return raw;
-  // An element is bytes: an escape is one byte, a character written as itself its UTF-8 bytes.
-  let elem = '';
-  for (let i = 0; i < raw.length; ) {
-    const m = /^\\x([0-9a-fA-F]{2})/.exec(raw.slice(i, i + 4));
-    if (m) {
-      elem += String.fromCharCode(parseInt(m[1]!, 16));
-      i += 4;
-      continue;
-    }
-    const c = String.fromCodePoint(raw.codePointAt(i)!);
-    elem += c.charCodeAt(0) < 0x80 ? c : Buffer.from(c, 'utf8').toString('latin1');
-    i += c.length;
-  }
-  return elemToText(elem);
+  const r = parsePath(`/${raw}`);
+  return r.ok && r.value.labels.length === 1 ? elemToText(r.value.values[0]!) : raw;
 }
 
 /**
