@@ -1,6 +1,8 @@
 // Cluster data in the language server: a snapshot named in the settings binds /#/io.l5d.k8s paths.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { CodeActionRequest, CompletionRequest, HoverRequest, type CodeAction, type CompletionList, type Hover } from 'vscode-languageserver-protocol';
 import { ClusterStatusNotification, Delegate, type ClusterStatus, type DelegateResult } from '../../protocol/messages.js';
@@ -81,5 +83,23 @@ describe('cluster data from a snapshot', () => {
     const text = (h.contents as { value: string }).value;
     assert.match(text, /- 100% → \/#\/io\.l5d\.k8s\/default\/http\/hello \(10\.1\.1\.1:7777 on node-a, 10\.1\.1\.2:7777 on node-b\)/);
     assert.ok(text.endsWith(`Cluster: snapshot ${SNAPSHOT}: offline snapshot`), text);
+  });
+});
+
+describe('cluster data by default (npm start on examples/)', () => {
+  it('with no kubeconfig, the workspace\'s *.k8s-snapshot.yaml binds the paths', async () => {
+    const client = new LspClient({}, undefined, { KUBECONFIG: '/nonexistent', HOME: '/nonexistent' });
+    const status = new Promise<ClusterStatus>((resolve) => client.connection.onNotification(ClusterStatusNotification.method, resolve));
+    try {
+      await client.start(pathToFileURL(join(__dirname, '..', '..', 'examples')).toString());
+      assert.deepEqual(await status, { state: 'snapshot', source: `snapshot ${SNAPSHOT}`, detail: `snapshot ${SNAPSHOT}: offline snapshot` });
+      const uri = pathToFileURL(join(__dirname, '..', '..', 'examples', 'hello-world', 'local-canary.dtab')).toString();
+      await client.open(uri, readFileSync(fileURLToPath(uri), 'utf8'));
+      const r = (await client.connection.sendRequest(Delegate.method, { uri, path: '/svc/world' })) as DelegateResult;
+      assert.ok(r.ok);
+      assert.deepEqual(r.routes, ['90% → /#/io.l5d.k8s/default/http/world-v1 (10.1.2.1:7778 on node-a, 10.1.2.2:7778 on node-b)', '10% → /$/inet/127.1/7778 (127.0.0.1:7778)']);
+    } finally {
+      await client.stop();
+    }
   });
 });

@@ -55,10 +55,12 @@ export class LspClient {
     this.connection.listen();
   }
 
-  async start(): Promise<void> {
+  /** `rootUri`: a workspace folder (file:// URI), as an editor opens a folder. */
+  async start(rootUri: string | null = null): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: null,
+      rootUri,
+      ...(rootUri ? { workspaceFolders: [{ uri: rootUri, name: 'workspace' }] } : {}),
       capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
