@@ -8,6 +8,7 @@ import { checkDtab, copyDiagnostic } from '../check/check.js';
 import { parseDtab } from '../syntax/parser.js';
 import type { DtabSyntax, Span, TreeSyntax } from '../syntax/ast.js';
 import { scalarMap } from './scalar-map.js';
+import { shorten } from './words.js';
 import { spanOf, type Ctx } from './diag.js';
 import type { DtabOwner } from './model.js';
 
@@ -117,7 +118,7 @@ export function namerRefDiagnostics(d: EmbeddedDtab, namers: readonly string[], 
   const listed = namers.length
     ? ` (configured: ${namers
         .slice(0, LISTED)
-        .map((n) => `\`${n}\``)
+        .map((n) => `\`${shorten(n, 60)}\``)
         .join(', ')}${namers.length > LISTED ? ` and ${namers.length - LISTED} more` : ''})`
     : ' (no namers are configured)';
   for (const e of d.syntax.entries) {
@@ -131,7 +132,7 @@ export function namerRefDiagnostics(d: EmbeddedDtab, namers: readonly string[], 
         span: d.toFile({ start, end: Math.min(end, start + 3 + namer.length) }),
         severity: 'warning',
         code: 'unknown-namer-prefix',
-        message: `No namer in ${where} answers for \`/#/${namer}\`${listed}: this path always resolves to \`~\`.`,
+        message: `No namer in ${where} answers for \`/#/${shorten(namer, 60)}\`${listed}: this path always resolves to \`~\`.`,
       });
     }
   }

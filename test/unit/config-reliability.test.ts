@@ -224,6 +224,14 @@ describe('config checks: long values in messages', () => {
     assert.equal(m, `Unknown protocol \`${'x'.repeat(70)}…${'x'.repeat(29)}\` for this router: expected one of \`http\`, \`h2\`, \`thrift\`, \`thriftmux\`, \`mux\`.`);
   });
 
+  it('huge namer prefixes listed in unknown-namer-prefix are cut short (found by the second long fuzz run)', () => {
+    const prefix = '/' + 'p'.repeat(70_000);
+    const text = `namers:\n- kind: io.l5d.fs\n  prefix: ${prefix}\n  rootDir: /d\nrouters:\n- protocol: http\n  dtab: /svc => /#/nope ;\n  servers:\n  - port: 4140\n`;
+    const d = checkConfigText(text).diagnostics.find((x) => x.code === 'unknown-namer-prefix');
+    assert.ok(d);
+    assert.equal(d.message, `No namer in this config answers for \`/#/nope\` (configured: \`/#/${'p'.repeat(39)}…${'p'.repeat(17)}\`): this path always resolves to \`~\`.`);
+  });
+
   it('a huge key named in where a problem is (found by the long fuzz run: a 500 KB message)', () => {
     const key = '/svc => /$/inet/web/8080; '.repeat(20_000);
     const text = `storage:
