@@ -28,6 +28,11 @@ export interface ClusterOptions {
   readonly watchAll?: boolean;
 }
 
+/** The files of a KUBECONFIG-style list (`a:b`, `;` on Windows). */
+export function kubeconfigFiles(list: string): string[] {
+  return list.split(process.platform === 'win32' ? ';' : ':').filter(Boolean);
+}
+
 /** Loads a kubeconfig the standard way, or the one given; picks the context. */
 export function loadKubeConfig(options: Pick<ClusterOptions, 'kubeconfig' | 'context' | 'server'> = {}): KubeConfig {
   const kc = new KubeConfig();
@@ -37,7 +42,7 @@ export function loadKubeConfig(options: Pick<ClusterOptions, 'kubeconfig' | 'con
     return kc;
   }
   if (options.kubeconfig) {
-    const files = options.kubeconfig.split(process.platform === 'win32' ? ';' : ':').filter(Boolean);
+    const files = kubeconfigFiles(options.kubeconfig);
     if (files.length === 1) kc.loadFromFile(files[0]!);
     else {
       // Merge as KUBECONFIG does: the first file that sets a value wins.

@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { daemonsetGateways, daemonsetTransform, fsNamer, localnodeTransform, NamerRegistry, registerK8sNamers, snapshotSource, type BoundTransformer, type InetResolver, type K8sSource, type NamerSpec, type SourceStatus } from '../core/index.js';
-import { ClusterSource } from './k8s.js';
+import { ClusterSource, kubeconfigFiles } from './k8s.js';
 
 export interface SourceOptions {
   /** A snapshot (`kubectl get endpoints,services -A -o yaml`): its text and a name to show. Wins over everything. */
@@ -30,7 +30,7 @@ export interface SourceOptions {
 
 /** Whether the standard places hold a kubeconfig (so "the current context" means something). */
 export function kubeconfigAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.KUBECONFIG && env.KUBECONFIG.split(process.platform === 'win32' ? ';' : ':').some((f) => f && existsSync(f))) return true;
+  if (env.KUBECONFIG && kubeconfigFiles(env.KUBECONFIG).some((f) => existsSync(f))) return true;
   if (existsSync(join(homedir(), '.kube', 'config'))) return true;
   return Boolean(env.KUBERNETES_SERVICE_HOST);
 }
