@@ -6,7 +6,8 @@ import type { Scalar } from 'yaml';
 import type { Diagnostic } from '../check/check.js';
 import { checkDtab, copyDiagnostic } from '../check/check.js';
 import { parseDtab } from '../syntax/parser.js';
-import type { DtabSyntax, Span, TreeSyntax } from '../syntax/ast.js';
+import { leaves } from '../syntax/locate.js';
+import type { DtabSyntax, Span } from '../syntax/ast.js';
 import { scalarMap } from './scalar-map.js';
 import { shorten } from './words.js';
 import { spanOf, type Ctx } from './diag.js';
@@ -123,7 +124,9 @@ export function namerRefDiagnostics(d: EmbeddedDtab, namers: readonly string[], 
     : ' (no namers are configured)';
   for (const e of d.syntax.entries) {
     if (e.kind !== 'dentry') continue;
-    for (const { start, end, text } of leaves(d.syntax.text, e.dst)) {
+    for (const leaf of leaves(e.dst)) {
+      const { start, end } = leaf;
+      const text = d.syntax.text.slice(start, end);
       if (!text.startsWith('/#/')) continue;
       if (seen.has(text) || answered(text, namers)) continue;
       seen.add(text);
@@ -139,27 +142,3 @@ export function namerRefDiagnostics(d: EmbeddedDtab, namers: readonly string[], 
   return out;
 }
 
-/** The paths of a destination, in order (iterative: a dtab's parentheses can nest deep). */
-function leaves(src: string, tree: TreeSyntax): { start: number; end: number; text: string }[] {
-  const out: { start: number; end: number; text: string }[] = [];
-  const stack: TreeSyntax[] = [tree];
-  while (stack.length > 0) {
-    const t = stack.pop()!;
-    switch (t.kind) {
-      case 'leaf':
-        out.push({ start: t.start, end: t.end, text: src.slice(t.start, t.end) });
-        break;
-      case 'alt':
-        for (let i = t.branches.length - 1; i >= 0; i--) stack.push(t.branches[i]!);
-        break;
-      case 'union':
-        for (let i = t.branches.length - 1; i >= 0; i--) stack.push(t.branches[i]!.tree);
-        break;
-      case 'weighted':
-      case 'group':
-        stack.push(t.tree);
-        break;
-    }
-  }
-  return out;
-}

@@ -76,22 +76,26 @@ function locateTree(t: TreeSyntax, offset: number, out: Located[]): void {
   }
 }
 
-/** Every leaf of a destination, in source order. */
-export function leaves(t: TreeSyntax, out: LeafSyntax[] = []): LeafSyntax[] {
-  switch (t.kind) {
-    case 'leaf':
-      out.push(t);
-      break;
-    case 'alt':
-      for (const b of t.branches) leaves(b, out);
-      break;
-    case 'union':
-      for (const b of t.branches) leaves(b.tree, out);
-      break;
-    case 'weighted':
-    case 'group':
-      leaves(t.tree, out);
-      break;
+/** Every leaf of a destination, in source order (iterative: it never recurses on nesting). */
+export function leaves(tree: TreeSyntax, out: LeafSyntax[] = []): LeafSyntax[] {
+  const stack: TreeSyntax[] = [tree];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    switch (t.kind) {
+      case 'leaf':
+        out.push(t);
+        break;
+      case 'alt':
+        for (let i = t.branches.length - 1; i >= 0; i--) stack.push(t.branches[i]!);
+        break;
+      case 'union':
+        for (let i = t.branches.length - 1; i >= 0; i--) stack.push(t.branches[i]!.tree);
+        break;
+      case 'weighted':
+      case 'group':
+        stack.push(t.tree);
+        break;
+    }
   }
   return out;
 }
