@@ -5,20 +5,17 @@
 //   dtab delegate (--dtab FILE | -e TEXT) PATH [--json] [--dns]
 // Exit status: 0 fine, 1 problems found (errors, unformatted files), 2 bad usage or unreadable input.
 
-import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   analyzeDtab,
   checkConfigText,
-  checkDtabText,
   deepDiagnostics,
   delegateTreeToJsonText,
   describeBound,
   formatDtab,
   interpreterFor,
   LineIndex,
-  mayHoldConfig,
   lowerDtab,
   lowerPath,
   parsePath,
@@ -26,10 +23,11 @@ import {
   showDtab,
   parseDtab,
   pickConfigDtab,
-  type Diagnostic,
+  checkDtabText,
   type DtabSyntax,
   type NamerSpec,
 } from '../core/index.js';
+import { files, isYamlFile, printDiagnostics, read, ReadError, realIo, refuseConfig, syntaxErrors, UsageError, why, type FileDiagnostics, type Io } from './common.js';
 import { dnsInetResolver } from '../remote/dns.js';
 import { describeStatus } from '../remote/k8s.js';
 import { Sources } from '../remote/sources.js';
@@ -50,58 +48,6 @@ const USAGE = `usage:
 FILE may be - for standard input. Inputs over 64 MiB are refused (DTAB_MAX_INPUT_BYTES sets the cap).
 Exit status: 0 ok, 1 errors in the input (or unformatted, or delegation failed), 2 usage or unreadable input,
 4 not found (no such router), 5 the cluster could not be reached or refused.`;
-
-class UsageError extends Error {}
-
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  readFile: (f: string) => string;
-  writeFile: (f: string, text: string) => void;
-}
-
-/** The most bytes read from one input (DTAB_MAX_INPUT_BYTES, default 64 MiB). */
-export function maxInputBytes(): number {
-  const v = Number(process.env.DTAB_MAX_INPUT_BYTES);
-  return Number.isInteger(v) && v > 0 ? v : 64 * 1024 * 1024;
-}
-
-export class TooLargeError extends Error {}
-
-/** Reads a file or standard input in chunks, refusing more than the cap (`/dev/zero` included). */
-function readCapped(file: string): string {
-  const cap = maxInputBytes();
-  const fd = file === '-' ? 0 : openSync(file, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(1 << 20, cap + 1 - total));
-      let n: number;
-      try {
-        n = readSync(fd, buf, 0, buf.length, null);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
-        if ((e as NodeJS.ErrnoException).code === 'EOF') break;
-        throw e;
-      }
-      if (n === 0) break;
-      chunks.push(buf.subarray(0, n));
-      total += n;
-      if (total > cap) throw new TooLargeError(`more than ${cap} bytes (the cap; set DTAB_MAX_INPUT_BYTES to change it)`);
-    }
-    return Buffer.concat(chunks, total).toString('utf8');
-  } finally {
-    if (fd !== 0) closeSync(fd);
-  }
-}
-
-const realIo: Io = {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
-  readFile: readCapped,
-  writeFile: (f, text) => writeFileSync(f, text),
-};
 
 export async function main(argv: readonly string[], io: Io = realIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -138,57 +84,6 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
   }
 }
 
-class ReadError extends Error {}
-
-function why(e: unknown): string {
-  if (e instanceof TooLargeError) return e.message;
-  const err = e as NodeJS.ErrnoException;
-  return err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.message;
-}
-
-function read(io: Io, file: string): string {
-  try {
-    return io.readFile(file);
-  } catch (e) {
-    throw new ReadError(`cannot read ${file === '-' ? 'standard input' : file}: ${why(e)}`);
-  }
-}
-
-/** A dtab command given a linkerd/namerd config: say so, and what to do instead. */
-function refuseConfig(file: string, text: string, command: string): void {
-  if (!/\.(ya?ml|json)$/i.test(file) && !(file === '-' && isYamlFile(file, text))) return;
-  const hint = command === 'delegate' ? 'copy the router\'s dtab into a .dtab file, or use -e' : 'it formats the dtabs embedded in configs when you format the YAML file in the editor';
-  throw new ReadError(`${file} is a YAML/JSON file, not a dtab: \`dtab ${command}\` reads dtab text. For linkerd/namerd configs use \`dtab check ${file}\` (${hint}).`);
-}
-
-function files(positionals: string[], min = 1): string[] {
-  if (positionals.length < min) throw new UsageError('no FILE given');
-  return positionals;
-}
-
-interface FileDiagnostics {
-  file: string;
-  index: LineIndex;
-  diagnostics: readonly Diagnostic[];
-}
-
-function printDiagnostics(results: FileDiagnostics[], format: string, finagle: boolean, to: (s: string) => void): void {
-  if (format === 'json') {
-    const all = results.flatMap(({ file, index, diagnostics }) =>
-      diagnostics.map((d) => ({ file, range: index.range(d.span), severity: d.severity, message: d.message, code: d.code })),
-    );
-    to(JSON.stringify(all, null, 2) + '\n');
-    return;
-  }
-  for (const { file, index, diagnostics } of results) {
-    for (const d of diagnostics) {
-      const p = index.position(d.span.start);
-      const message = finagle ? (d.finagleMessageShort ?? d.message) : d.message;
-      to(`${file}:${p.line + 1}:${p.character + 1}: ${d.severity}: ${message} [${d.code}]\n`);
-    }
-  }
-}
-
 async function check(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -222,20 +117,6 @@ async function check(args: string[], io: Io): Promise<number> {
   for (const m of unreadable) io.err(`dtab: ${m}\n`);
   if (unreadable.length > 0) return 2;
   return results.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
-}
-
-/** Config files and manifests are YAML (or JSON); everything else is read as a dtab. */
-function isYamlFile(file: string, text: string): boolean {
-  if (/\.(ya?ml|json)$/i.test(file)) return true;
-  return file === '-' && mayHoldConfig(text) && !/^\s*\//.test(text);
-}
-
-function syntaxErrors(io: Io, file: string, syntax: DtabSyntax): boolean {
-  if (syntax.errors.length === 0) return false;
-  const index = new LineIndex(syntax.text);
-  const diagnostics = checkDtabText(syntax.text).diagnostics.filter((d) => d.severity === 'error');
-  printDiagnostics([{ file, index, diagnostics }], 'text', false, io.err);
-  return true;
 }
 
 function fmt(args: string[], io: Io): number {
