@@ -6,6 +6,7 @@ import type { DelegateTree } from './delegate-tree.js';
 import { primaryNodes } from './explain.js';
 import type { Addr, BoundName } from '../model/names.js';
 import type { NameTree } from '../model/nametree.js';
+import type { Path } from '../model/path.js';
 
 export interface RenderOptions {
   /** Where dentry `index` is, e.g. "line 3"; shown next to the dentry. */
@@ -106,6 +107,8 @@ export interface Share {
   readonly target: string;
   /** For people: the addresses, "unresolved here: …", "no endpoints", … */
   readonly detail: string;
+  /** The bound id, for a bound leaf (absent for `~`, `!`, `$`). */
+  readonly id?: Path;
 }
 
 /** Where a bound tree sends requests, as shares (bound trees hold unions, leaves, `~`, `!`, `$`). */
@@ -116,7 +119,7 @@ export function boundShares(tree: NameTree<BoundName>): Share[] {
     const { t, p } = stack.pop()!;
     switch (t.type) {
       case 'leaf':
-        out.push({ percent: p, target: showPath([...t.value.id, ...t.value.residual]), detail: describeAddr(t.value.addr) });
+        out.push({ percent: p, target: showPath([...t.value.id, ...t.value.residual]), detail: describeAddr(t.value.addr), id: t.value.id });
         break;
       case 'union': {
         const total = t.trees.reduce((s, w) => s + w.weight, 0);
