@@ -42,3 +42,4 @@ export * from './k8s/ip.js';
 export { pickConfigDtab, type PickedDtab } from './config/pick.js';
 export { fsNamer, parseAddressFile, type FileReader } from './namers/fs.js';
 export { DEFAULT_IMPACT_LIMIT, describeImpact, routingImpact, showBound, sourceServices, type BoundResult, type ImpactInput, type ImpactRow, type RoutingImpact } from './impact/impact.js';
+export { diffLines, splitLinesKeepEnds, unifiedDiff, type DiffLine, type DiffOp, type DiffOptions } from './text/diff.js';
