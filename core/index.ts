@@ -43,3 +43,4 @@ export { pickConfigDtab, type PickedDtab } from './config/pick.js';
 export { fsNamer, parseAddressFile, type FileReader } from './namers/fs.js';
 export { DEFAULT_IMPACT_LIMIT, describeImpact, routingImpact, showBound, sourceServices, type BoundResult, type ImpactInput, type ImpactRow, type RoutingImpact } from './impact/impact.js';
 export { diffLines, splitLinesKeepEnds, unifiedDiff, type DiffLine, type DiffOp, type DiffOptions } from './text/diff.js';
+export { CONFLICT_BASE, CONFLICT_SEPARATOR, CONFLICT_THEIRS, CONFLICT_YOURS, mergeDtabs, type MergeResult } from './text/merge.js';
