@@ -3,6 +3,7 @@
 //   dtab fmt [--check|--write] FILE...
 //   dtab show FILE
 //   dtab delegate (--dtab FILE | -e TEXT) PATH [--json] [--dns]
+//   dtab diff OLD NEW [--name PATH]... [--snapshot FILE | --kubeconfig FILE [--context NAME]] [--json]
 // Exit status: 0 fine, 1 problems found (errors, unformatted files), 2 bad usage or unreadable input.
 
 import { dirname, resolve as resolvePath } from 'node:path';
@@ -30,7 +31,8 @@ import {
 import { files, isYamlFile, printDiagnostics, read, ReadError, realIo, refuseConfig, syntaxErrors, UsageError, why, type FileDiagnostics, type Io } from './common.js';
 import { dnsInetResolver } from '../remote/dns.js';
 import { describeStatus } from '../remote/k8s.js';
-import { Sources } from '../remote/sources.js';
+import { openSources, sourceTrouble } from './sources.js';
+import { diffCommand } from './diff.js';
 
 const USAGE = `usage:
   dtab check [--format text|json] [--finagle] [--no-deep] FILE...
@@ -45,6 +47,10 @@ const USAGE = `usage:
                                                           explain how PATH is routed; /#/io.l5d.k8s paths are
                                                           bound from a snapshot, the kube context (if there is
                                                           a kubeconfig), or the address a config's namer names
+  dtab diff OLD NEW [--name PATH]... [--snapshot FILE | --kubeconfig FILE [--context NAME]] [--json]
+                                                          which logical names change where they go: the
+                                                          dentries' prefixes, each --name, and with cluster
+                                                          data /svc/<service> for every service reached
 FILE may be - for standard input. Inputs over 64 MiB are refused (DTAB_MAX_INPUT_BYTES sets the cap).
 Exit status: 0 ok, 1 errors in the input (or unformatted, or delegation failed), 2 usage or unreadable input,
 4 not found (no such router), 5 the cluster could not be reached or refused.`;
@@ -61,6 +67,8 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
         return show(rest, io);
       case 'delegate':
         return await delegate(rest, io);
+      case 'diff':
+        return await diffCommand(rest, io);
       case '-h':
       case '--help':
       case 'help':
@@ -231,16 +239,13 @@ async function delegate(args: string[], io: Io): Promise<number> {
   const dtab = lowerDtab(syntax);
 
   // Cluster data: a snapshot, or live (the kube context, or the address a namer block names).
-  let snapshot: { text: string; name: string } | undefined;
-  if (values.snapshot !== undefined) snapshot = { text: read(io, values.snapshot), name: values.snapshot };
   let changed: (() => void) | undefined;
-  const sources = new Sources({
-    ...(snapshot ? { snapshot } : {}),
-    ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
-    ...(values.context !== undefined ? { context: values.context } : {}),
+  const sources = openSources(io, {
+    snapshot: values.snapshot,
+    kubeconfig: values.kubeconfig,
+    context: values.context,
     live: !values.offline,
-    ...(process.env.POD_NAMESPACE ? { podNamespace: process.env.POD_NAMESPACE } : {}),
-    ...(values.dns ? { inet: dnsInetResolver() } : {}),
+    dns: values.dns,
     onChange: () => changed?.(),
   });
   try {
@@ -324,23 +329,6 @@ async function delegate(args: string[], io: Io): Promise<number> {
     sources.close();
   }
 }
-
-/** A live source that could not be read: say so on stderr (the caller exits 5). */
-function sourceTrouble(sources: Sources, io: Io): boolean {
-  let bad = false;
-  for (const p of sources.problems) {
-    io.err(`dtab: ${p}\n`);
-    bad = true;
-  }
-  for (const st of sources.statuses()) {
-    if (st.state === 'unreachable' || st.state === 'unauthorized' || st.state === 'forbidden') {
-      io.err(`dtab: ${st.message ?? `${st.source}: ${st.state}`}\n`);
-      bad = true;
-    }
-  }
-  return bad;
-}
-
 
 if (require.main === module) {
   // The exit status is set and the process ends by itself, once stdout and stderr are flushed:

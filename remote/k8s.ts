@@ -236,6 +236,28 @@ export class ClusterSource implements K8sSource {
     );
   }
 
+  /**
+   * Every service name of the cluster, listed once now (every namespace, one request), within
+   * READ_TIMEOUT_MS. Throws with the API's answer said for people.
+   */
+  async listServiceNames(): Promise<string[]> {
+    if (this.closed) throw new Error(`${this.name}: closed`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from the Kubernetes API at ${this.api} within ${READ_TIMEOUT_MS / 1000} s (listing services)`)), READ_TIMEOUT_MS);
+      timer.unref?.();
+    });
+    try {
+      const list = await Promise.race([this.core.listServiceForAllNamespaces(), timeout]);
+      return [...new Set(list.items.map((s) => s.metadata?.name ?? '').filter(Boolean))].sort();
+    } catch (e) {
+      if (e instanceof Error && e.message.startsWith('no answer from')) throw e;
+      throw new Error(describeError(e, this.api, 'list services').message);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   services(namespace: string): readonly string[] {
     if (!NAMESPACE.test(namespace) || this.closed) return [];
     const w = this.watch(namespace);

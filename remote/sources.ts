@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { daemonsetGateways, daemonsetTransform, fsNamer, localnodeTransform, NamerRegistry, registerK8sNamers, snapshotSource, type BoundTransformer, type InetResolver, type K8sSource, type NamerSpec, type SourceStatus } from '../core/index.js';
+import { daemonsetGateways, daemonsetTransform, fsNamer, localnodeTransform, NamerRegistry, registerK8sNamers, snapshotSource, sourceServices, type BoundTransformer, type InetResolver, type K8sSource, type NamerSpec, type SourceStatus } from '../core/index.js';
 import { ClusterSource, kubeconfigFiles } from './k8s.js';
 
 export interface SourceOptions {
@@ -187,6 +187,22 @@ export class Sources {
       } else skipped.push(`${t.kind}: not applied here`);
     }
     return { transformers: out, skipped };
+  }
+
+  /**
+   * The service names of the default source (every namespace): a snapshot's, or a live cluster's
+   * listed once now. Undefined when there is no source or it cannot be read (said in `problems`).
+   */
+  async serviceNames(): Promise<string[] | undefined> {
+    if (this.snapshot) return sourceServices(this.snapshot);
+    const source = this.defaultSource();
+    if (!(source instanceof ClusterSource)) return undefined;
+    try {
+      return await source.listServiceNames();
+    } catch (e) {
+      this.problem(`cannot list the cluster's services: ${(e as Error).message}`);
+      return undefined;
+    }
   }
 
   /** The states of the sources in use (a snapshot, the live caches). */
