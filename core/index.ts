@@ -41,3 +41,5 @@ export * from './k8s/paths.js';
 export * from './k8s/ip.js';
 export { pickConfigDtab, type PickedDtab } from './config/pick.js';
 export { fsNamer, parseAddressFile, type FileReader } from './namers/fs.js';
+export { decodeDelegateTree, decodeAddr, decodeBoundName, compareDelegateTrees, MAX_DECODED_NODES, type DecodedDelegateTree, type DelegateTreeDifference } from './delegate/decode.js';
+export * from './namerd/dtab.js';
