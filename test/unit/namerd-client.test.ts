@@ -67,7 +67,10 @@ describe('NamerdClient against the stand-in', () => {
         got.push(d.text);
         // The next change only once this one arrived: no race with the watch's opening.
         if (got.length === 1) nd.set('w1', '/a=>/c');
-        else (s.close(), resolve());
+        else {
+          s.close();
+          resolve();
+        }
       }, () => {});
     });
     assert.deepEqual(got, ['/a=>/b', '/a=>/c']);
@@ -92,7 +95,7 @@ describe('NamerdClient faults', () => {
     } finally {
       await f.clear();
     }
-    assert.deepEqual(await c.list(), (await c.list()));
+    assert.ok((await c.list()).includes('prod'));
   });
   it('timeout (a delay held until cleared)', async () => {
     const f = await nd.fault({ kind: 'delay', match: { path: '/api/1/dtabs' } });
