@@ -4,6 +4,7 @@
 //   dtab show FILE
 //   dtab delegate (--dtab FILE | -e TEXT) PATH [--json] [--dns]
 //   dtab diff OLD NEW [--name PATH]... [--snapshot FILE | --kubeconfig FILE [--context NAME]] [--json]
+//   dtab namerd ls|get|create|update|delete|delegate … (cli/namerd.ts)
 // Exit status: 0 fine, 1 problems found (errors, unformatted files), 2 bad usage or unreadable input.
 
 import { dirname, resolve as resolvePath } from 'node:path';
@@ -33,6 +34,7 @@ import { dnsInetResolver } from '../remote/dns.js';
 import { describeStatus } from '../remote/k8s.js';
 import { openSources, sourceTrouble } from './sources.js';
 import { diffCommand } from './diff.js';
+import { namerdCommand } from './namerd.js';
 
 const USAGE = `usage:
   dtab check [--format text|json] [--finagle] [--no-deep] FILE...
@@ -51,9 +53,21 @@ const USAGE = `usage:
                                                           which logical names change where they go: the
                                                           dentries' prefixes, each --name, and with cluster
                                                           data /svc/<service> for every service reached
+  dtab namerd ls|get NS|delete NS [--base-url URL] [--json]
+                                                          namerd's namespaces (io.l5d.httpController)
+  dtab namerd create NS FILE [--dry-run]                  FILE: dtab text, or namerctl's {"version","dtab"} JSON
+  dtab namerd update NS FILE [--version V | --force] [--dry-run]
+                                                          replace NS if it is still the version read
+                                                          (or V, or the JSON file's); --force: unconditionally
+  dtab namerd delegate NS PATH [--dtab TEXT] [--json] [--compare]
+                                                          namerd's delegate tree; --compare: and where a local
+                                                          delegation of the same dtab differs
+                                                          base URL: --base-url, NAMERCTL_BASE_URL, or base-url in
+                                                          .namerctl.yaml; DTAB_NAMERD_TOKEN: a bearer token
 FILE may be - for standard input. Inputs over 64 MiB are refused (DTAB_MAX_INPUT_BYTES sets the cap).
 Exit status: 0 ok, 1 errors in the input (or unformatted, or delegation failed), 2 usage or unreadable input,
-4 not found (no such router), 5 the cluster could not be reached or refused.`;
+3 conflict (namerd: changed since read, or already exists), 4 not found (no such router or namespace),
+5 the cluster or namerd could not be reached or refused.`;
 
 export async function main(argv: readonly string[], io: Io = realIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -69,6 +83,8 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
         return await delegate(rest, io);
       case 'diff':
         return await diffCommand(rest, io);
+      case 'namerd':
+        return await namerdCommand(rest, io);
       case '-h':
       case '--help':
       case 'help':

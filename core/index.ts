@@ -44,3 +44,5 @@ export { fsNamer, parseAddressFile, type FileReader } from './namers/fs.js';
 export { DEFAULT_IMPACT_LIMIT, describeImpact, routingImpact, showBound, sourceServices, type BoundResult, type ImpactInput, type ImpactRow, type RoutingImpact } from './impact/impact.js';
 export { diffLines, splitLinesKeepEnds, unifiedDiff, type DiffLine, type DiffOp, type DiffOptions } from './text/diff.js';
 export { CONFLICT_BASE, CONFLICT_SEPARATOR, CONFLICT_THEIRS, CONFLICT_YOURS, mergeDtabs, type MergeResult } from './text/merge.js';
+export { decodeDelegateTree, decodeAddr, decodeBoundName, compareDelegateTrees, MAX_DECODED_NODES, type DecodedDelegateTree, type DelegateTreeDifference } from './delegate/decode.js';
+export * from './namerd/dtab.js';
