@@ -7,7 +7,7 @@
 // input, 5 the cluster could not be read.
 
 import { parseArgs } from 'node:util';
-import { describeImpact, interpreterFor, lowerDtab, lowerPath, parseDtab, parsePath, routingImpact, type Path } from '../core/index.js';
+import { describeImpact, interpreterFor, lowerDtab, lowerPath, parseDtab, parsePath, routingImpact, type Dtab, type Path } from '../core/index.js';
 import { read, ReadError, refuseConfig, syntaxErrors, UsageError, type Io } from './common.js';
 import { openSources, sourceTrouble } from './sources.js';
 
@@ -80,4 +80,10 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   } finally {
     sources.close();
   }
+}
+
+/** The routing impact of `before` → `after` in people's lines, with no cluster (for `namerd update`). */
+export async function impactLines(before: Dtab, after: Dtab): Promise<string[]> {
+  const interpreter = interpreterFor({});
+  return describeImpact(await routingImpact({ before, after, bindBefore: (p) => interpreter.bind(before, p), bindAfter: (p) => interpreter.bind(after, p) }));
 }

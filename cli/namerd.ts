@@ -28,6 +28,7 @@ import {
   type JsonDentry,
 } from '../core/index.js';
 import { read, ReadError, syntaxErrors, UsageError, type Io } from './common.js';
+import { impactLines } from './diff.js';
 import { parseBaseUrl, joinUrl } from '../remote/http.js';
 import { NamerdClient, NamerdError, type DtabBody } from '../remote/namerd.js';
 
@@ -219,8 +220,15 @@ async function update(positionals: string[], values: Values, io: Io): Promise<nu
   const input = readInput(io, file);
   if (!input.ok) return 1;
   const client = clientFor(values['base-url'], io);
-  // The version the change is based on: --version, the JSON file's, or the current one (HEAD).
-  const current = await client.version(ns);
+  // What namerd has now: the base of the routing impact, and the version the change is based on
+  // (--version, the JSON file's, or the current one).
+  let now: Awaited<ReturnType<NamerdClient['get']>> | undefined;
+  try {
+    now = await client.get(ns);
+  } catch (e) {
+    if (!(e instanceof NamerdError && e.kind === 'not-found')) throw e;
+  }
+  const current = now?.version;
   let ifMatch: string | undefined;
   if (values.force) ifMatch = undefined;
   else if (values.version !== undefined) ifMatch = values.version;
@@ -233,8 +241,12 @@ async function update(positionals: string[], values: Values, io: Io): Promise<nu
     ifMatch = current;
   }
 
-  // ROUTING IMPACT: the change's effect on routing (current namespace dtab vs input.dtab) is
-  // printed here, before anything is sent. Not written yet (another engineer adds it).
+  // Before anything is sent: what the change does to routing (names bound with the namers
+  // Linkerd ships; /#/ leaves unresolved, as no cluster is contacted).
+  if (now) {
+    const lines = await impactLines(lowerDtab(parseDtab(now.text)), input.dtab);
+    io.out(`routing impact of ${ns} (version ${current ?? '?'} → ${file}):\n${lines.map((l) => `  ${l}\n`).join('')}`);
+  }
 
   if (values['dry-run']) {
     io.out(wouldSend('PUT', client, ns, input.body, ifMatch));
@@ -247,7 +259,7 @@ async function update(positionals: string[], values: Values, io: Io): Promise<nu
       throw new NamerdError('not-found', e.server, `namespace ${ns} does not exist on ${e.server} (404 Not Found): it was deleted since version ${ifMatch} was read; create it with \`dtab namerd create ${ns} ${file}\``, 404);
     throw e;
   }
-  const after = await client.version(ns);
+  const after = await client.version(ns).catch(() => undefined);
   io.out(`Updated ${ns} (version ${current ?? 'none: created'} → ${after ?? '?'})\n`);
   return 0;
 }

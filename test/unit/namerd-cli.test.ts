@@ -51,11 +51,15 @@ describe('dtab namerd', () => {
     assert.equal(bad.err, 'b.dtab:1:5: error: Expected `>` right after `=`: write `=>` with nothing between; found a space. [split-arrow]\n');
     assert.equal(nd.requests.length, n);
   });
-  it('update: HEAD then PUT with If-Match; --version; --force sends none; JSON input\'s version', async () => {
-    nd.set('u', '/a=>/b');
+  it('update: GET (the version and the routing impact) then PUT with If-Match; --version; --force sends none; JSON input\'s version', async () => {
+    nd.set('u', '/a=>/$/inet/127.1/1');
     let n = nd.requests.length;
-    assert.deepEqual(await run(['namerd', 'update', 'u', 'u.dtab'], { 'u.dtab': '/a=>/c' }), { code: 0, out: 'Updated u (version AAAAAAAAAAE= → AAAAAAAAAAI=)\n', err: '' });
-    assert.deepEqual(nd.requests.slice(n).map((r) => [r.method, r.ifMatch]), [['HEAD', undefined], ['PUT', 'AAAAAAAAAAE='], ['HEAD', undefined]]);
+    assert.deepEqual(await run(['namerd', 'update', 'u', 'u.dtab'], { 'u.dtab': '/a=>/$/inet/127.1/2' }), {
+      code: 0,
+      out: 'routing impact of u (version AAAAAAAAAAE= → u.dtab):\n  /a: /$/inet/127.1/1 → /$/inet/127.1/2\n  1 logical name changes where it goes (1 name compared)\nUpdated u (version AAAAAAAAAAE= → AAAAAAAAAAI=)\n',
+      err: '',
+    });
+    assert.deepEqual(nd.requests.slice(n).map((r) => [r.method, r.ifMatch]), [['GET', undefined], ['PUT', 'AAAAAAAAAAE='], ['HEAD', undefined]]);
     n = nd.requests.length;
     assert.equal((await run(['namerd', 'update', 'u', 'u.dtab', '--version', 'AAAAAAAAAAI='], { 'u.dtab': '/a=>/d' })).code, 0);
     assert.equal(nd.requests.slice(n).find((r) => r.method === 'PUT')?.ifMatch, 'AAAAAAAAAAI=');
@@ -64,16 +68,16 @@ describe('dtab namerd', () => {
     assert.equal(nd.requests.slice(n).find((r) => r.method === 'PUT')?.ifMatch, undefined);
     n = nd.requests.length;
     const json = await run(['namerd', 'update', 'u', 'u.json'], { 'u.json': '{"version":"AAAAAAAAAAQ=","dtab":[{"prefix":"/a","dst":"/f"}]}' });
-    assert.deepEqual(json, { code: 0, out: 'Updated u (version AAAAAAAAAAQ= → AAAAAAAAAAU=)\n', err: '' });
+    assert.deepEqual(json, { code: 0, out: 'routing impact of u (version AAAAAAAAAAQ= → u.json):\n  no logical name changes where it goes (1 name compared)\nUpdated u (version AAAAAAAAAAQ= → AAAAAAAAAAU=)\n', err: '' });
     const put = nd.requests.slice(n).find((r) => r.method === 'PUT')!;
     assert.deepEqual([put.ifMatch, put.headers['content-type'], put.body], ['AAAAAAAAAAQ=', 'application/json', '[{"prefix":"/a","dst":"/f"}]']);
   });
   it('update --dry-run sends no write and prints what would be sent', async () => {
     nd.set('dry', '/a=>/b');
     const n = nd.requests.length;
-    const r = await run(['namerd', 'update', 'dry', 'd.dtab', '--dry-run'], { 'd.dtab': '/a=>/z\n' });
-    assert.deepEqual(r, { code: 0, out: `would send (--dry-run, nothing sent):\nPUT ${nd.url}/api/1/dtabs/dry\nContent-Type: application/dtab\nIf-Match: AAAAAAAAAAE=\n\n/a=>/z\n`, err: '' });
-    assert.deepEqual(nd.requests.slice(n).map((r) => r.method), ['HEAD']);
+    const r = await run(['namerd', 'update', 'dry', 'd.dtab', '--dry-run'], { 'd.dtab': '/a=>/z | /$/inet/127.1/9\n' });
+    assert.deepEqual(r, { code: 0, out: `routing impact of dry (version AAAAAAAAAAE= → d.dtab):\n  /a: ~ → /$/inet/127.1/9\n  1 logical name changes where it goes (1 name compared)\nwould send (--dry-run, nothing sent):\nPUT ${nd.url}/api/1/dtabs/dry\nContent-Type: application/dtab\nIf-Match: AAAAAAAAAAE=\n\n/a=>/z | /$/inet/127.1/9\n`, err: '' });
+    assert.deepEqual(nd.requests.slice(n).map((r) => r.method), ['GET']);
     assert.equal(nd.get('dry')?.text, '/a=>/b');
   });
   it('a concurrent change between the read and the push: exit 3, nothing lost', async () => {
@@ -83,7 +87,7 @@ describe('dtab namerd', () => {
     });
     try {
       const r = await run(['namerd', 'update', 'race', 'r.dtab'], { 'r.dtab': '/a=>/mine' });
-      assert.deepEqual(r, { code: 3, out: '', err: `dtab: namespace race changed on ${nd.url} since version AAAAAAAAAAE= was read (412 Precondition Failed): get it again and merge, or push with --force\n` });
+      assert.deepEqual(r, { code: 3, out: 'routing impact of race (version AAAAAAAAAAE= → r.dtab):\n  no logical name changes where it goes (1 name compared)\n', err: `dtab: namespace race changed on ${nd.url} since version AAAAAAAAAAE= was read (412 Precondition Failed): get it again and merge, or push with --force\n` });
     } finally {
       nd.beforeWrite(undefined);
     }
