@@ -41,3 +41,4 @@ export * from './k8s/paths.js';
 export * from './k8s/ip.js';
 export { pickConfigDtab, type PickedDtab } from './config/pick.js';
 export { fsNamer, parseAddressFile, type FileReader } from './namers/fs.js';
+export { overrideHeader, encodeL5dErr, decodeL5dErr, explainResponseHeaders, isJsonContentType, prettyBody, type ExplainedHeader } from './linkerd/headers.js';
