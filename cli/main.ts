@@ -3,6 +3,7 @@
 //   dtab fmt [--check|--write] FILE...
 //   dtab show FILE
 //   dtab delegate (--dtab FILE | -e TEXT) PATH [--json] [--dns]
+//   dtab request --router URL [--override TEXT | --override-file FILE] [-X METHOD] [-H 'K: V']... PATH [--compare] [--sample] [--json]
 // Exit status: 0 fine, 1 problems found (errors, unformatted files), 2 bad usage or unreadable input.
 
 import { dirname, resolve as resolvePath } from 'node:path';
@@ -28,6 +29,7 @@ import {
   type NamerSpec,
 } from '../core/index.js';
 import { files, isYamlFile, printDiagnostics, read, ReadError, realIo, refuseConfig, syntaxErrors, UsageError, why, type FileDiagnostics, type Io } from './common.js';
+import { requestCommand } from './request.js';
 import { dnsInetResolver } from '../remote/dns.js';
 import { describeStatus } from '../remote/k8s.js';
 import { Sources } from '../remote/sources.js';
@@ -45,9 +47,15 @@ const USAGE = `usage:
                                                           explain how PATH is routed; /#/io.l5d.k8s paths are
                                                           bound from a snapshot, the kube context (if there is
                                                           a kubeconfig), or the address a config's namer names
+  dtab request --router URL [--override TEXT | --override-file FILE] [-X METHOD] [-H 'K: V']... PATH
+               [--compare] [--sample] [--json] [--timeout SECONDS]
+                                                          send PATH through a Linkerd 1 router (identified by
+                                                          its Host header) with the override as l5d-dtab, and
+                                                          explain the answer; --compare: also without it
 FILE may be - for standard input. Inputs over 64 MiB are refused (DTAB_MAX_INPUT_BYTES sets the cap).
 Exit status: 0 ok, 1 errors in the input (or unformatted, or delegation failed), 2 usage or unreadable input,
-4 not found (no such router), 5 the cluster could not be reached or refused.`;
+4 not found (no such router), 5 the cluster could not be reached or refused (request: no answer, or Linkerd
+answered with an error of its own, l5d-err).`;
 
 export async function main(argv: readonly string[], io: Io = realIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -61,6 +69,8 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
         return show(rest, io);
       case 'delegate':
         return await delegate(rest, io);
+      case 'request':
+        return await requestCommand(rest, io);
       case '-h':
       case '--help':
       case 'help':

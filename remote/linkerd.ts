@@ -135,10 +135,12 @@ export async function sendThroughRouter(req: RouterRequest): Promise<RouterResul
     names[key] ??= k;
     (grouped[names[key]!] ??= []).push(v);
   }
+  const single: Record<string, string | string[]> = {};
+  for (const [k, vs] of Object.entries(grouped)) single[k] = vs.length === 1 ? vs[0]! : vs;
   const response = await request({
     url,
     method,
-    headers: grouped,
+    headers: single,
     ...(req.body !== undefined ? { body: req.body } : {}),
     ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
   });
