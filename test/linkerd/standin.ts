@@ -178,7 +178,7 @@ class Listener {
   constructor(private readonly handler: (req: IncomingMessage, res: ServerResponse) => void) {}
 
   async listen(port: number): Promise<void> {
-    const server = createServer((req, res) => this.handler(req, res));
+    const server = createServer({ requireHostHeader: false }, (req, res) => this.handler(req, res));
     server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
