@@ -5,6 +5,7 @@
 //   dtab delegate (--dtab FILE | -e TEXT) PATH [--json] [--dns]
 //   dtab diff OLD NEW [--name PATH]... [--snapshot FILE | --kubeconfig FILE [--context NAME]] [--json]
 //   dtab namerd ls|get|create|update|delete|delegate … (cli/namerd.ts)
+//   dtab request --router URL [--override TEXT | --override-file FILE] [-X METHOD] [-H 'K: V']... PATH [--compare] [--sample] [--json]
 // Exit status: 0 fine, 1 problems found (errors, unformatted files), 2 bad usage or unreadable input.
 
 import { dirname, resolve as resolvePath } from 'node:path';
@@ -30,6 +31,7 @@ import {
   type NamerSpec,
 } from '../core/index.js';
 import { files, isYamlFile, printDiagnostics, read, ReadError, realIo, refuseConfig, syntaxErrors, UsageError, why, type FileDiagnostics, type Io } from './common.js';
+import { requestCommand } from './request.js';
 import { dnsInetResolver } from '../remote/dns.js';
 import { describeStatus } from '../remote/k8s.js';
 import { openSources, sourceTrouble } from './sources.js';
@@ -64,10 +66,16 @@ const USAGE = `usage:
                                                           delegation of the same dtab differs
                                                           base URL: --base-url, NAMERCTL_BASE_URL, or base-url in
                                                           .namerctl.yaml; DTAB_NAMERD_TOKEN: a bearer token
+  dtab request --router URL [--override TEXT | --override-file FILE] [-X METHOD] [-H 'K: V']... PATH
+               [--compare] [--sample] [--json] [--timeout SECONDS]
+                                                          send PATH through a Linkerd 1 router (identified by
+                                                          its Host header) with the override as l5d-dtab, and
+                                                          explain the answer; --compare: also without it
 FILE may be - for standard input. Inputs over 64 MiB are refused (DTAB_MAX_INPUT_BYTES sets the cap).
 Exit status: 0 ok, 1 errors in the input (or unformatted, or delegation failed), 2 usage or unreadable input,
 3 conflict (namerd: changed since read, or already exists), 4 not found (no such router or namespace),
-5 the cluster or namerd could not be reached or refused.`;
+5 the cluster, namerd or linkerd could not be reached or refused (request: no answer, or Linkerd answered
+with an error of its own, l5d-err).`;
 
 export async function main(argv: readonly string[], io: Io = realIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -85,6 +93,8 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
         return await diffCommand(rest, io);
       case 'namerd':
         return await namerdCommand(rest, io);
+      case 'request':
+        return await requestCommand(rest, io);
       case '-h':
       case '--help':
       case 'help':

@@ -46,3 +46,4 @@ export { diffLines, splitLinesKeepEnds, unifiedDiff, type DiffLine, type DiffOp,
 export { CONFLICT_BASE, CONFLICT_SEPARATOR, CONFLICT_THEIRS, CONFLICT_YOURS, mergeDtabs, type MergeResult } from './text/merge.js';
 export { decodeDelegateTree, decodeAddr, decodeBoundName, compareDelegateTrees, MAX_DECODED_NODES, type DecodedDelegateTree, type DelegateTreeDifference } from './delegate/decode.js';
 export * from './namerd/dtab.js';
+export { overrideHeader, encodeL5dErr, decodeL5dErr, explainResponseHeaders, isJsonContentType, prettyBody, type ExplainedHeader } from './linkerd/headers.js';

@@ -8,7 +8,8 @@ import * as https from 'node:https';
 export interface HttpRequest {
   readonly url: string | URL;
   readonly method?: string;
-  readonly headers?: Readonly<Record<string, string>>;
+  /** A list value sends the header once per element, in order (`l5d-dtab` is read per occurrence). */
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
   readonly body?: string;
   /** No answer (headers, then each chunk of the body) for this long fails the request (default 10 s). */
   readonly timeoutMs?: number;
@@ -112,7 +113,8 @@ function send(req: HttpRequest, onResponse: (res: http.IncomingMessage, start: n
     onError(new HttpError('url', server, `${url.href}: only http and https URLs`));
     return undefined;
   }
-  const headers: Record<string, string> = { ...(req.headers ?? {}) };
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k] = typeof v === 'string' ? v : [...v];
   if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
   const lib = url.protocol === 'https:' ? https : http;
   const start = performance.now();
