@@ -2,9 +2,15 @@
 // it fresh while the document is edited. No dtab logic here: the server sends the whole tree.
 
 import * as vscode from 'vscode';
-import { Delegate, send, type ClusterStatus, type DelegateResult, type DelegationNode, type RequestSender } from '../protocol/messages';
+import { Delegate, send, ServerDelegate, type ClusterStatus, type DelegateResult, type DelegationNode, type DelegationTarget, type RequestSender, type ServerDelegateResult } from '../protocol/messages';
 
-type Item = { node: DelegationNode; uri: vscode.Uri } | { message: string } | { route: string };
+type Item =
+  | { node: DelegationNode; uri?: vscode.Uri }
+  | { message: string }
+  | { route: string }
+  | { remote: ServerDelegateResult & { ok: true } }
+  | { differences: readonly { where: string; local: string; remote: string }[] }
+  | { difference: { where: string; local: string; remote: string } };
 
 const ICONS: Record<DelegationNode['status'], vscode.ThemeIcon> = {
   success: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
@@ -60,6 +66,10 @@ export class DelegationView implements vscode.TreeDataProvider<Item>, vscode.Dis
 
   /** Delegates `path` in the document and shows the result. */
   async show(uri: vscode.Uri, path: string, position?: { line: number; character: number }): Promise<DelegateResult | undefined> {
+    if (this.target && (this.target.uri.toString() !== uri.toString() || this.target.path !== path)) {
+      this.remoteTarget = undefined;
+      this.remote = undefined;
+    }
     this.target = { uri, path, ...(position ? { position } : {}) };
     await vscode.commands.executeCommand('setContext', 'linkerdDtab.hasDelegation', true);
     const result = await this.refresh();
@@ -73,6 +83,7 @@ export class DelegationView implements vscode.TreeDataProvider<Item>, vscode.Dis
     const { uri, path, position } = this.target;
     this.result = await send(client, Delegate, { uri: uri.toString(), path, ...(position ? { position } : {}) });
     this.view.message = this.result.ok ? this.message(this.result) : undefined;
+    if (this.remoteTarget) await this.refreshRemote().catch(() => undefined);
     this.changed.fire(undefined);
     return this.result;
   }
@@ -100,13 +111,48 @@ export class DelegationView implements vscode.TreeDataProvider<Item>, vscode.Dis
   private roots(): Item[] {
     if (!this.result || !this.target) return [];
     if (!this.result.ok) return [{ message: this.result.message }];
-    return [{ node: this.result.root, uri: this.target.uri }, ...this.result.routes.map((route) => ({ route }))];
+    const remote: Item[] = !this.remote ? [] : this.remote.ok ? [{ remote: this.remote }, { differences: this.remote.differences }] : [{ message: this.remote.message }];
+    return [{ node: this.result.root, uri: this.target.uri }, ...this.result.routes.map((route) => ({ route })), ...remote];
   }
 
   getChildren(item?: Item): Item[] {
     if (!item) return this.roots();
-    if ('node' in item) return item.node.children.map((node) => ({ node, uri: item.uri }));
+    if ('node' in item) return item.node.children.map((node) => ({ node, ...(item.uri ? { uri: item.uri } : {}) }));
+    if ('remote' in item) return [{ node: item.remote.root }];
+    if ('differences' in item) return item.differences.map((difference) => ({ difference }));
     return [];
+  }
+
+  private remote: ServerDelegateResult | undefined;
+  private remoteTarget: DelegationTarget | undefined;
+
+  /**
+   * Asks namerd or linkerd for its own delegation of the current path (of the document's dtab) and
+   * shows it under the local one, with every difference between the two called out.
+   */
+  async compareWithServer(target: DelegationTarget | undefined, uri?: vscode.Uri): Promise<ServerDelegateResult | undefined> {
+    if (!target) return undefined;
+    if (!this.target || (uri && this.target.uri.toString() !== uri.toString())) {
+      const path = await vscode.window.showInputBox({ title: 'Path to delegate', value: this.target?.path ?? '/svc/' });
+      if (!path || !uri) return undefined;
+      await this.show(uri, path);
+    }
+    this.remoteTarget = target;
+    await this.refreshRemote();
+    return this.remote;
+  }
+
+  private async refreshRemote(): Promise<void> {
+    if (!this.remoteTarget || !this.target) return;
+    const client = await this.client();
+    const { uri, path, position } = this.target;
+    this.remote = await send(client, ServerDelegate, { target: this.remoteTarget, path, uri: uri.toString(), ...(position ? { position } : {}) });
+    this.changed.fire(undefined);
+  }
+
+  /** The last server-side delegation, for tests. */
+  get remoteResult(): ServerDelegateResult | undefined {
+    return this.remote;
   }
 
   getParent(): undefined {
@@ -114,6 +160,26 @@ export class DelegationView implements vscode.TreeDataProvider<Item>, vscode.Dis
   }
 
   getTreeItem(item: Item): vscode.TreeItem {
+    if ('remote' in item) {
+      const t = new vscode.TreeItem(`Server-side: ${item.remote.source}`, vscode.TreeItemCollapsibleState.Expanded);
+      t.iconPath = new vscode.ThemeIcon('server-environment');
+      t.tooltip = 'The delegation as the server computes it (its namers, its dtab).';
+      return t;
+    }
+    if ('differences' in item) {
+      const n = item.differences.length;
+      const t = new vscode.TreeItem(n === 0 ? 'Local and server-side delegations agree' : `${n} ${n === 1 ? 'difference' : 'differences'} from the local delegation`, n ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+      t.iconPath = new vscode.ThemeIcon(n ? 'diff' : 'check');
+      return t;
+    }
+    if ('difference' in item) {
+      const d = item.difference;
+      const t = new vscode.TreeItem(d.where);
+      t.description = `here: ${d.local} · server: ${d.remote}`;
+      t.tooltip = `${d.where}\n\nlocal engine: ${d.local}\nserver: ${d.remote}`;
+      t.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
+      return t;
+    }
     if ('message' in item) {
       const t = new vscode.TreeItem(item.message);
       t.iconPath = new vscode.ThemeIcon('warning');
@@ -128,17 +194,17 @@ export class DelegationView implements vscode.TreeDataProvider<Item>, vscode.Dis
     const n = item.node;
     const label = `${n.primary ? '★ ' : ''}${n.weight ? `${Math.round(n.weight.percent * 10) / 10}% ` : ''}${n.path}`;
     const t = new vscode.TreeItem(label, n.children.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    t.description = [n.description, n.dentry ? `line ${n.dentry.line}: ${n.dentry.text}` : ''].filter(Boolean).join('  ');
+    t.description = [n.description, n.dentry ? (n.dentry.line !== undefined ? `line ${n.dentry.line}: ${n.dentry.text}` : n.dentry.text) : ''].filter(Boolean).join('  ');
     const tip = new vscode.MarkdownString();
     tip.appendText(`${n.path}: ${STATUS_WORDS[n.status]}${n.primary ? ', used by routing' : ''}`);
     if (n.description) tip.appendText(`\n\n${n.description}`);
     if (n.dentry) {
-      tip.appendText(`\n\nRewritten by line ${n.dentry.line}: `);
+      tip.appendText(n.dentry.line !== undefined ? `\n\nRewritten by line ${n.dentry.line}: ` : '\n\nRewritten by: ');
       tip.appendCodeblock(n.dentry.text, 'linkerd-dtab');
     }
     t.tooltip = tip;
     t.iconPath = ICONS[n.status];
-    if (n.dentry?.range) {
+    if (n.dentry?.range && item.uri) {
       const r = n.dentry.range;
       t.command = {
         command: 'vscode.open',

@@ -4,9 +4,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ClusterChanged, ClusterStatusNotification, send, SuggestPaths, TrustNotification, type ClusterStatus } from '../protocol/messages';
+import { ClusterChanged, ClusterStatusNotification, send, SuggestPaths, TrustNotification, type ClusterStatus, type DelegationTarget } from '../protocol/messages';
 import { ClusterStatusBar, saveSnapshot, switchContext } from './cluster';
 import { DelegationView } from './delegation-view';
+import { History } from './history';
+import { Namerd, parseNamespaceUri, SCHEME as NAMERD_SCHEME } from './namerd';
+import { Credentials, linkerdAdmins, namerdServers, networkAllowed, testRequests } from './network';
+import { ResponsePanel } from './response-panel';
 import type { startLanguageClient } from './language-client';
 
 /** When this module started loading: activation time is measured from here (see Api). */
@@ -21,6 +25,8 @@ export interface Api {
   readonly ready: Promise<LanguageClient>;
   readonly delegation: DelegationView;
   readonly cluster: ClusterStatusBar;
+  readonly namerd: Namerd;
+  readonly responses: ResponsePanel;
   /** Milliseconds from loading this module to the end of activate(). */
   readonly activationMs: number;
 }
@@ -37,6 +43,10 @@ export function activate(context: vscode.ExtensionContext): Api {
   ready.catch((e: unknown) => outputChannel.appendLine(`The language server did not start: ${(e as Error).stack ?? String(e)}`));
   const delegation = new DelegationView(() => ready);
   const clusterBar = new ClusterStatusBar();
+  const credentials = new Credentials(context.secrets);
+  const history = new History(context.globalStorageUri);
+  const namerd = new Namerd(() => ready, credentials, history, outputChannel);
+  const responses = new ResponsePanel(context, () => ready, credentials);
   ready.then((c) => {
     context.subscriptions.push(
       c.onNotification(ClusterStatusNotification.method, (st: ClusterStatus) => {
@@ -52,6 +62,50 @@ export function activate(context: vscode.ExtensionContext): Api {
     outputChannel,
     delegation,
     clusterBar,
+    namerd,
+    history,
+    responses,
+    vscode.commands.registerCommand('linkerdDtab.namerd.addServer', () => namerd.addServer()),
+    vscode.commands.registerCommand('linkerdDtab.namerd.refresh', () => namerd.refresh()),
+    vscode.commands.registerCommand('linkerdDtab.namerd.open', (node?: { server: { name: string; url: string }; ns: string }) => namerd.open(node)),
+    vscode.commands.registerCommand('linkerdDtab.namerd.create', (node?: { server: { name: string; url: string } }) => namerd.create(node)),
+    vscode.commands.registerCommand('linkerdDtab.namerd.delete', async (node?: { server: { name: string; url: string }; ns: string }) => {
+      const at = node ?? (await namerd.pickNamespace('Delete a namerd namespace'));
+      if (at) await namerd.deleteNamespace(at.server, at.ns);
+    }),
+    vscode.commands.registerCommand('linkerdDtab.namerd.history', (node?: { server: { name: string; url: string }; ns: string }) => namerd.showHistory(node)),
+    vscode.commands.registerCommand('linkerdDtab.setCredentials', async (node?: { server?: { url: string } }) => {
+      const urls = [...namerdServers().map((s) => s.url), ...linkerdAdmins().map((s) => s.url), ...testRequests().map((r) => r.url)];
+      const url = node?.server?.url ?? (await vscode.window.showQuickPick([...new Set(urls)], { title: 'Credentials for which server?' }));
+      if (url) await credentials.edit(url);
+    }),
+    vscode.commands.registerCommand('linkerdDtab.testOverride', (uri?: string | vscode.Uri, line?: number) => responses.test(uri, line)),
+    vscode.commands.registerCommand('linkerdDtab.addTestRequest', () => responses.newRequest()),
+    vscode.commands.registerCommand('linkerdDtab.compareServerDelegation', async () => {
+      if (!networkAllowed()) return undefined;
+      const editor = vscode.window.activeTextEditor;
+      return delegation.compareWithServer(await pickDelegationTarget(namerd, credentials, editor?.document.uri), editor?.document.uri);
+    }),
+    vscode.commands.registerCommand('linkerdDtab.impact', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || editor.document.languageId !== 'linkerd-dtab') {
+        void vscode.window.showWarningMessage('Open a dtab first: the routing impact compares it with another version.');
+        return;
+      }
+      const at = editor.document.uri.scheme === NAMERD_SCHEME ? parseNamespaceUri(editor.document.uri) : undefined;
+      const base = at ? namerd.baseOf(editor.document.uri) : undefined;
+      const choices = [...(base ? [{ label: 'The version on namerd', text: base.text }] : []), { label: 'The saved file', text: undefined as string | undefined }, { label: 'Another dtab file…', text: undefined as string | undefined }];
+      const pick = await vscode.window.showQuickPick(choices.filter((c) => c.label !== 'The saved file' || editor.document.uri.scheme === 'file'), { title: 'Routing impact: compare this dtab with…' });
+      if (!pick) return;
+      let before = pick.text;
+      if (pick.label === 'The saved file') before = new TextDecoder().decode(await vscode.workspace.fs.readFile(editor.document.uri));
+      if (pick.label === 'Another dtab file…') {
+        const file = await vscode.window.showOpenDialog({ filters: { Dtab: ['dtab'] }, canSelectMany: false });
+        if (!file?.[0]) return;
+        before = new TextDecoder().decode(await vscode.workspace.fs.readFile(file[0]));
+      }
+      await namerd.showImpact(before ?? '', editor.document.getText(), `${pick.label} → ${vscode.workspace.asRelativePath(editor.document.uri)}`, editor.document.uri);
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void ready.then((c) => c.sendNotification(TrustNotification.method, { trusted: true }))),
     vscode.commands.registerCommand('linkerdDtab.switchContext', async () => switchContext(await ready)),
     vscode.commands.registerCommand('linkerdDtab.saveSnapshot', async (to?: vscode.Uri) => saveSnapshot(await ready, to)),
@@ -76,7 +130,43 @@ export function activate(context: vscode.ExtensionContext): Api {
     }),
     vscode.commands.registerCommand('linkerdDtab.refreshDelegation', () => delegation.refresh()),
   );
-  return { ready, delegation, cluster: clusterBar, activationMs: performance.now() - moduleStart };
+  return { ready, delegation, cluster: clusterBar, namerd, responses, activationMs: performance.now() - moduleStart };
+}
+
+/** Where to ask for a delegation: a namerd namespace, or a linkerd router's delegator. */
+async function pickDelegationTarget(namerd: Namerd, credentials: Credentials, uri?: vscode.Uri): Promise<DelegationTarget | undefined> {
+  const items: (vscode.QuickPickItem & { target?: () => Promise<DelegationTarget | undefined> })[] = [];
+  const fromUri = uri?.scheme === NAMERD_SCHEME ? parseNamespaceUri(uri) : undefined;
+  if (fromUri) items.push({ label: `namerd ${fromUri.server.name}`, description: `namespace ${fromUri.ns}`, target: async () => ({ kind: 'namerd', server: await credentials.ref(fromUri.server.url), ns: fromUri.ns }) });
+  for (const s of namerdServers()) {
+    if (fromUri?.server.url === s.url) continue;
+    items.push({
+      label: `namerd ${s.name}`,
+      description: s.url,
+      target: async () => {
+        const at = await namerd.pickNamespace(`Delegate on ${s.name}`);
+        return at ? { kind: 'namerd', server: await credentials.ref(at.server.url), ns: at.ns } : undefined;
+      },
+    });
+  }
+  for (const a of linkerdAdmins()) {
+    for (const router of a.routers.length ? a.routers : ['']) {
+      items.push({
+        label: `linkerd ${a.name}${router ? ` router ${router}` : ''}`,
+        description: `${a.url}/delegator.json`,
+        target: async () => {
+          const label = router || (await vscode.window.showInputBox({ title: `Router label on ${a.name}`, value: 'http' }));
+          return label ? { kind: 'linkerd', admin: await credentials.ref(a.url), router: label } : undefined;
+        },
+      });
+    }
+  }
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('No namerd servers or linkerd admins are configured (linkerdDtab.namerd.servers, linkerdDtab.linkerd.admins).');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(items, { title: 'Compare the delegation with…' });
+  return pick?.target?.();
 }
 
 /** A quick pick of recent paths and the document's own names; any typed path is accepted. */

@@ -32,6 +32,8 @@ export async function startLanguageClient(serverModule: string, outputChannel: v
     // Cluster access is off in untrusted workspaces: asked at every (re)start, and the server is
     // told when trust is granted meanwhile.
     initializationOptions: () => ({ trusted: trusted() }),
+    // The hover's "Test this override" link runs that one command, nothing else.
+    markdown: { isTrusted: { enabledCommands: ['linkerdDtab.testOverride'] } },
   };
   const client = new DtabLanguageClient('linkerdDtab', 'Dtab (Linkerd)', serverOptions, clientOptions);
   await client.start();

@@ -28,7 +28,7 @@ export interface DelegationNode {
   /** One line for people: what happened at this step. */
   readonly description: string;
   /** The dentry that produced this step (as written), with where it is in the document. */
-  readonly dentry?: { readonly text: string; readonly line: number; readonly range?: Range };
+  readonly dentry?: { readonly text: string; readonly line?: number; readonly range?: Range };
   /** For union branches: the weight and its share of the traffic. */
   readonly weight?: { readonly value: number; readonly percent: number };
   readonly children: readonly DelegationNode[];
@@ -124,3 +124,165 @@ export interface RequestSender {
 export function send<P, R>(client: RequestSender, req: Request<P, R>, params: P): Promise<R> {
   return client.sendRequest(req.method, params) as Promise<R>;
 }
+
+// ---- namerd, linkerd and test requests (network features: off in untrusted workspaces) ----
+
+/** A request that reached no answer it could use: why, for people, and what kind of trouble. */
+export interface Failure {
+  readonly ok: false;
+  /**
+   * `untrusted`: network features are off in this workspace; `not-configured`: the URL is not in the
+   * settings; `invalid`: the dtab has errors (nothing was sent); the rest as the server answered.
+   */
+  readonly kind: 'untrusted' | 'not-configured' | 'invalid' | 'not-found' | 'conflict' | 'exists' | 'unauthorized' | 'forbidden' | 'server' | 'network' | 'protocol';
+  readonly message: string;
+}
+
+/** A namerd server from the settings (`linkerdDtab.namerd.servers`), and its credential if any. */
+export interface NamerdRef {
+  /** The base URL exactly as configured. */
+  readonly url: string;
+  /** `Bearer …` or `Basic …`, from the client's SecretStorage; never stored by the server. */
+  readonly authorization?: string;
+}
+
+export const NamerdList = request<{ readonly server: NamerdRef }, { readonly ok: true; readonly namespaces: readonly string[] } | Failure>('linkerdDtab/namerd/list');
+
+/** A namespace's dtab: its version (the ETag) and the text in namerctl's pretty form. */
+export interface NamespaceDtab {
+  readonly ok: true;
+  readonly version?: string;
+  readonly text: string;
+}
+
+export const NamerdGet = request<{ readonly server: NamerdRef; readonly ns: string }, NamespaceDtab | Failure>('linkerdDtab/namerd/get');
+
+export interface NamerdPushParams {
+  readonly server: NamerdRef;
+  readonly ns: string;
+  readonly text: string;
+  /** The version the edit was based on, sent as If-Match; absent only for `create`. */
+  readonly baseVersion?: string;
+  /** POST (create only: 409 when it exists) instead of PUT. */
+  readonly create?: boolean;
+}
+
+/** After a push: the namespace as namerd now has it; on a 412, what is there now ("theirs"). */
+export type NamerdPushResult = NamespaceDtab | (Failure & { readonly theirs?: { readonly version?: string; readonly text: string } });
+
+export const NamerdPush = request<NamerdPushParams, NamerdPushResult>('linkerdDtab/namerd/push');
+export const NamerdDelete = request<{ readonly server: NamerdRef; readonly ns: string }, { readonly ok: true } | Failure>('linkerdDtab/namerd/delete');
+
+/** Start (or stop) following a server's namespaces, or one namespace, with namerd's watch streams. */
+export interface NamerdWatchParams {
+  readonly server: NamerdRef;
+  /** Absent: the list of namespaces. */
+  readonly ns?: string;
+  readonly stop?: boolean;
+}
+export const NamerdWatch = request<NamerdWatchParams, { readonly ok: true } | Failure>('linkerdDtab/namerd/watch');
+
+/** Server → client: something followed with NamerdWatch changed (or the watch ended, with `error`). */
+export interface NamerdChange {
+  readonly url: string;
+  readonly ns?: string;
+  readonly namespaces?: readonly string[];
+  /** The namespace's new text in pretty form, and its version; `deleted` when it is gone. */
+  readonly text?: string;
+  readonly version?: string;
+  readonly deleted?: boolean;
+  readonly error?: string;
+}
+export const NamerdChanged = notification<NamerdChange>('linkerdDtab/namerd/changed');
+
+/** One logical name whose routing changes. */
+export interface ImpactRow {
+  readonly name: string;
+  /** The bound trees in NameTree.show form (`~` when it does not bind). */
+  readonly before: string;
+  readonly after: string;
+  /** Weight moves in people's words: `world-v1 100% → world-v1 90%, world-v2 10%`. */
+  readonly shift?: string;
+}
+
+export interface ImpactParams {
+  readonly before: string;
+  readonly after: string;
+  /** Extra logical names to compare (`/svc/world`). */
+  readonly names?: readonly string[];
+  /** The document whose namers and cluster data bind the names (a lone dtab's otherwise). */
+  readonly uri?: string;
+}
+export type ImpactResult =
+  | { readonly ok: true; readonly rows: readonly ImpactRow[]; readonly lines: readonly string[]; readonly considered: number; readonly cut: boolean }
+  | Failure;
+/** The routing impact of going from one dtab text to another. */
+export const Impact = request<ImpactParams, ImpactResult>('linkerdDtab/impact');
+
+/** Three-way merge of dtab texts, dentry by dentry; conflicts get git-style markers. */
+export const Merge = request<{ readonly base: string; readonly theirs: string; readonly yours: string }, { readonly text: string; readonly conflicts: number }>('linkerdDtab/merge');
+
+/** Where to ask for a server-side delegation: a namerd namespace or a linkerd router's delegator. */
+export type DelegationTarget =
+  | { readonly kind: 'namerd'; readonly server: NamerdRef; readonly ns: string }
+  | { readonly kind: 'linkerd'; readonly admin: NamerdRef; readonly router: string };
+
+export interface ServerDelegateParams {
+  readonly target: DelegationTarget;
+  readonly path: string;
+  /** The open document whose dtab is sent (linkerd) or added (namerd), and compared with the local engine. */
+  readonly uri?: string;
+  readonly position?: Position;
+}
+export interface Difference {
+  readonly where: string;
+  readonly local: string;
+  readonly remote: string;
+}
+export type ServerDelegateResult =
+  | { readonly ok: true; readonly root: DelegationNode; readonly source: string; readonly differences: readonly Difference[] }
+  | Failure;
+export const ServerDelegate = request<ServerDelegateParams, ServerDelegateResult>('linkerdDtab/serverDelegate');
+
+/** A request to send through a linkerd router or ingress (`linkerdDtab.testRequests`). */
+export interface TestRequest {
+  readonly name?: string;
+  /** The router's (or ingress's) base URL, e.g. `http://127.0.0.1:4140`. */
+  readonly url: string;
+  readonly method?: string;
+  readonly path?: string;
+  /** `Host` decides the logical name (`/svc/<host>`) with Linkerd's default identifier. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface TestOverrideParams {
+  /** The document and line of the dentry to send as `l5d-dtab` (the override), or the override itself. */
+  readonly uri?: string;
+  readonly line?: number;
+  readonly override?: string;
+  readonly request: TestRequest;
+  /** Send the same request without the override too. */
+  readonly compare?: boolean;
+  /** Add `l5d-sample: 1.0` (trace this request). */
+  readonly sample?: boolean;
+  readonly authorization?: string;
+}
+
+/** A response as the panel shows it: everything escaped by the client. */
+export interface ResponseView {
+  readonly status: number;
+  readonly statusText: string;
+  readonly timeMs: number;
+  readonly bytes: number;
+  readonly truncated: boolean;
+  readonly headers: readonly { readonly name: string; readonly value: string; readonly meaning?: string }[];
+  /** Pretty JSON when the body is JSON. */
+  readonly body: string;
+  /** The request as sent: method, URL, headers. */
+  readonly sent: { readonly method: string; readonly url: string; readonly headers: readonly (readonly [string, string])[] };
+}
+
+export type TestOverrideResult =
+  | { readonly ok: true; readonly override: string; readonly withOverride: ResponseView; readonly without?: ResponseView | { readonly error: string } }
+  | Failure;
+export const TestOverride = request<TestOverrideParams, TestOverrideResult>('linkerdDtab/testOverride');

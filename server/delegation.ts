@@ -1,7 +1,7 @@
 // The delegation view's data: the core's delegate tree, annotated for the client's tree view
 // (primary path, status, one-line descriptions, the dentry of each step with its range).
 
-import { boundByNamer, describeBound, describeNode, lowerPath, nodeStatus, parsePath, primaryNodes, showPath, unionShares, type DelegateTree, type Interpreter } from '../core/index.js';
+import { boundByNamer, describeBound, describeNode, lowerPath, nodeStatus, parsePath, primaryNodes, showDentry, showPath, unionShares, type DelegateTree, type Interpreter } from '../core/index.js';
 import type { DelegateResult, DelegationNode } from '../protocol/messages.js';
 import type { Analysis } from './lsp.js';
 
@@ -33,6 +33,46 @@ export async function delegateInDocument(a: Analysis, pathText: string, interpre
   } catch (e) {
     routes = [`fails: ${(e as Error).message}`];
   }
+  const reasons = new Map<DelegateTree, string>();
+  if (whyNegative) {
+    for (const t of walk(tree)) {
+      if (t.type !== 'neg' || t.path[0] !== '#') continue;
+      const why = await whyNegative(t.path);
+      if (why) reasons.set(t, `(negative: ${why})`);
+    }
+  }
+  const root = delegationNodes(tree, {
+    dentry: (d) => {
+      const syntax = a.dentries[d.index];
+      return syntax ? { text: a.dentryText(d.index), line: a.lineOf(d.index), range: a.range(syntax) } : undefined;
+    },
+    reasons,
+  });
+  return { ok: true, root, routes, version: a.version, boundByNamer: boundByNamer(tree) };
+}
+
+/** Every node of a delegate tree, parents before children, without recursion. */
+function* walk(tree: DelegateTree): Generator<DelegateTree> {
+  const stack: DelegateTree[] = [tree];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    yield t;
+    for (const c of kids(t)) stack.push(c);
+  }
+}
+
+function kids(t: DelegateTree): readonly DelegateTree[] {
+  return t.type === 'delegate' ? [t.delegate] : t.type === 'transformation' ? [t.tree] : t.type === 'alt' ? t.alt : t.type === 'union' ? t.union.map((w) => w.tree) : [];
+}
+
+/**
+ * A delegate tree as the view's nodes. `dentry` places a node's rule in the document; without it
+ * (a tree from namerd or linkerd) the rule is shown as Finagle prints it.
+ */
+export function delegationNodes(
+  tree: DelegateTree,
+  options: { dentry?: (d: NonNullable<DelegateTree['dentry']>) => DelegationNode['dentry'] | undefined; reasons?: ReadonlyMap<DelegateTree, string> } = {},
+): DelegationNode {
   const primary = primaryNodes(tree);
   // Built without recursion on the tree's depth: children first, parents after.
   const built = new Map<DelegateTree, DelegationNode>();
@@ -42,42 +82,26 @@ export async function delegateInDocument(a: Analysis, pathText: string, interpre
   while (stack.length > 0) {
     const t = stack.pop()!;
     order.push({ t, ...(weights.has(t) ? { weight: weights.get(t)! } : {}) });
-    if (t.type === 'delegate') stack.push(t.delegate);
-    else if (t.type === 'transformation') stack.push(t.tree);
-    else if (t.type === 'alt') for (const c of t.alt) stack.push(c);
-    else if (t.type === 'union') {
+    if (t.type === 'union') {
       const shares = unionShares(t.union.map((w) => w.weight));
-      t.union.forEach((w, i) => {
-        weights.set(w.tree, { value: w.weight, percent: shares[i]! });
-        stack.push(w.tree);
-      });
+      t.union.forEach((w, i) => weights.set(w.tree, { value: w.weight, percent: shares[i]! }));
     }
-  }
-  const reasons = new Map<DelegateTree, string>();
-  if (whyNegative) {
-    for (const { t } of order) {
-      if (t.type !== 'neg' || t.path[0] !== '#') continue;
-      const why = await whyNegative(t.path);
-      if (why) reasons.set(t, `(negative: ${why})`);
-    }
+    for (const c of kids(t)) stack.push(c);
   }
   for (let k = order.length - 1; k >= 0; k--) {
     const { t, weight } = order[k]!;
-    const kids = t.type === 'delegate' ? [t.delegate] : t.type === 'transformation' ? [t.tree] : t.type === 'alt' ? t.alt : t.type === 'union' ? t.union.map((w) => w.tree) : [];
     const d = t.dentry;
-    const syntax = d ? a.dentries[d.index] : undefined;
+    const dentry = d ? (options.dentry ? options.dentry(d) : { text: showDentry(d.dentry) }) : undefined;
     built.set(t, {
       path: t.type === 'neg' && t.path.length === 0 ? '~' : showPath(t.path),
       type: t.type,
       primary: primary.has(t),
       status: status(t),
-      description: reasons.get(t) ?? (t.type === 'delegate' ? '' : describeNode(t).replace(/^\S+\s+/, '')),
-      ...(d && syntax
-        ? { dentry: { text: a.dentryText(d.index), line: a.lineOf(d.index), range: a.range(syntax) } }
-        : {}),
+      description: options.reasons?.get(t) ?? (t.type === 'delegate' ? '' : describeNode(t).replace(/^\S+\s+/, '')),
+      ...(dentry ? { dentry } : {}),
       ...(weight ? { weight } : {}),
-      children: kids.map((c) => built.get(c)!),
+      children: kids(t).map((c) => built.get(c)!),
     });
   }
-  return { ok: true, root: built.get(tree)!, routes, version: a.version, boundByNamer: boundByNamer(tree) };
+  return built.get(tree)!;
 }

@@ -15,7 +15,28 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { assumedNamers, explainNegative, interpreterFor, k8sNamerUses, MAX_NAMES, RenameError, routerNamers, type ConfigRouter, type FoundConfig, type Interpreter, type K8sNamerUse, type NamerSpec } from '../core/index.js';
-import { ClusterChanged, ClusterStatusNotification, Contexts, Delegate, SaveSnapshot, SuggestPaths, TrustNotification, type DelegateResult, type Request } from '../protocol/messages.js';
+import {
+  ClusterChanged,
+  ClusterStatusNotification,
+  Contexts,
+  Delegate,
+  Impact,
+  Merge,
+  NamerdChanged,
+  NamerdDelete,
+  NamerdGet,
+  NamerdList,
+  NamerdPush,
+  NamerdWatch,
+  SaveSnapshot,
+  ServerDelegate,
+  SuggestPaths,
+  TestOverride,
+  TrustNotification,
+  type DelegateResult,
+  type Request,
+} from '../protocol/messages.js';
+import { Network, type NetworkSettings } from './network.js';
 import { Cluster, DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './cluster.js';
 import { delegateInDocument } from './delegation.js';
 import { ConfigService, formatEmbeddedDtabs } from './config-service.js';
@@ -114,8 +135,10 @@ function interpreterOf(uri: string, position?: Position): Interpreter {
 interface Settings {
   /** Run the checks that delegate every dentry (cycles, never-used dentries). */
   deepChecks: boolean;
+  /** "Test this override" above each dentry. */
+  testLens: boolean;
 }
-let settings: Settings = { deepChecks: true };
+let settings: Settings = { deepChecks: true, testLens: true };
 let clusterSettings: ClusterSettings = DEFAULT_CLUSTER_SETTINGS;
 let canPullConfiguration = false;
 /** Workspace trust, as the client says it (editors without the notion are trusted). */
@@ -153,6 +176,7 @@ connection.onInitialize(({ capabilities, initializationOptions, workspaceFolders
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       completionProvider: { triggerCharacters: ['/', '#', '$', '=', '>', ' ', '|', '&', '('] },
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'dtab-language-server', version: '0.1.0' },
   };
@@ -184,8 +208,9 @@ async function loadSettings(): Promise<void> {
   const s = (await connection.workspace.getConfiguration('linkerdDtab')) as {
     checks?: { deep?: boolean };
     kubernetes?: Partial<Record<keyof ClusterSettings, unknown>>;
+    testRequest?: { codeLens?: unknown };
   } | null;
-  settings = { deepChecks: s?.checks?.deep ?? true };
+  settings = { deepChecks: s?.checks?.deep ?? true, testLens: s?.testRequest?.codeLens !== false };
   const k = s?.kubernetes ?? {};
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   const source = k.source === 'cluster' || k.source === 'snapshot' || k.source === 'off' ? k.source : 'auto';
@@ -214,8 +239,12 @@ connection.onNotification(TrustNotification.method, (p: { trusted?: unknown }) =
   trusted = p.trusted;
   cluster.configure(clusterSettings, trusted, folders);
   for (const doc of documents.all()) validate(doc);
+  void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 });
-connection.onShutdown(() => cluster.close());
+connection.onShutdown(() => {
+  cluster.close();
+  network.close();
+});
 
 // ---- diagnostics: quick ones at once, then the deep ones, abandoned when a newer version comes ----
 
@@ -354,7 +383,8 @@ connection.onHover(checked(['position'], async ({ textDocument, position }) => {
   const d = dtabAt(textDocument.uri, position);
   if (d) {
     await configured;
-    return (await service.hover(d, position, interpreterOf(textDocument.uri, position), clusterNote(), k8sUses(textDocument.uri, position))) ?? null;
+    const hover = await service.hover(d, position, interpreterOf(textDocument.uri, position), clusterNote(), k8sUses(textDocument.uri, position));
+    return hover ? withTestLink(hover, textDocument.uri, position) : null;
   }
   return isDtab(doc) ? null : configHover(configs.analyzeFully(doc), doc, position);
 }));
@@ -395,6 +425,107 @@ function clusterNote(): string | undefined {
   return st.state === 'none' ? undefined : st.detail;
 }
 onRequest(SuggestPaths, [], ({ uri, position }) => onDtab(uri, position, (d) => service.suggestPaths(d), []));
+
+// ---- network features: namerd, server-side delegation, routing impact, test requests ----
+
+/** The URLs the user configured, read afresh (a request may follow a settings change at once). */
+async function networkSettings(): Promise<NetworkSettings> {
+  const s = canPullConfiguration
+    ? ((await connection.workspace.getConfiguration('linkerdDtab')) as {
+        namerd?: { servers?: unknown };
+        linkerd?: { admins?: unknown };
+        testRequests?: unknown;
+        network?: { timeoutSeconds?: unknown };
+      } | null)
+    : null;
+  const urls = (v: unknown): string[] =>
+    (Array.isArray(v) ? v : []).flatMap((e: unknown) => (typeof e === 'string' ? [e] : typeof e === 'object' && e !== null && typeof (e as { url?: unknown }).url === 'string' ? [(e as { url: string }).url] : []));
+  const t = s?.network?.timeoutSeconds;
+  return {
+    namerd: urls(s?.namerd?.servers),
+    linkerdAdmins: urls(s?.linkerd?.admins),
+    routers: urls(s?.testRequests),
+    timeoutMs: typeof t === 'number' && t >= 1 && t <= 300 ? t * 1000 : 10_000,
+  };
+}
+
+function dtabAnalysis(uri: string, position?: Position): Analysis | undefined {
+  const d = dtabAt(uri, position) ?? dtabAt(uri);
+  return d ? ('syntax' in d ? d : service.analyze(d)) : undefined;
+}
+
+const network = new Network({
+  trusted: () => trusted,
+  settings: networkSettings,
+  notify: (change) => void connection.sendNotification(NamerdChanged.method, change),
+  dtabOf: (uri, position) => {
+    const a = dtabAnalysis(uri, position);
+    if (!a) return undefined;
+    const at = position ?? { line: 0, character: 0 };
+    return {
+      dtab: a.dtab,
+      text: a.text,
+      interpreter: interpreterOf(uri, at),
+      dentryAtLine: (line) => {
+        const d = a.dentries.find((e) => a.line(e.start) <= line && line <= a.line(Math.max(e.start, e.end - 1)));
+        return d ? a.text.slice(d.start, d.end) : undefined;
+      },
+    };
+  },
+  interpreter: () => {
+    freshInterpreters();
+    return interpreterFor(setupFor());
+  },
+  services: async () => (await cluster.current?.serviceNames()) ?? [],
+});
+
+onRequest(NamerdList, ['server'], ({ server }) => network.list(server), false);
+onRequest(NamerdGet, ['server', 'ns'], ({ server, ns }) => network.get(server, ns), false);
+onRequest(NamerdPush, ['server', 'ns', 'text'], (p) => network.push(p), false);
+onRequest(NamerdDelete, ['server', 'ns'], ({ server, ns }) => network.remove(server, ns), false);
+onRequest(NamerdWatch, ['server'], ({ server, ns, stop }) => network.watch(server, ns, stop === true), false);
+onRequest(Impact, ['before', 'after'], async (p) => {
+  await configured;
+  return network.impact(p);
+}, false);
+onRequest(Merge, ['base', 'theirs', 'yours'], ({ base, theirs, yours }) => network.merge(base, theirs, yours), false);
+onRequest(ServerDelegate, ['target', 'path'], async (p) => {
+  await configured;
+  return network.serverDelegate(p);
+}, false);
+onRequest(TestOverride, ['request'], (p) => network.testOverride(p), false);
+
+/** "Test this override" above each dentry of a dtab file (trusted workspaces only). */
+connection.onCodeLens(checked([], ({ textDocument }) =>
+  withDoc(
+    textDocument.uri,
+    (doc) => {
+      if (!trusted || !settings.testLens || !isDtab(doc)) return [];
+      const a = service.analyze(doc);
+      return a.dentries.map((d, i) => {
+        const line = a.line(d.start);
+        return {
+          range: { start: { line, character: 0 }, end: { line, character: 0 } },
+          command: { title: 'Test this override', command: 'linkerdDtab.testOverride', arguments: [textDocument.uri, line], tooltip: `Send a request through linkerd with l5d-dtab: ${a.dentryText(i)}` },
+        };
+      });
+    },
+    [],
+  ),
+));
+
+/** A dentry's hover ends with a link that sends it as an override (trusted workspaces only). */
+function withTestLink<H extends { contents: unknown }>(hover: H, uri: string, position: Position): H {
+  const doc = documents.get(uri);
+  if (!trusted || !doc || !isDtab(doc)) return hover;
+  const a = service.analyze(doc);
+  const offset = a.lines.offset(position);
+  const d = a.dentries.find((e) => e.start <= offset && offset <= e.end);
+  const c = hover.contents as { kind?: string; value?: string };
+  if (!d || c.kind !== 'markdown' || typeof c.value !== 'string') return hover;
+  const args = encodeURIComponent(JSON.stringify([uri, a.line(d.start)]));
+  return { ...hover, contents: { kind: 'markdown', value: `${c.value}\n\n[Test this override](command:linkerdDtab.testOverride?${args} "Send a request through linkerd with this dentry as l5d-dtab")` } };
+}
 
 documents.listen(connection);
 connection.listen();

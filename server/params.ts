@@ -20,6 +20,11 @@ const range: Check = (v, where) => {
   return position(v.start, `${where}.start`) ?? position(v.end, `${where}.end`);
 };
 
+const string: Check = (v, where) => (typeof v === 'string' ? undefined : `${where} must be a string`);
+
+/** `{url: string, …}`: a server or request from the settings. */
+const urlObject: Check = (v, where) => (isObject(v) && typeof v.url === 'string' ? undefined : `${where} must be an object with a url string`);
+
 const CHECKS: Record<string, Check> = {
   position,
   range,
@@ -32,6 +37,24 @@ const CHECKS: Record<string, Check> = {
     return undefined;
   },
   newName: (v, where) => (typeof v === 'string' ? undefined : `${where} must be a string`),
+  server: urlObject,
+  admin: urlObject,
+  request: urlObject,
+  target: (v, where) => {
+    if (!isObject(v) || (v.kind !== 'namerd' && v.kind !== 'linkerd')) return `${where} must be {kind: "namerd", server, ns} or {kind: "linkerd", admin, router}`;
+    return v.kind === 'namerd' ? (urlObject(v.server, `${where}.server`) ?? string(v.ns, `${where}.ns`)) : (urlObject(v.admin, `${where}.admin`) ?? string(v.router, `${where}.router`));
+  },
+  ns: (v, where) => string(v, where) ?? (v === '' ? `${where} must not be empty` : undefined),
+  text: string,
+  before: string,
+  after: string,
+  base: string,
+  theirs: string,
+  yours: string,
+  override: string,
+  baseVersion: string,
+  line: natural,
+  names: (v, where) => (Array.isArray(v) && v.every((n) => typeof n === 'string') ? undefined : `${where} must be an array of strings`),
   path: (v, where) => (typeof v === 'string' ? undefined : `${where} must be a string`),
 };
 
