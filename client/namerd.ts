@@ -209,10 +209,15 @@ export class Namerd implements vscode.TreeDataProvider<Node>, vscode.FileSystemP
     return base;
   }
 
-  private setBase(server: NamedUrl, ns: string, version: string | undefined, text: string): Base {
+  /**
+   * `keepMtime`: the open document was not reloaded (its edits are being merged onto the new base),
+   * so to VS Code the file is unchanged; a new mtime would fail the next save ("file modified since").
+   */
+  private setBase(server: NamedUrl, ns: string, version: string | undefined, text: string, keepMtime = false): Base {
     const key = this.key(server.url, ns);
     const old = this.bases.get(key);
-    const base = { version, text, mtime: old && old.version === version && old.text === text ? old.mtime : Math.max(Date.now(), (old?.mtime ?? 0) + 1) };
+    const same = old && ((old.version === version && old.text === text) || keepMtime);
+    const base = { version, text, mtime: same ? old.mtime : Math.max(Date.now(), (old?.mtime ?? 0) + 1) };
     this.bases.set(key, base);
     this.dentries.delete(key);
     this.treeChanged.fire(undefined);
@@ -269,11 +274,37 @@ export class Namerd implements vscode.TreeDataProvider<Node>, vscode.FileSystemP
 
   /** Pushes `text` based on `base`; on 412 merges with theirs into the open document. */
   private async pushText(server: NamedUrl, ns: string, text: string, base: Base, uri: vscode.Uri | undefined, action: 'pushed' | 'restored'): Promise<boolean> {
+    const key = this.key(server.url, ns);
+    // namerd's watch echoes this push: what it says meanwhile is looked at once the push is done.
+    this.pushing.add(key);
+    try {
+      return await this.pushTextNow(server, ns, text, base, uri, action);
+    } finally {
+      this.pushing.delete(key);
+      const queued = this.queued.get(key);
+      this.queued.delete(key);
+      if (queued) void this.remoteChange(queued);
+    }
+  }
+
+  private readonly pushing = new Set<string>();
+  private readonly queued = new Map<string, NamerdChange>();
+
+  private async pushTextNow(server: NamedUrl, ns: string, text: string, base: Base, uri: vscode.Uri | undefined, action: 'pushed' | 'restored'): Promise<boolean> {
     const sent = await this.request(NamerdPush, async () => ({ server: await this.credentials.ref(server.url), ns, text, ...(base.version !== undefined ? { baseVersion: base.version } : {}) }));
     this.log.appendLine(`[namerd] ${action === 'restored' ? 'restore' : 'push'} ${ns} to ${server.url} with If-Match ${base.version ?? '(none)'}: ${sent.ok ? `ok, now version ${sent.version ?? '?'}` : `${sent.kind}: ${sent.message}`}\n${text}`);
     if (sent.ok) {
-      this.setBase(server, ns, sent.version, sent.text);
       await this.history.add(server.url, ns, { action, ...(sent.version !== undefined ? { version: sent.version } : {}), text });
+      if (sent.changedSince) {
+        // Someone pushed right after this push: the document shows namerd's text, never a stale base.
+        await this.history.add(server.url, ns, { action: 'changed on namerd', ...(sent.version !== undefined ? { version: sent.version } : {}), text: sent.text });
+        this.setBase(server, ns, sent.version, sent.text);
+        const changed = namespaceUri(server, ns);
+        setTimeout(() => this.fileChanged.fire([{ type: vscode.FileChangeType.Changed, uri: changed }]), 0);
+        void vscode.window.showWarningMessage(`${ns} was pushed, and changed again on ${server.name} right after (now version ${sent.version ?? '?'}): the document shows namerd's text.`);
+        return true;
+      }
+      this.setBase(server, ns, sent.version, sent.text);
       void vscode.window.setStatusBarMessage(`Pushed ${ns} to ${server.name} (version ${sent.version ?? '?'})`, 5000);
       return true;
     }
@@ -286,7 +317,7 @@ export class Namerd implements vscode.TreeDataProvider<Node>, vscode.FileSystemP
     const theirs = sent.theirs;
     const merged = await this.request(Merge, async () => ({ base: base.text, theirs: theirs.text, yours: text }));
     await this.history.add(server.url, ns, { action: 'changed on namerd', ...(theirs.version !== undefined ? { version: theirs.version } : {}), text: theirs.text });
-    const newBase = this.setBase(server, ns, theirs.version, theirs.text);
+    const newBase = this.setBase(server, ns, theirs.version, theirs.text, uri !== undefined);
     const target = uri ?? namespaceUri(server, ns);
     setTimeout(() => void this.showMerge(target, ns, server, merged, base, newBase), 0);
     if (uri) throw vscode.FileSystemError.Unavailable(`${ns} changed on namerd since you opened it (version ${base.version ?? '?'} → ${theirs.version ?? '?'}): nothing was overwritten. Your edits are being merged with theirs.`);
@@ -322,6 +353,10 @@ export class Namerd implements vscode.TreeDataProvider<Node>, vscode.FileSystemP
     }
     if (p.ns === undefined || p.text === undefined || p.error !== undefined) return;
     const key = this.key(p.url, p.ns);
+    if (this.pushing.has(key)) {
+      this.queued.set(key, p);
+      return;
+    }
     const base = this.bases.get(key);
     if (base && base.version === p.version && base.text === p.text) return;
     const uri = namespaceUri(server, p.ns);
@@ -339,7 +374,7 @@ export class Namerd implements vscode.TreeDataProvider<Node>, vscode.FileSystemP
     const pick = await vscode.window.showWarningMessage(`${p.ns} changed on ${server.name} while you were editing it (now version ${p.version ?? '?'}).`, 'Merge Now', 'Compare');
     if (pick === 'Merge Now' && base) {
       const merged = await this.request(Merge, async () => ({ base: base.text, theirs: p.text!, yours: doc.getText() }));
-      const now = this.setBase(server, p.ns, p.version, p.text);
+      const now = this.setBase(server, p.ns, p.version, p.text, true);
       await this.showMerge(uri, p.ns, server, merged, base, now);
     } else if (pick === 'Compare') {
       const theirsUri = await this.scratch(`${p.ns} (theirs)`, p.text);

@@ -167,8 +167,11 @@ export interface NamerdPushParams {
   readonly create?: boolean;
 }
 
-/** After a push: the namespace as namerd now has it; on a 412, what is there now ("theirs"). */
-export type NamerdPushResult = NamespaceDtab | (Failure & { readonly theirs?: { readonly version?: string; readonly text: string } });
+/**
+ * After a push: the namespace as namerd now has it (`changedSince`: it is not what was pushed, someone
+ * changed it again right after); on a 412, what is there now ("theirs").
+ */
+export type NamerdPushResult = (NamespaceDtab & { readonly changedSince?: true }) | (Failure & { readonly theirs?: { readonly version?: string; readonly text: string } });
 
 export const NamerdPush = request<NamerdPushParams, NamerdPushResult>('linkerdDtab/namerd/push');
 export const NamerdDelete = request<{ readonly server: NamerdRef; readonly ns: string }, { readonly ok: true } | Failure>('linkerdDtab/namerd/delete');

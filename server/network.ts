@@ -162,7 +162,15 @@ export class Network {
       const theirs = await this.get(p.server, p.ns);
       return theirs.ok ? { ...f, theirs: { ...(theirs.version !== undefined ? { version: theirs.version } : {}), text: theirs.text } } : f;
     }
-    return this.get(p.server, p.ns);
+    // What namerd has now; if it is not what was pushed, someone changed it again straight after.
+    try {
+      const got = await client.get(p.ns);
+      const text = prettyDtab(got.dentries);
+      const changedSince = got.text !== showDtab(lowerDtab(parseDtab(p.text)));
+      return { ok: true, ...(got.version !== undefined ? { version: got.version } : {}), text, ...(changedSince ? { changedSince: true } : {}) };
+    } catch (e) {
+      return failureOf(e);
+    }
   }
 
   async remove(server: NamerdRef, ns: string): Promise<{ ok: true } | Failure> {

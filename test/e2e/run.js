@@ -48,8 +48,29 @@ function startCluster() {
   });
 }
 
+/** A stand-in started with tsx; resolves once every pattern matched its output (the captures). */
+function startStandin(name, script, args, patterns) {
+  const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+  const proc = spawn(tsx, [path.join(root, script), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.on('exit', (code) => reject(new Error(`the ${name} stand-in exited (${code}) before it was up: ${out}`)));
+    proc.stdout.on('data', (c) => {
+      out += c.toString();
+      const found = patterns.map((p) => p.exec(out));
+      if (found.every(Boolean)) resolve({ proc, values: found.map((m) => m[1].trim()) });
+    });
+  });
+}
+
 async function runAll() {
 const cluster = await startCluster().catch((e) => fail(e.message));
+// namerd and linkerd: their stand-ins, reached through the settings the tests write (as a user would).
+const namerd = await startStandin('namerd', 'test/namerd/standin.ts', ['--port', '0'], [/^namerd stand-in on (\S+)$/m]).catch((e) => fail(e.message));
+const linkerd = await startStandin('linkerd', 'test/linkerd/standin.ts', ['--router', 'http=/svc=>/$/inet/127.1'], [/^admin: (\S+)$/m, /^router http: (\S+)$/m]).catch((e) => fail(e.message));
+process.env.DTAB_E2E_NAMERD_URL = namerd.values[0];
+process.env.DTAB_E2E_ADMIN_URL = linkerd.values[0];
+process.env.DTAB_E2E_ROUTER_URL = linkerd.values[1];
 // The extension host inherits this environment: the kubeconfig, and where tests change objects.
 process.env.KUBECONFIG = cluster.kubeconfig;
 process.env.DTAB_E2E_K8S_URL = cluster.url;
@@ -67,8 +88,10 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => child.kill(sig)); // the driver tears down and prints its last line
 }
 child.on('exit', (code, signal) => {
-  cluster.proc.removeAllListeners('exit');
-  cluster.proc.kill();
+  for (const p of [cluster.proc, namerd.proc, linkerd.proc]) {
+    p.removeAllListeners('exit');
+    p.kill();
+  }
   process.exit(code ?? (signal ? 1 : 2));
 });
 }
