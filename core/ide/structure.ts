@@ -1,13 +1,10 @@
 // Outline, folding, selection ranges, and the paths worth delegating in a dtab.
 
-import { prefixMatches } from '../model/dtab.js';
-import type { Path } from '../model/path.js';
 import { showPath } from '../print/show.js';
 import { printTree } from '../print/format.js';
 import type { Span } from '../syntax/ast.js';
 import { leaves, locate } from '../syntax/locate.js';
 import { parsePath } from '../syntax/parser.js';
-import { lowerPath } from '../syntax/lower.js';
 import type { DtabAnalysis } from './analysis.js';
 
 export interface DtabSymbol {
@@ -104,20 +101,7 @@ export function suggestPaths(a: DtabAnalysis): string[] {
   const literal = (i: number) => !a.dentries[i]!.prefix.elems.some((e) => e.kind === 'wildcard');
   for (let i = 0; i < a.dentries.length; i++) if (literal(i)) add(src.slice(a.dentries[i]!.prefix.start, a.dentries[i]!.prefix.end));
   // One rewrite backwards: A => L, and B's prefix starts with L and is longer: A + rest of B.
-  const dtab = a.dtab;
-  for (let i = 0; i < a.dentries.length && out.size < MAX_SUGGESTIONS; i++) {
-    if (!literal(i)) continue;
-    const d = a.dentries[i]!;
-    for (const leaf of leaves(d.dst)) {
-      const to: Path = lowerPath(leaf.path);
-      for (const j of dtab.specializations(to)) {
-        if (out.size >= MAX_SUGGESTIONS) break;
-        const b = dtab.dentries[j]!.prefix;
-        if (j === i || b.length <= to.length || !literal(j) || !prefixMatches(to, b as Path)) continue;
-        add(showPath([...(dtab.dentries[i]!.prefix as Path), ...(b.slice(to.length) as Path)]));
-      }
-    }
-  }
+  for (const p of a.dtab.reachingNames(MAX_SUGGESTIONS - out.size)) add(showPath(p));
   for (const c of a.syntax.comments) {
     for (const word of src.slice(c.start, c.end).split(/[\s,;()"'`]+/)) {
       const w = word.replace(/[.:!?]+$/, '');

@@ -4,7 +4,9 @@
 //   1. the names the caller gives (they matter most, so a cut never drops them first);
 //   2. the prefixes of the dentries of both dtabs (before's, then after's), except prefixes with a
 //      `*` (a wildcard prefix is no one name);
-//   3. `/svc/<name>` for every service name the caller gives (the services of a cluster or a
+//   3. the names that reach a more specific dentry through another, in both dtabs (with
+//      `/svc => /host` and `/host/world => …`, `/svc/world`: what callers name);
+//   4. `/svc/<name>` for every service name the caller gives (the services of a cluster or a
 //      snapshot), when that name binds to something other than `~` with the *before* dtab or with
 //      the *after* one. The brief asked for "the services the base dtab reaches"; a service only
 //      the after dtab reaches is a name that now goes somewhere where it went nowhere, which is a
@@ -109,6 +111,8 @@ export async function routingImpact(input: ImpactInput): Promise<RoutingImpact> 
   for (const dtab of [input.before, input.after]) {
     for (const d of dtab.dentries) if (!d.prefix.includes(ANY)) add(d.prefix as Path, false);
   }
+  // Names that reach a changed dentry through another (`/svc/world` by `/svc => /host` to `/host/world`).
+  for (const dtab of [input.before, input.after]) for (const p of dtab.reachingNames(limit)) add(p, false);
   for (const s of input.services ?? []) add(['svc', s], true);
 
   const taken = candidates.slice(0, limit);

@@ -1,6 +1,6 @@
 // Dentries and dtabs, and Dtab.lookup: one rewriting step, later dentries first.
 
-import { alt, mapTree, NEG, type NameTree } from './nametree.js';
+import { alt, leafValues, mapTree, NEG, type NameTree } from './nametree.js';
 import type { Path } from './path.js';
 
 /** The wildcard prefix element `*`: matches any one path element. */
@@ -95,6 +95,29 @@ export class Dtab {
       if (node.any) stack.push({ node: node.any, depth: depth + 1 });
     }
     return out.sort((a, b) => a - b);
+  }
+
+  /**
+   * Names that reach a more specific dentry through another, one rewrite backwards: with
+   * `/svc => /host` and `/host/world => …`, `/svc/world`. Literal prefixes only, at most `max`, in
+   * dentry order.
+   */
+  reachingNames(max = Number.POSITIVE_INFINITY): Path[] {
+    const out: Path[] = [];
+    const literal = (i: number) => !this.dentries[i]!.prefix.includes(ANY);
+    for (let i = 0; i < this.dentries.length && out.length < max; i++) {
+      if (!literal(i)) continue;
+      const d = this.dentries[i]!;
+      for (const to of leafValues(d.dst)) {
+        for (const j of this.specializations(to)) {
+          if (out.length >= max) break;
+          const b = this.dentries[j]!.prefix;
+          if (j === i || b.length <= to.length || !literal(j) || !prefixMatches(to, b as Path)) continue;
+          out.push([...(d.prefix as Path), ...(b.slice(to.length) as Path)]);
+        }
+      }
+    }
+    return out;
   }
 
   /**

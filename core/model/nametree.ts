@@ -49,6 +49,19 @@ export function union<T>(trees: readonly Weighted<T>[]): Union<T> {
   return { type: 'union', trees };
 }
 
+/** The leaves' values, left to right, without recursion on the tree's depth. */
+export function leafValues<T>(tree: NameTree<T>): T[] {
+  const out: T[] = [];
+  const stack: NameTree<T>[] = [tree];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (t.type === 'leaf') out.push(t.value);
+    else if (t.type === 'alt') for (let i = t.trees.length - 1; i >= 0; i--) stack.push(t.trees[i]!);
+    else if (t.type === 'union') for (let i = t.trees.length - 1; i >= 0; i--) stack.push(t.trees[i]!.tree);
+  }
+  return out;
+}
+
 export function mapTree<A, B>(tree: NameTree<A>, f: (a: A) => B): NameTree<B> {
   switch (tree.type) {
     case 'leaf':

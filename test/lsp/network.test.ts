@@ -205,6 +205,19 @@ describe('namerd, linkerd and test requests through the server', () => {
     assert.deepEqual(r.withOverride.sent.headers.map(([k]) => k.toLowerCase()), ['host', 'l5d-dtab', 'l5d-sample']);
   });
 
+  it('says what went wrong when namerd is down or answers nonsense, and recovers', async () => {
+    const refused = await nd.fault({ kind: 'refuse' });
+    const down = await send(NamerdList.method, { server });
+    assert.deepEqual(down, { ok: false, kind: 'network', message: `cannot list the namespaces: ${nd.url}: connection refused (is it running, and is this the right port?)` });
+    await refused.clear();
+    const bad = await nd.fault({ kind: 'malformed', match: { method: 'GET', path: '/api/1/dtabs' }, times: 1 });
+    const r = await send<{ ok: boolean; kind?: string }>(NamerdList.method, { server });
+    assert.equal(r.ok, false);
+    assert.equal(r.kind, 'protocol');
+    await bad.clear();
+    assert.deepEqual(await send(NamerdList.method, { server }), { ok: true, namespaces: ['prod'] });
+  });
+
   it('refuses an override with errors before sending', async () => {
     const n = l5d.requests.length;
     const r = await send<TestOverrideResult>(TestOverride.method, { override: '/svc => ', request: { url: l5d.routerUrl('http'), headers: { Host: 'world' } } });

@@ -47,6 +47,16 @@ describe('routingImpact', () => {
     assert.deepEqual(describeImpact(r), ['/svc/world: world-v1 100% → world-v1 90%, world-v2 10%', '1 logical name changes where it goes (3 names compared)']);
   });
 
+  it('compares the names that reach a changed dentry through another (/svc/world by /svc => /host)', async () => {
+    const base = '/srv => /$/inet/127.1;\n/host => /srv;\n/svc => /host;\n';
+    const r = await impact(base + '/host/world => /srv/7001;', base + '/host/world => /srv/7002;');
+    assert.deepEqual(r.rows.map((x) => [x.name, x.before, x.after]), [
+      ['/host/world', '/$/inet/127.1/7001', '/$/inet/127.1/7002'],
+      ['/svc/world', '/$/inet/127.1/7001', '/$/inet/127.1/7002'],
+    ]);
+    assert.equal(r.considered, 5);
+  });
+
   it('reports a new prefix and a removed one', async () => {
     const one = '/svc/a => /$/inet/127.1/1;';
     const two = one + '/svc/b => /$/inet/127.1/2;';
