@@ -5,59 +5,11 @@
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { send, TestOverride, type RequestSender, type ResponseView, type TestOverrideResult, type TestRequest } from '../protocol/messages';
+import { send, TestOverride, type RequestSender, type TestOverrideResult, type TestRequest } from '../protocol/messages';
+import { describeRequest, pageHtml } from './response-html';
 import { addToSetting, Credentials, networkAllowed, testRequests } from './network';
 
 const LAST_KEY = 'linkerdDtab.lastTestRequest';
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-function describeRequest(r: TestRequest): string {
-  return `${r.method ?? 'GET'} ${r.url.replace(/\/+$/, '')}${r.path ?? '/'}${r.headers?.Host ?? r.headers?.host ? ` (Host: ${r.headers.Host ?? r.headers.host})` : ''}`;
-}
-
-function responseHtml(title: string, r: ResponseView | { error: string }): string {
-  if ('error' in r) return `<section><h2>${escapeHtml(title)}</h2><p class="error">${escapeHtml(r.error)}</p></section>`;
-  const statusClass = r.status >= 500 ? 'bad' : r.status >= 400 ? 'warn' : 'ok';
-  const rows = r.headers
-    .map((h) => `<tr><th>${escapeHtml(h.name)}</th><td><code>${escapeHtml(h.value)}</code>${h.meaning ? `<div class="meaning">${escapeHtml(h.meaning)}</div>` : ''}</td></tr>`)
-    .join('');
-  const sent = r.sent.headers.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>`).join('');
-  return `<section>
-<h2>${escapeHtml(title)}</h2>
-<p class="status ${statusClass}"><span class="code">${r.status}</span> ${escapeHtml(r.statusText)} · ${r.timeMs} ms · ${r.bytes} bytes${r.truncated ? ' (body cut)' : ''}</p>
-<details><summary>Request: ${escapeHtml(r.sent.method)} ${escapeHtml(r.sent.url)}</summary><table>${sent}</table></details>
-<h3>Response headers</h3>
-<table>${rows}</table>
-<h3>Body</h3>
-<pre>${escapeHtml(r.body)}</pre>
-</section>`;
-}
-
-/** The whole page for a result; exported for tests (escaping, CSP). */
-export function pageHtml(result: TestOverrideResult, request: TestRequest, cspSource: string, nonce: string): string {
-  const body = !result.ok
-    ? `<p class="error">${escapeHtml(result.message)}</p>`
-    : `<p>Override sent as <code>l5d-dtab: ${escapeHtml(result.override)}</code></p>
-<div class="${result.without ? 'columns' : ''}">${responseHtml('With the override', result.withOverride)}${result.without ? responseHtml('Without it', result.without) : ''}</div>`;
-  void cspSource;
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}';">
-<title>Test this override</title>
-<style nonce="${nonce}">
-body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1em; }
-code, pre { font-family: var(--vscode-editor-font-family); }
-pre { background: var(--vscode-textCodeBlock-background); padding: .5em; white-space: pre-wrap; word-break: break-all; }
-table { border-collapse: collapse; } th { text-align: left; vertical-align: top; padding: 2px 1em 2px 0; font-weight: normal; opacity: .8; }
-.meaning { opacity: .8; font-size: 90%; } .status .code { font-weight: bold; font-size: 130%; }
-.ok .code { color: var(--vscode-testing-iconPassed); } .warn .code { color: var(--vscode-editorWarning-foreground); } .bad .code, .error { color: var(--vscode-errorForeground); }
-.columns { display: grid; grid-template-columns: 1fr 1fr; gap: 2em; }
-</style></head>
-<body><h1>${escapeHtml(describeRequest(request))}</h1>${body}</body></html>`;
-}
 
 export class ResponsePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -135,7 +87,7 @@ export class ResponsePanel implements vscode.Disposable {
       this.panel.onDidDispose(() => (this.panel = undefined));
     }
     this.panel.title = result.ok ? `${result.withOverride.status} · ${request.headers?.Host ?? request.url}` : 'Test this override: failed';
-    this.panel.webview.html = pageHtml(result, request, this.panel.webview.cspSource, randomBytes(16).toString('base64'));
+    this.panel.webview.html = pageHtml(result, request, randomBytes(16).toString('base64'));
     this.panel.reveal(undefined, true);
   }
 
