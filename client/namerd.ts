@@ -49,6 +49,12 @@ export function parseNamespaceUri(uri: vscode.Uri): { server: NamedUrl; ns: stri
   return server ? { server, ns: m[2]! } : undefined;
 }
 
+/** Logical names the user always wants in the routing impact (`linkerdDtab.impact.names`). */
+function impactNames(): string[] {
+  const v = vscode.workspace.getConfiguration('linkerdDtab').get<unknown>('impact.names', []);
+  return Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string' && n.startsWith('/')) : [];
+}
+
 /** Why a request failed, for a notification or a save error. */
 function say(f: Failure): string {
   return f.message;
@@ -251,7 +257,7 @@ export class Namerd implements vscode.TreeDataProvider<Node>, vscode.FileSystemP
 
   /** Shows the routing impact of base → text in a modal; "Show diff" opens the text diff. */
   private async confirm(at: { server: NamedUrl; ns: string }, before: string, after: string, uri?: vscode.Uri): Promise<boolean> {
-    const impact = await this.request(Impact, async () => ({ before, after, ...(uri ? { uri: uri.toString() } : {}) }));
+    const impact = await this.request(Impact, async () => ({ before, after, names: impactNames(), ...(uri ? { uri: uri.toString() } : {}) }));
     if (!impact.ok) {
       void vscode.window.showErrorMessage(`Not pushed to namerd: ${say(impact)}`);
       return false;
@@ -540,7 +546,7 @@ export class Namerd implements vscode.TreeDataProvider<Node>, vscode.FileSystemP
 
   /** The routing impact between two texts, as a read-only document. */
   async showImpact(before: string, after: string, title: string, uri?: vscode.Uri): Promise<void> {
-    const r = await this.request(Impact, async () => ({ before, after, ...(uri ? { uri: uri.toString() } : {}) }));
+    const r = await this.request(Impact, async () => ({ before, after, names: impactNames(), ...(uri ? { uri: uri.toString() } : {}) }));
     if (!r.ok) {
       void vscode.window.showErrorMessage(say(r));
       return;
