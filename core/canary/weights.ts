@@ -60,11 +60,14 @@ export function parseQuantity(text: string): number | undefined {
   if (!m) return undefined;
   const n = Number(m[1]);
   const suffix = m[2]!;
-  if (suffix in DECIMAL_SUFFIX) return n * 10 ** DECIMAL_SUFFIX[suffix]!;
+  if (suffix in DECIMAL_SUFFIX) return scale10(n, DECIMAL_SUFFIX[suffix]!);
   if (suffix in BINARY_SUFFIX) return n * 2 ** BINARY_SUFFIX[suffix]!;
   const e = /^[eE]([+-]?[0-9]+)$/.exec(suffix);
-  return e ? n * 10 ** Number(e[1]) : undefined;
+  return e ? scale10(n, Number(e[1])) : undefined;
 }
+
+/** n·10^exp, dividing for negative exponents (100u is 0.0001, not 0.00009999…). */
+const scale10 = (n: number, exp: number): number => (exp < 0 ? n / 10 ** -exp : n * 10 ** exp);
 
 /** A weight's value: a number as it is, a quantity parsed; undefined when neither. */
 export function weightValue(w: Weight): number | undefined {
