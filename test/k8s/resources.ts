@@ -57,6 +57,8 @@ export interface ResourceDef {
   readonly columns: readonly Column[];
   cells(o: Obj, now: Date): unknown[];
   defaults(o: Obj, alloc: AllocContext): void;
+  /** A custom resource's OpenAPI schema, per version written through: field errors as the API server words them. */
+  validate?(o: Obj, version: string): string[];
 }
 
 export const groupVersion = (def: ResourceDef, version = def.versions[0]!): string => (def.group === '' ? version : `${def.group}/${version}`);
@@ -446,7 +448,47 @@ export function trafficSplits(versions: readonly string[] = ['v1alpha4', 'v1alph
     columns: [nameCol, col('Age', 'Custom resource definition column (in JSONPath format): .metadata.creationTimestamp', { type: 'date' })],
     cells: (o, now) => [asStr(asObj(o.metadata).name) ?? '', age(o, now)],
     defaults: objectMetaDefaults,
+    validate: validateTrafficSplit,
   };
+}
+
+/** Go's %q of a JSON type name, as kube-openapi reports a value's type. */
+const jsonType = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v);
+
+/**
+ * The schema of Linkerd's SMI extension CRD (copied from smi-sdk-go's crds/split.yaml): spec
+ * requires service and backends, each backend service and weight; v1alpha1 (the storage
+ * version) has `weight: x-kubernetes-int-or-string` (a Quantity in smi-sdk-go's Go type, like
+ * `500m` or `1`), every later version `weight: type: number` (an int in the Go types). With
+ * `conversion: None` a stored object is served unchanged in every version; only writes are
+ * checked, against the schema of the version written through. The words of an int-or-string
+ * refusal are this stand-in's (a non-integer number passes, as nothing here needs it refused).
+ */
+function validateTrafficSplit(o: Obj, version: string): string[] {
+  const errors: string[] = [];
+  const typeError = (path: string, want: string, v: unknown) => errors.push(`${path}: Invalid value: "${jsonType(v)}": ${path} in body must be of type ${want}: "${jsonType(v)}"`);
+  if (o.spec === undefined) return errors;
+  if (!isObj(o.spec)) {
+    typeError('spec', 'object', o.spec);
+    return errors;
+  }
+  const spec = o.spec;
+  if (spec.service === undefined) errors.push('spec.service: Required value');
+  else if (typeof spec.service !== 'string') typeError('spec.service', 'string', spec.service);
+  if (spec.backends === undefined) errors.push('spec.backends: Required value');
+  else if (!Array.isArray(spec.backends)) typeError('spec.backends', 'array', spec.backends);
+  else
+    spec.backends.forEach((b, i) => {
+      const path = `spec.backends[${i}]`;
+      if (!isObj(b)) return typeError(path, 'object', b);
+      if (b.service === undefined) errors.push(`${path}.service: Required value`);
+      else if (typeof b.service !== 'string') typeError(`${path}.service`, 'string', b.service);
+      if (b.weight === undefined) errors.push(`${path}.weight: Required value`);
+      else if (version === 'v1alpha1') {
+        if (typeof b.weight !== 'string' && typeof b.weight !== 'number') typeError(`${path}.weight`, 'integer,string', b.weight);
+      } else if (typeof b.weight !== 'number') typeError(`${path}.weight`, 'number', b.weight);
+    });
+  return errors;
 }
 
 /** Kubernetes' version ordering (v1 > v1beta2 > v1beta1 > v1alpha1 > other), for preferred versions. */

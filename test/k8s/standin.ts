@@ -1264,6 +1264,7 @@ class Standin implements K8sStandin {
       throw new ApiError({ code: 409, reason: 'AlreadyExists', message: `${qualified(def)} "${m.name}" already exists`, details: details(def, m.name) });
     }
     for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'generation']) delete m[k];
+    this.validate(def, version, o, m.name);
     const stored = this.store.put(def, o).object;
     return this.send(res, 201, this.served(def, version, stored), malformed);
   }
@@ -1294,7 +1295,15 @@ class Standin implements K8sStandin {
         next.spec = spec;
       }
     }
+    if (r.sub !== 'status') this.validate(def, r.version, next, name);
     return this.store.put(def, next).object;
+  }
+
+  /** A custom resource's OpenAPI schema of the version written through (422 as the API server says it). */
+  private validate(def: ResourceDef, version: string, o: Obj, name: string): void {
+    const errors = def.validate?.(o, version) ?? [];
+    if (errors.length === 0) return;
+    throw invalid(def, name, errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`);
   }
 
   private serveUpdate(res: ServerResponse, r: Route, body: string, malformed: string | true | undefined): void {
@@ -1355,8 +1364,11 @@ class Standin implements K8sStandin {
     if (method === 'PUT') wanted = this.parseBody(body);
     else if (method === 'PATCH') wanted = this.applyPatch(current, body, contentType);
     else throw this.methodNotAllowed(method);
+    // The Scale's resourceVersion is the Deployment's: a PUT or a patch that carries one is a
+    // precondition, as the API server's scale update checks it (a patch without one leaves the
+    // current one in the patched Scale, which always matches).
     const rv = asStr(asObj(wanted.metadata).resourceVersion);
-    if (method === 'PUT' && rv !== undefined && rv !== '' && rv !== asObj(d.metadata).resourceVersion) throw conflict(def, name!);
+    if (rv !== undefined && rv !== '' && rv !== asObj(d.metadata).resourceVersion) throw conflict(def, name!);
     const replicas = asObj(wanted.spec).replicas;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
       throw new ApiError({ code: 422, reason: 'Invalid', message: `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`, details: { name, group: 'autoscaling', kind: 'Scale' } });

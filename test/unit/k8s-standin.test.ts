@@ -386,6 +386,37 @@ describe('k8s stand-in: writes', () => {
     assert.equal(negative.status, 422);
   });
 
+  it('the scale subresource: a patch carrying a stale resourceVersion is a 409 too; the current one passes', async () => {
+    const scale = o((await call(`${dep()}/scale`)).json);
+    const rv = String(o(scale.metadata).resourceVersion);
+    const stale = await call(`${dep()}/scale`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify({ metadata: { resourceVersion: String(Number(rv) - 1) }, spec: { replicas: 7 } }) });
+    assert.deepEqual([stale.status, o(stale.json).reason, o(stale.json).message], [409, 'Conflict', 'Operation cannot be fulfilled on deployments.apps "x": the object has been modified; please apply your changes to the latest version and try again']);
+    assert.equal(k8s.resourceVersion, rv, 'nothing written');
+    const ok = await call(`${dep()}/scale`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify({ metadata: { resourceVersion: rv }, spec: { replicas: 7 } }) });
+    assert.equal(ok.status, 200);
+    assert.deepEqual([o(o(ok.json).spec).replicas, o(o(ok.json).metadata).resourceVersion], [7, String(Number(rv) + 1)]);
+  });
+
+  it('TrafficSplit writes are checked against the schema of the version written through; reads are not converted', async () => {
+    const url = (v: string) => `${k8s.url}/apis/split.smi-spec.io/${v}/namespaces/default/trafficsplits/world-split`;
+    const quantities = { spec: { backends: [{ service: 'world-v1', weight: '750m' }, { service: 'world-v2', weight: '250m' }] } };
+    const refused = await call(url('v1alpha2'), { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify(quantities) });
+    assert.deepEqual([refused.status, o(refused.json).reason, o(refused.json).message], [
+      422,
+      'Invalid',
+      'TrafficSplit.split.smi-spec.io "world-split" is invalid: [spec.backends[0].weight: Invalid value: "string": spec.backends[0].weight in body must be of type number: "string", spec.backends[1].weight: Invalid value: "string": spec.backends[1].weight in body must be of type number: "string"]',
+    ]);
+    const accepted = await call(url('v1alpha1'), { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify(quantities) });
+    assert.equal(accepted.status, 200);
+    // conversion: None: the same stored object, only apiVersion differs.
+    const read = o((await call(url('v1alpha4'))).json);
+    assert.deepEqual([read.apiVersion, o(read.spec).backends], ['split.smi-spec.io/v1alpha4', quantities.spec.backends]);
+    const back = await call(url('v1alpha2'), { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify({ spec: { backends: [{ service: 'world-v1', weight: 500 }, { service: 'world-v2', weight: 500 }] } }) });
+    assert.equal(back.status, 200);
+    const missing = await call(url('v1alpha3'), { method: 'PATCH', headers: { 'Content-Type': 'application/json-patch+json' }, body: JSON.stringify([{ op: 'remove', path: '/spec/backends/0/weight' }]) });
+    assert.deepEqual([missing.status, o(missing.json).message], [422, 'TrafficSplit.split.smi-spec.io "world-split" is invalid: spec.backends[0].weight: Required value']);
+  });
+
   it('strategic merge and apply patches: 415, as for a custom resource', async () => {
     const r = await call(dep(), { method: 'PATCH', headers: { 'Content-Type': 'application/strategic-merge-patch+json' }, body: '{}' });
     assert.equal(r.status, 415);
