@@ -74,8 +74,8 @@ export function finishedDestination(stable: string, canary: string, keepStableAs
   if (!keepStableAsFallback) return destinationText('the canary destination', canary);
   const c = parseDestination('the canary destination', canary);
   const s = parseDestination('the stable destination', stable);
-  // `|` binds loosest: an alternative on either side is fine as is (but stays a group on the left
-  // so `(a | b) | c` keeps its shape); a union is fine too.
+  // `|` binds loosest, so a union needs no parentheses; an alternative keeps its own group, so each
+  // side stays one branch of the new `|` as written (`(a | b) | (c | d)`).
   const side = (text: string, t: TreeSyntax) => (t.kind === 'alt' ? `(${printTree(text, t)})` : printTree(text, t));
   return `${side(canary, c)} | ${side(stable, s)}`;
 }
