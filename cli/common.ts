@@ -15,6 +15,8 @@ export interface Io {
   env?: NodeJS.ProcessEnv;
   /** Where relative lookups start (`.namerctl.yaml`); process.cwd() when absent. */
   cwd?: string;
+  /** The time (history entries, pauses); new Date() when absent. */
+  now?: () => Date;
 }
 
 /** The most bytes read from one input (DTAB_MAX_INPUT_BYTES, default 64 MiB). */

@@ -5,6 +5,7 @@
 //   dtab delegate (--dtab FILE | -e TEXT) PATH [--json] [--dns]
 //   dtab diff OLD NEW [--name PATH]... [--snapshot FILE | --kubeconfig FILE [--context NAME]] [--json]
 //   dtab namerd ls|get|create|update|delete|delegate … (cli/namerd.ts)
+//   dtab canary start|step|abort|finish|status … (cli/canary.ts)
 //   dtab request --router URL [--override TEXT | --override-file FILE] [-X METHOD] [-H 'K: V']... PATH [--compare] [--sample] [--json]
 // Exit status: 0 fine, 1 problems found (errors, unformatted files), 2 bad usage or unreadable input.
 
@@ -37,6 +38,7 @@ import { describeStatus } from '../remote/k8s.js';
 import { openSources, sourceTrouble } from './sources.js';
 import { diffCommand } from './diff.js';
 import { namerdCommand } from './namerd.js';
+import { canaryCommand } from './canary.js';
 
 const USAGE = `usage:
   dtab check [--format text|json] [--finagle] [--no-deep] FILE...
@@ -71,11 +73,23 @@ const USAGE = `usage:
                                                           send PATH through a Linkerd 1 router (identified by
                                                           its Host header) with the override as l5d-dtab, and
                                                           explain the answer; --compare: also without it
+  dtab canary start (--file F | --namerd URL --ns NS) --name PREFIX --to DEST [--from DEST]
+                    [--steps 10,25,50,100] [--pause S,S,...] [--admin URL --router LABEL
+                    [--stable-id ID] [--canary-id ID] [--min-success-rate 0..1] [--min-requests N]]
+                                                          plan a canary traffic shift of the last PREFIX dentry
+                                                          from DEST (default: where it routes now) to --to
+  dtab canary step [--percent P] [--abort-on-gate]        the next step (or P%): checks the gate on linkerd's
+                                                          client counters since the last step, then writes the
+                                                          dentry as a weighted union (1 * canary & 9 * stable)
+  dtab canary abort                                       put the dentry back exactly as start found it
+  dtab canary finish [--keep-fallback] [--abort-on-gate]  all traffic to the canary (--keep-fallback: canary | stable)
+  dtab canary status [--json]                             the plan, the step reached, the last metrics
+                                                          all canary commands: [--state FILE] (default .dtab-canary.json)
 FILE may be - for standard input. Inputs over 64 MiB are refused (DTAB_MAX_INPUT_BYTES sets the cap).
 Exit status: 0 ok, 1 errors in the input (or unformatted, or delegation failed), 2 usage or unreadable input,
 3 conflict (namerd: changed since read, or already exists), 4 not found (no such router or namespace),
 5 the cluster, namerd or linkerd could not be reached or refused (request: no answer, or Linkerd answered
-with an error of its own, l5d-err).`;
+with an error of its own, l5d-err), 6 a canary gate failed (nothing written).`;
 
 export async function main(argv: readonly string[], io: Io = realIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -95,6 +109,8 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
         return await namerdCommand(rest, io);
       case 'request':
         return await requestCommand(rest, io);
+      case 'canary':
+        return await canaryCommand(rest, io);
       case '-h':
       case '--help':
       case 'help':

@@ -35,7 +35,7 @@ import { NamerdClient, NamerdError, type DtabBody } from '../remote/namerd.js';
 const CONFIG_FILES = ['.namerctl.yaml', '.namerctl.yml', '.namerctl.json'];
 
 /** Where the base URL comes from: --base-url, NAMERCTL_BASE_URL, then .namerctl.* upwards. */
-function baseUrl(flag: string | undefined, io: Io): URL {
+export function baseUrl(flag: string | undefined, io: Io): URL {
   const env = io.env ?? process.env;
   let text = flag;
   let from = '--base-url';
@@ -80,7 +80,8 @@ function findConfig(io: Io): { text: string; from: string } | undefined {
   }
 }
 
-function clientFor(flag: string | undefined, io: Io): NamerdClient {
+/** A client of the namerd the flag (or the environment, or .namerctl.*) names; DTAB_NAMERD_TOKEN as a bearer token. */
+export function clientFor(flag: string | undefined, io: Io): NamerdClient {
   const env = io.env ?? process.env;
   const token = env.DTAB_NAMERD_TOKEN;
   return new NamerdClient(baseUrl(flag, io), token ? { authorization: `Bearer ${token}` } : {});
@@ -104,7 +105,8 @@ function readInput(io: Io, file: string): Input {
   return { ok: true, body: text, dtab: lowerDtab(syntax), version: undefined };
 }
 
-function exitFor(e: NamerdError, writing: boolean): number {
+/** The exit status for a namerd failure (`writing`: namerd rejecting the file itself is the input's error, 1). */
+export function exitFor(e: NamerdError, writing: boolean): number {
   switch (e.kind) {
     case 'conflict':
     case 'exists':

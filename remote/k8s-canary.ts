@@ -13,7 +13,7 @@
 // a split whose weights are quantities is read (and then written) through v1alpha1.
 
 import { ApisApi, AppsV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Scale } from '@kubernetes/client-node';
-import { weightStyleOf, weightValue, replicasForPercent, type Weight, type WeightStyle } from '../core/canary/weights.js';
+import { weightStyleOf, weightValue, replicasForPercent, type Weight, type WeightStyle } from '../core/canary/k8s-weights.js';
 import { describeCluster, describeError } from './k8s.js';
 
 export type K8sCanaryErrorKind = 'not-found' | 'conflict' | 'forbidden' | 'unauthorized' | 'network' | 'invalid';
@@ -343,7 +343,7 @@ async function applyReplicas(kc: KubeConfig, wanted: readonly { current: Replica
 /**
  * Scales a stable and a canary Deployment so that canary / (stable + canary) ≈ percent, with
  * `opts.total` replicas in all (default: the sum read now, so a series of shifts keeps the
- * original total). The split is replicasForPercent's (core/canary/weights.ts): canary rounded
+ * original total). The split is replicasForPercent's (core/canary/k8s-weights.ts): canary rounded
  * half up, at least one stable replica until 100 %, none canary at 0 %, at least one canary above
  * 0 %. Each write carries the resourceVersion read: a change in between is a 'conflict'.
  */

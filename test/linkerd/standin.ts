@@ -146,6 +146,20 @@ export interface RecordedRequest {
   status?: number;
 }
 
+/**
+ * How the application behind a bound id answers (there is no real downstream): always `status`,
+ * or a share of the requests failing with `failureStatus` (default 500). The share is exact and
+ * deterministic: the n-th request (from 1) fails when floor(n × failureRate) > floor((n-1) × failureRate),
+ * so a rate of 0.5 fails every second request, 0.1 every tenth.
+ */
+export interface ClientBehaviour {
+  readonly status?: number;
+  readonly failureRate?: number;
+  readonly failureStatus?: number;
+  /** The body of a failing answer (default `{"error":"failed by the stand-in"}`). */
+  readonly body?: string;
+}
+
 export interface LinkerdStandin {
   /** `http://127.0.0.1:PORT` of the admin server. */
   readonly adminUrl: string;
@@ -156,6 +170,10 @@ export interface LinkerdStandin {
   metrics(): Record<string, number>;
   /** Replaces a router's base dtab (throws on syntax errors, with Finagle's message). */
   setDtab(label: string, text: string): void;
+  /** How requests bound to `id` (`/#/io.l5d.fs/world-v2`) are answered; undefined: normally (200). */
+  setClient(id: string, behaviour: ClientBehaviour | undefined): void;
+  /** Adds to counters directly (metrics that change between two reads without traffic). */
+  addCounters(values: Readonly<Record<string, number>>): void;
   fault(spec: FaultSpec): Promise<FaultHandle>;
   clearFaults(): Promise<void>;
   clearRequests(): void;
@@ -263,6 +281,7 @@ function unableToRoute(service: string, base: Dtab, local: Dtab): string {
 class Standin implements LinkerdStandin {
   readonly requests: RecordedRequest[] = [];
   private readonly counters = new Map<string, number>();
+  private readonly clients = new Map<string, { behaviour: ClientBehaviour; seen: number }>();
   private readonly routers = new Map<string, Router>();
   private readonly admin: Listener;
   private readonly globalInterpreter: Interpreter;
@@ -312,6 +331,15 @@ class Standin implements LinkerdStandin {
 
   clearRequests(): void {
     this.requests.length = 0;
+  }
+
+  setClient(id: string, behaviour: ClientBehaviour | undefined): void {
+    if (behaviour === undefined) this.clients.delete(id);
+    else this.clients.set(id, { behaviour, seen: 0 });
+  }
+
+  addCounters(values: Readonly<Record<string, number>>): void {
+    for (const [k, v] of Object.entries(values)) this.count(k, v);
   }
 
   private listenerOf(server: ServerName): Listener {
@@ -581,6 +609,16 @@ class Standin implements LinkerdStandin {
     const client = showPath(bound.id);
     scopes.client = `rt/${label}/client/${client.slice(1)}`;
     this.count(`${scopes.client}/requests`);
+    const behaviour = this.clients.get(client);
+    if (behaviour) {
+      const b = behaviour.behaviour;
+      const n = ++behaviour.seen;
+      const rate = b.failureRate ?? 0;
+      const status = b.status ?? (Math.floor(n * rate) > Math.floor((n - 1) * rate) ? (b.failureStatus ?? 500) : undefined);
+      if (status !== undefined && status !== 200) {
+        return this.send(res, status, b.body ?? '{"error":"failed by the stand-in"}', { 'Content-Type': 'application/json', 'l5d-dst-client': client });
+      }
+    }
     const address = bound.addr.type === 'bound' ? `${bound.addr.addrs[0]!.ip}:${bound.addr.addrs[0]!.port}` : null;
     const residual = bound.residual.length > 0 ? showPath(bound.residual) : undefined;
     const reqid = this.opts.requestIds?.() ?? randomBytes(8).toString('hex');

@@ -2,7 +2,7 @@
 // through the kubeconfig it writes (HTTPS, its own CA, a bearer token): SMI TrafficSplit weights
 // in v1alpha1 (quantities) and v1alpha2+ (integers) shapes, read back also with the real kubectl;
 // Deployment replica ratios through the scale subresource; conflicts, not-found, forbidden,
-// unauthorized, unreachable. And the pure weight/replica arithmetic (core/canary/weights.ts).
+// unauthorized, unreachable. And the pure weight/replica arithmetic (core/canary/k8s-weights.ts).
 
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { basisPoints, microQuantity, parseQuantity, percentOf, replicasForPercent, weightStyleOf, weightsForPercent } from '../../core/canary/weights.js';
+import { basisPoints, microQuantity, parseQuantity, percentOf, replicasForPercent, weightStyleOf, weightsForPercent } from '../../core/canary/k8s-weights.js';
 import { loadKubeConfig } from '../../remote/k8s.js';
 import { K8sCanaryError, readReplicas, readTrafficSplit, restoreReplicas, restoreTrafficSplit, scaleDeployments, setTrafficSplitWeights, type TrafficSplit } from '../../remote/k8s-canary.js';
 import { CREATED, clock, deployment } from '../k8s/fixtures.js';
