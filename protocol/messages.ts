@@ -289,3 +289,53 @@ export type TestOverrideResult =
   | { readonly ok: true; readonly override: string; readonly withOverride: ResponseView; readonly without?: ResponseView | { readonly error: string } }
   | Failure;
 export const TestOverride = request<TestOverrideParams, TestOverrideResult>('linkerdDtab/testOverride');
+
+// ---- canary shifts (the same engine as `dtab canary`, the same state file) ----
+
+/** Where a canary writes. */
+export type CanaryTarget =
+  | { readonly kind: 'file'; readonly uri: string }
+  | { readonly kind: 'namerd'; readonly server: NamerdRef; readonly ns: string }
+  | { readonly kind: 'traffic-split'; readonly namespace: string; readonly name: string }
+  | { readonly kind: 'deployments'; readonly stable: string; readonly canary: string };
+
+export interface CanaryStartParams {
+  readonly target: CanaryTarget;
+  /** The logical name's dentry prefix (`/host/world`). */
+  readonly name: string;
+  /** Where it goes now (default: the dentry's destination). */
+  readonly from?: string;
+  readonly to: string;
+  readonly steps?: readonly number[];
+  readonly pauseSeconds?: readonly number[];
+  /** linkerd's admin (from linkerdDtab.linkerd.admins) and router, for the per-branch metrics and the gate. */
+  readonly metrics?: { readonly admin: NamerdRef; readonly router: string; readonly stableId?: string; readonly canaryId?: string };
+  readonly gate?: { readonly minSuccessRate?: number; readonly minRequests?: number };
+  readonly abortOnGate?: boolean;
+}
+
+export interface CanaryActionParams {
+  readonly action: 'step' | 'abort' | 'finish' | 'pause' | 'resume' | 'status';
+  /** `step`: this percent instead of the next step's. */
+  readonly percent?: number;
+  /** `finish`: write `new | old`. */
+  readonly keepFallback?: boolean;
+  /** The open document's text when the canary writes a dtab file (what is written is its edit). */
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+/** A canary after a command: what the engine said (exactly what `dtab canary` prints), its state, and the edits to make. */
+export interface CanaryResult {
+  /** `dtab canary`'s exit status: 0 ok, 1 the dtab has errors, 2 usage, 3 conflict, 4 not found, 5 network, 6 the gate failed. */
+  readonly code: number;
+  readonly output: string;
+  /** The state file's content (core/canary CanaryState as JSON), when there is one. */
+  readonly state?: unknown;
+  /** One line for a status bar: `canary /host/world 10% → world-v2`. */
+  readonly summary?: string;
+  /** For a dtab file in the workspace: the edit that writes the canary's dentry (applied and saved by the client). */
+  readonly edits?: readonly { readonly uri: string; readonly range: Range; readonly newText: string }[];
+}
+
+export const CanaryStart = request<CanaryStartParams & { readonly files?: Readonly<Record<string, string>> }, CanaryResult>('linkerdDtab/canary/start');
+export const CanaryAction = request<CanaryActionParams, CanaryResult>('linkerdDtab/canary/action');

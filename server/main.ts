@@ -33,10 +33,13 @@ import {
   SuggestPaths,
   TestOverride,
   TrustNotification,
+  CanaryAction,
+  CanaryStart,
   type DelegateResult,
   type Request,
 } from '../protocol/messages.js';
 import { Network, type NetworkSettings } from './network.js';
+import { Canaries } from './canary.js';
 import { Cluster, DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './cluster.js';
 import { delegateInDocument } from './delegation.js';
 import { ConfigService, formatEmbeddedDtabs } from './config-service.js';
@@ -494,6 +497,10 @@ onRequest(ServerDelegate, ['target', 'path'], async (p) => {
   return network.serverDelegate(p);
 }, false);
 onRequest(TestOverride, ['request'], (p) => network.testOverride(p), false);
+
+const canaries = new Canaries({ trusted: () => trusted, folder: () => folders[0], allowed: (url, list) => network.configured(url, list) });
+onRequest(CanaryStart, ['target', 'name', 'to'], (p) => canaries.start(p), false);
+onRequest(CanaryAction, ['action'], (p) => canaries.action(p), false);
 
 /** "Test this override" above each dentry of a dtab file (trusted workspaces only). */
 connection.onCodeLens(checked([], ({ textDocument }) =>

@@ -119,6 +119,15 @@ export class Network {
     return { url: parsed, timeoutMs: s.timeoutMs };
   }
 
+  /** `url` if it is in the settings' list (and the workspace is trusted), else undefined. */
+  async configured(url: string, list: 'namerd' | 'linkerdAdmins'): Promise<string | undefined> {
+    try {
+      return (await this.allowed(url, list)).url.href;
+    } catch {
+      return undefined;
+    }
+  }
+
   private async namerd(ref: NamerdRef): Promise<NamerdClient> {
     const { url, timeoutMs } = await this.allowed(ref.url, 'namerd');
     return new NamerdClient(url, { ...(ref.authorization ? { authorization: ref.authorization } : {}), timeoutMs });

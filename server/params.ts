@@ -41,6 +41,10 @@ const CHECKS: Record<string, Check> = {
   admin: urlObject,
   request: urlObject,
   target: (v, where) => {
+    if (isObject(v) && v.kind === 'file') return string(v.uri, `${where}.uri`);
+    if (isObject(v) && v.kind === 'traffic-split') return string(v.namespace, `${where}.namespace`) ?? string(v.name, `${where}.name`);
+    if (isObject(v) && v.kind === 'deployments') return string(v.stable, `${where}.stable`) ?? string(v.canary, `${where}.canary`);
+    if (isObject(v) && v.kind === 'namerd' && v.ns !== undefined && !('path' in v)) return urlObject(v.server, `${where}.server`) ?? string(v.ns, `${where}.ns`);
     if (!isObject(v) || (v.kind !== 'namerd' && v.kind !== 'linkerd')) return `${where} must be {kind: "namerd", server, ns} or {kind: "linkerd", admin, router}`;
     return v.kind === 'namerd' ? (urlObject(v.server, `${where}.server`) ?? string(v.ns, `${where}.ns`)) : (urlObject(v.admin, `${where}.admin`) ?? string(v.router, `${where}.router`));
   },
@@ -54,6 +58,9 @@ const CHECKS: Record<string, Check> = {
   override: string,
   baseVersion: string,
   line: natural,
+  action: (v, where) => (v === 'step' || v === 'abort' || v === 'finish' || v === 'pause' || v === 'resume' || v === 'status' ? undefined : `${where} must be step, abort, finish, pause, resume or status`),
+  to: string,
+  percent: (v, where) => (typeof v === 'number' && v >= 0 && v <= 100 ? undefined : `${where} must be a number from 0 to 100`),
   names: (v, where) => (Array.isArray(v) && v.every((n) => typeof n === 'string') ? undefined : `${where} must be an array of strings`),
   path: (v, where) => (typeof v === 'string' ? undefined : `${where} must be a string`),
 };
