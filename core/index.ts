@@ -47,3 +47,4 @@ export { CONFLICT_BASE, CONFLICT_SEPARATOR, CONFLICT_THEIRS, CONFLICT_YOURS, mer
 export { decodeDelegateTree, decodeAddr, decodeBoundName, compareDelegateTrees, MAX_DECODED_NODES, type DecodedDelegateTree, type DelegateTreeDifference } from './delegate/decode.js';
 export * from './namerd/dtab.js';
 export { overrideHeader, encodeL5dErr, decodeL5dErr, explainResponseHeaders, isJsonContentType, prettyBody, type ExplainedHeader } from './linkerd/headers.js';
+export * from './trace/index.js';
