@@ -33,10 +33,14 @@ import {
   SuggestPaths,
   TestOverride,
   TrustNotification,
+  ZipkinServices,
+  ZipkinTrace,
+  ZipkinTraces,
   type DelegateResult,
   type Request,
 } from '../protocol/messages.js';
 import { Network, type NetworkSettings } from './network.js';
+import { Zipkin } from './zipkin.js';
 import { Cluster, DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './cluster.js';
 import { delegateInDocument } from './delegation.js';
 import { ConfigService, formatEmbeddedDtabs } from './config-service.js';
@@ -436,6 +440,7 @@ async function networkSettings(): Promise<NetworkSettings> {
         linkerd?: { admins?: unknown };
         testRequests?: unknown;
         network?: { timeoutSeconds?: unknown };
+        zipkin?: { url?: unknown };
       } | null)
     : null;
   const urls = (v: unknown): string[] =>
@@ -445,6 +450,7 @@ async function networkSettings(): Promise<NetworkSettings> {
     namerd: urls(s?.namerd?.servers),
     linkerdAdmins: urls(s?.linkerd?.admins),
     routers: urls(s?.testRequests),
+    zipkin: typeof s?.zipkin?.url === 'string' && s.zipkin.url.trim() !== '' ? [s.zipkin.url] : urls(s?.zipkin?.url),
     timeoutMs: typeof t === 'number' && t >= 1 && t <= 300 ? t * 1000 : 10_000,
   };
 }
@@ -494,6 +500,12 @@ onRequest(ServerDelegate, ['target', 'path'], async (p) => {
   return network.serverDelegate(p);
 }, false);
 onRequest(TestOverride, ['request'], (p) => network.testOverride(p), false);
+
+// ---- Zipkin traces (the same trust and settings checks) ----
+const zipkin = new Zipkin({ trusted: () => trusted, settings: networkSettings });
+onRequest(ZipkinServices, ['server'], ({ server }) => zipkin.services(server), false);
+onRequest(ZipkinTraces, ['server'], (p) => zipkin.traces(p), false);
+onRequest(ZipkinTrace, ['server', 'traceId'], ({ server, traceId }) => zipkin.trace(server, traceId), false);
 
 /** "Test this override" above each dentry of a dtab file (trusted workspaces only). */
 connection.onCodeLens(checked([], ({ textDocument }) =>
