@@ -6,13 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { send, TestOverride, type RequestSender, type ResponseView, type TestOverrideResult, type TestRequest } from '../protocol/messages';
+import { escapeHtml } from './html';
 import { addToSetting, Credentials, networkAllowed, testRequests } from './network';
 
 const LAST_KEY = 'linkerdDtab.lastTestRequest';
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml };
 
 function describeRequest(r: TestRequest): string {
   return `${r.method ?? 'GET'} ${r.url.replace(/\/+$/, '')}${r.path ?? '/'}${r.headers?.Host ?? r.headers?.host ? ` (Host: ${r.headers.Host ?? r.headers.host})` : ''}`;
