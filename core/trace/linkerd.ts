@@ -46,7 +46,7 @@ export function spanFailure(s: Span): string | undefined {
   const status = Number(tag(s, 'http.rsp.status'));
   if (hasAnnotation(s, 'l5d.failure')) return `classified as a failure${Number.isInteger(status) && status > 0 ? ` (${status})` : ''}`;
   const success = tag(s, 'l5d.success');
-  if (success !== undefined && Number(success) === 0) return `classified as a failure${Number.isInteger(status) && status > 0 ? ` (${status})` : ''}`;
+  if (success !== undefined && success.trim() !== '' && Number(success) === 0) return `classified as a failure${Number.isInteger(status) && status > 0 ? ` (${status})` : ''}`;
   if (Number.isInteger(status) && status >= 500 && status <= 599) return `status ${status}`;
   return undefined;
 }
