@@ -7,6 +7,7 @@
 //   dtab namerd ls|get|create|update|delete|delegate … (cli/namerd.ts)
 //   dtab canary start|step|abort|finish|status … (cli/canary.ts)
 //   dtab request --router URL [--override TEXT | --override-file FILE] [-X METHOD] [-H 'K: V']... PATH [--compare] [--sample] [--json]
+//   dtab trace --zipkin URL (TRACE_ID | --list …) [--json] (cli/trace.ts)
 // Exit status: 0 fine, 1 problems found (errors, unformatted files), 2 bad usage or unreadable input.
 
 import { dirname, resolve as resolvePath } from 'node:path';
@@ -39,6 +40,7 @@ import { openSources, sourceTrouble } from './sources.js';
 import { diffCommand } from './diff.js';
 import { namerdCommand } from './namerd.js';
 import { canaryCommand } from './canary.js';
+import { traceCommand } from './trace.js';
 
 const USAGE = `usage:
   dtab check [--format text|json] [--finagle] [--no-deep] FILE...
@@ -85,10 +87,18 @@ const USAGE = `usage:
   dtab canary finish [--keep-fallback] [--abort-on-gate]  all traffic to the canary (--keep-fallback: canary | stable)
   dtab canary status [--json]                             the plan, the step reached, the last metrics
                                                           all canary commands: [--state FILE] (default .dtab-canary.json)
+  dtab trace --zipkin URL TRACE_ID [--json] [--timeout SECONDS]
+                                                          a Zipkin trace (TRACE_ID: Linkerd's l5d-reqid) as a
+                                                          tree: name, service, duration, kind, errors, and
+                                                          Linkerd's tags (service, client, residual, dtabs)
+  dtab trace --zipkin URL --list [--service NAME] [--span NAME] [--annotation QUERY] [--lookback 1h]
+             [--limit N] [--min-duration 100ms] [--json]
+                                                          recent traces (a router's server spans are service
+                                                          0.0.0.0/4140); DTAB_ZIPKIN_TOKEN: a bearer token
 FILE may be - for standard input. Inputs over 64 MiB are refused (DTAB_MAX_INPUT_BYTES sets the cap).
 Exit status: 0 ok, 1 errors in the input (or unformatted, or delegation failed), 2 usage or unreadable input,
-3 conflict (namerd: changed since read, or already exists), 4 not found (no such router or namespace),
-5 the cluster, namerd or linkerd could not be reached or refused (request: no answer, or Linkerd answered
+3 conflict (namerd: changed since read, or already exists), 4 not found (no such router, namespace or trace),
+5 the cluster, namerd, linkerd or Zipkin could not be reached or refused (request: no answer, or Linkerd answered
 with an error of its own, l5d-err), 6 a canary gate failed (nothing written).`;
 
 export async function main(argv: readonly string[], io: Io = realIo): Promise<number> {
@@ -111,6 +121,8 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
         return await requestCommand(rest, io);
       case 'canary':
         return await canaryCommand(rest, io);
+      case 'trace':
+        return await traceCommand(rest, io);
       case '-h':
       case '--help':
       case 'help':

@@ -11,6 +11,7 @@ import { History } from './history';
 import { Namerd, parseNamespaceUri, SCHEME as NAMERD_SCHEME } from './namerd';
 import { Credentials, linkerdAdmins, namerdServers, networkAllowed, testRequests } from './network';
 import { ResponsePanel } from './response-panel';
+import { TracePanel, zipkinUrl } from './trace-panel';
 import type { startLanguageClient } from './language-client';
 
 /** When this module started loading: activation time is measured from here (see Api). */
@@ -27,6 +28,7 @@ export interface Api {
   readonly cluster: ClusterStatusBar;
   readonly namerd: Namerd;
   readonly responses: ResponsePanel;
+  readonly traces: TracePanel;
   /** Milliseconds from loading this module to the end of activate(). */
   readonly activationMs: number;
 }
@@ -47,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): Api {
   const history = new History(context.globalStorageUri);
   const namerd = new Namerd(() => ready, credentials, history, outputChannel);
   const responses = new ResponsePanel(context, () => ready, credentials);
+  const traces = new TracePanel(() => ready, credentials);
   ready.then((c) => {
     context.subscriptions.push(
       c.onNotification(ClusterStatusNotification.method, (st: ClusterStatus) => {
@@ -65,6 +68,8 @@ export function activate(context: vscode.ExtensionContext): Api {
     namerd,
     history,
     responses,
+    traces,
+    vscode.commands.registerCommand('linkerdDtab.showTraces', (traceId?: string) => traces.showTraces(typeof traceId === 'string' ? traceId : undefined)),
     vscode.commands.registerCommand('linkerdDtab.namerd.addServer', () => namerd.addServer()),
     vscode.commands.registerCommand('linkerdDtab.namerd.refresh', () => namerd.refresh()),
     vscode.commands.registerCommand('linkerdDtab.namerd.open', (node?: { server: { name: string; url: string }; ns: string }) => namerd.open(node)),
@@ -75,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     }),
     vscode.commands.registerCommand('linkerdDtab.namerd.history', (node?: { server: { name: string; url: string }; ns: string }) => namerd.showHistory(node)),
     vscode.commands.registerCommand('linkerdDtab.setCredentials', async (node?: { server?: { url: string } }) => {
-      const urls = [...namerdServers().map((s) => s.url), ...linkerdAdmins().map((s) => s.url), ...testRequests().map((r) => r.url)];
+      const urls = [...namerdServers().map((s) => s.url), ...linkerdAdmins().map((s) => s.url), ...testRequests().map((r) => r.url), ...[zipkinUrl()].filter((u): u is string => u !== undefined)];
       const url = node?.server?.url ?? (await vscode.window.showQuickPick([...new Set(urls)], { title: 'Credentials for which server?' }));
       if (url) await credentials.edit(url);
     }),
@@ -114,7 +119,8 @@ export function activate(context: vscode.ExtensionContext): Api {
       outputChannel.appendLine('Language server restarted.');
     }),
     vscode.commands.registerCommand('linkerdDtab.delegatePath', async (pathArg?: string) => {
-      const editor = vscode.window.activeTextEditor;
+      // From a webview (a trace's service or client link) no text editor is active: a visible dtab is.
+      const editor = vscode.window.activeTextEditor ?? (pathArg !== undefined ? vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'linkerd-dtab') : undefined);
       if (!editor || (editor.document.languageId !== 'linkerd-dtab' && editor.document.languageId !== 'yaml')) {
         void vscode.window.showWarningMessage('Open a dtab file or a linkerd/namerd config first: delegation uses the dtab in the active editor.');
         return undefined;
@@ -130,7 +136,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     }),
     vscode.commands.registerCommand('linkerdDtab.refreshDelegation', () => delegation.refresh()),
   );
-  return { ready, delegation, cluster: clusterBar, namerd, responses, activationMs: performance.now() - moduleStart };
+  return { ready, delegation, cluster: clusterBar, namerd, responses, traces, activationMs: performance.now() - moduleStart };
 }
 
 /** Where to ask for a delegation: a namerd namespace, or a linkerd router's delegator. */

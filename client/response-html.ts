@@ -2,10 +2,10 @@
 // all, a CSP that allows only its own nonce'd style, and every string from the network escaped.
 
 import type { ResponseView, TestOverrideResult, TestRequest } from '../protocol/messages';
+import { escapeHtml } from './html';
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml };
+
 
 export function describeRequest(r: TestRequest): string {
   return `${r.method ?? 'GET'} ${r.url.replace(/\/+$/, '')}${r.path ?? '/'}${r.headers?.Host ?? r.headers?.host ? ` (Host: ${r.headers.Host ?? r.headers.host})` : ''}`;

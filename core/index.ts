@@ -48,3 +48,4 @@ export { decodeDelegateTree, decodeAddr, decodeBoundName, compareDelegateTrees, 
 export * from './namerd/dtab.js';
 export { overrideHeader, encodeL5dErr, decodeL5dErr, explainResponseHeaders, isJsonContentType, prettyBody, type ExplainedHeader } from './linkerd/headers.js';
 export * from './canary/index.js';
+export * from './trace/index.js';

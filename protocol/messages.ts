@@ -339,3 +339,86 @@ export interface CanaryResult {
 
 export const CanaryStart = request<CanaryStartParams & { readonly files?: Readonly<Record<string, string>> }, CanaryResult>('linkerdDtab/canary/start');
 export const CanaryAction = request<CanaryActionParams, CanaryResult>('linkerdDtab/canary/action');
+// ---- Zipkin traces of Linkerd routers (network features: off in untrusted workspaces) ----
+
+/** The Zipkin of the settings (`linkerdDtab.zipkin.url`), and its credential if any. */
+export interface ZipkinRef {
+  /** The base URL exactly as configured (the query API is under `/api/v2`). */
+  readonly url: string;
+  readonly authorization?: string;
+}
+
+/** What Linkerd recorded on a span (its tags read back; `failure` in words). */
+export interface LinkerdTagsView {
+  readonly router?: string;
+  readonly service?: string;
+  readonly client?: string;
+  readonly residual?: string;
+  readonly dtabBase?: string;
+  readonly dtabLocal?: string;
+  readonly status?: number;
+  readonly success?: number;
+  readonly failure?: string;
+}
+
+/** A trace in a list: its root span, when, how long, whether a span failed. */
+export interface TraceSummaryView {
+  readonly traceId: string;
+  readonly spans: number;
+  readonly root?: { readonly name?: string; readonly service?: string };
+  /** Epoch µs of the earliest span. */
+  readonly startUs?: number;
+  readonly durationUs?: number;
+  readonly errors: number;
+  readonly error?: string;
+}
+
+/** One span of a waterfall, in depth-first order (flat: any depth crosses JSON-RPC). */
+export interface TraceRowView {
+  readonly depth: number;
+  readonly id: string;
+  readonly parentId?: string;
+  readonly name?: string;
+  readonly service?: string;
+  readonly kind?: 'CLIENT' | 'SERVER' | 'PRODUCER' | 'CONSUMER';
+  readonly shared?: boolean;
+  /** A root though it has a parent: `orphan` (the parent is not in the trace) or `cycle` (parent links loop). */
+  readonly detached?: 'orphan' | 'cycle';
+  /** µs from the trace's start (absent: no timestamp). */
+  readonly offsetUs?: number;
+  readonly durationUs?: number;
+  readonly failure?: string;
+  readonly linkerd: LinkerdTagsView;
+  /** Every tag, sorted by key (values cut to 500 characters, at most 100 tags). */
+  readonly tags: readonly (readonly [string, string])[];
+}
+
+/** A whole trace for the waterfall (at most 2,000 rows; `cut` says how many spans were left out). */
+export interface TraceView {
+  readonly traceId: string;
+  readonly spans: number;
+  readonly startUs?: number;
+  readonly durationUs: number;
+  readonly errors: number;
+  readonly rows: readonly TraceRowView[];
+  readonly cut: number;
+}
+
+/** Zipkin's service names (`GET /api/v2/services`). */
+export const ZipkinServices = request<{ readonly server: ZipkinRef }, { readonly ok: true; readonly services: readonly string[] } | Failure>('linkerdDtab/zipkin/services');
+
+export interface ZipkinTracesParams {
+  readonly server: ZipkinRef;
+  /** A router's server spans: `0.0.0.0/4140`; its client spans: the bound id without the leading `/`. */
+  readonly serviceName?: string;
+  readonly spanName?: string;
+  readonly annotationQuery?: string;
+  readonly minDurationUs?: number;
+  readonly lookbackMs?: number;
+  readonly limit?: number;
+}
+/** Recent traces matching a query (`GET /api/v2/traces`), summarized. */
+export const ZipkinTraces = request<ZipkinTracesParams, { readonly ok: true; readonly traces: readonly TraceSummaryView[] } | Failure>('linkerdDtab/zipkin/traces');
+
+/** One trace by id (an `l5d-reqid`: 16 or 32 hex characters), as waterfall rows. */
+export const ZipkinTrace = request<{ readonly server: ZipkinRef; readonly traceId: string }, { readonly ok: true; readonly trace: TraceView } | Failure>('linkerdDtab/zipkin/trace');

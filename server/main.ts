@@ -35,11 +35,15 @@ import {
   TrustNotification,
   CanaryAction,
   CanaryStart,
+  ZipkinServices,
+  ZipkinTrace,
+  ZipkinTraces,
   type DelegateResult,
   type Request,
 } from '../protocol/messages.js';
 import { Network, type NetworkSettings } from './network.js';
 import { Canaries } from './canary.js';
+import { Zipkin } from './zipkin.js';
 import { Cluster, DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './cluster.js';
 import { delegateInDocument } from './delegation.js';
 import { ConfigService, formatEmbeddedDtabs } from './config-service.js';
@@ -439,6 +443,7 @@ async function networkSettings(): Promise<NetworkSettings> {
         linkerd?: { admins?: unknown };
         testRequests?: unknown;
         network?: { timeoutSeconds?: unknown };
+        zipkin?: { url?: unknown };
       } | null)
     : null;
   const urls = (v: unknown): string[] =>
@@ -448,6 +453,7 @@ async function networkSettings(): Promise<NetworkSettings> {
     namerd: urls(s?.namerd?.servers),
     linkerdAdmins: urls(s?.linkerd?.admins),
     routers: urls(s?.testRequests),
+    zipkin: typeof s?.zipkin?.url === 'string' && s.zipkin.url.trim() !== '' ? [s.zipkin.url] : urls(s?.zipkin?.url),
     timeoutMs: typeof t === 'number' && t >= 1 && t <= 300 ? t * 1000 : 10_000,
   };
 }
@@ -501,6 +507,11 @@ onRequest(TestOverride, ['request'], (p) => network.testOverride(p), false);
 const canaries = new Canaries({ trusted: () => trusted, folder: () => folders[0], allowed: (url, list) => network.configured(url, list) });
 onRequest(CanaryStart, ['target', 'name', 'to'], (p) => canaries.start(p), false);
 onRequest(CanaryAction, ['action'], (p) => canaries.action(p), false);
+// ---- Zipkin traces (the same trust and settings checks) ----
+const zipkin = new Zipkin({ trusted: () => trusted, settings: networkSettings });
+onRequest(ZipkinServices, ['server'], ({ server }) => zipkin.services(server), false);
+onRequest(ZipkinTraces, ['server'], (p) => zipkin.traces(p), false);
+onRequest(ZipkinTrace, ['server', 'traceId'], ({ server, traceId }) => zipkin.trace(server, traceId), false);
 
 /** "Test this override" above each dentry of a dtab file (trusted workspaces only). */
 connection.onCodeLens(checked([], ({ textDocument }) =>

@@ -51,6 +51,8 @@ export interface NetworkSettings {
   readonly namerd: readonly string[];
   readonly linkerdAdmins: readonly string[];
   readonly routers: readonly string[];
+  /** `linkerdDtab.zipkin.url` (none or one). */
+  readonly zipkin: readonly string[];
   readonly timeoutMs: number;
 }
 
@@ -81,7 +83,7 @@ function failureOf(e: unknown): Failure {
   return fail('server', (e as Error).message);
 }
 
-class RemoteError extends Error {
+export class RemoteError extends Error {
   constructor(
     readonly kind: Failure['kind'],
     message: string,
@@ -102,21 +104,34 @@ function dtabErrors(text: string): string | undefined {
   return `${errors.length === 1 ? 'The dtab has an error' : `The dtab has ${errors.length} errors`}: ${shown.join('; ')}${errors.length > 3 ? '; …' : ''}`;
 }
 
+export type UrlList = keyof Pick<NetworkSettings, 'namerd' | 'linkerdAdmins' | 'routers' | 'zipkin'>;
+
+const SETTING: Record<UrlList, string> = {
+  namerd: 'linkerdDtab.namerd.servers',
+  linkerdAdmins: 'linkerdDtab.linkerd.admins',
+  routers: 'linkerdDtab.testRequests',
+  zipkin: 'linkerdDtab.zipkin.url',
+};
+
+/** Checks trust and the settings (the URL must be in `list`); the URL as parsed, and the timeout. */
+export async function allowedUrl(host: Pick<NetworkHost, 'trusted' | 'settings'>, url: string, list: UrlList): Promise<{ url: URL; timeoutMs: number }> {
+  if (!host.trusted()) throw new RemoteError('untrusted', 'Network features are off in an untrusted workspace: trust the workspace to use namerd, linkerd and test requests.');
+  const parsed = parseBaseUrl(url);
+  if (typeof parsed === 'string') throw new RemoteError('not-configured', parsed);
+  const s = await host.settings();
+  const want = normal(url);
+  if (!s[list].some((u) => normal(u) === want)) throw new RemoteError('not-configured', `${url} is not in ${SETTING[list]}: add it to the settings first (requests go only to URLs you configured).`);
+  return { url: parsed, timeoutMs: s.timeoutMs };
+}
+
 export class Network {
   private readonly watches = new Map<string, { stream: LineStream | undefined; timer?: NodeJS.Timeout; backoff: number }>();
 
   constructor(private readonly host: NetworkHost) {}
 
   /** Checks trust and the settings; the URL as parsed. */
-  private async allowed(url: string, list: keyof Pick<NetworkSettings, 'namerd' | 'linkerdAdmins' | 'routers'>): Promise<{ url: URL; timeoutMs: number }> {
-    if (!this.host.trusted()) throw new RemoteError('untrusted', 'Network features are off in an untrusted workspace: trust the workspace to use namerd, linkerd and test requests.');
-    const parsed = parseBaseUrl(url);
-    if (typeof parsed === 'string') throw new RemoteError('not-configured', parsed);
-    const s = await this.host.settings();
-    const setting = list === 'namerd' ? 'linkerdDtab.namerd.servers' : list === 'linkerdAdmins' ? 'linkerdDtab.linkerd.admins' : 'linkerdDtab.testRequests';
-    const want = normal(url);
-    if (!s[list].some((u) => normal(u) === want)) throw new RemoteError('not-configured', `${url} is not in ${setting}: add it to the settings first (requests go only to URLs you configured).`);
-    return { url: parsed, timeoutMs: s.timeoutMs };
+  private allowed(url: string, list: UrlList): Promise<{ url: URL; timeoutMs: number }> {
+    return allowedUrl(this.host, url, list);
   }
 
   /** `url` if it is in the settings' list (and the workspace is trusted), else undefined. */

@@ -10,6 +10,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 const natural: Check = (v, where) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0x7fffffff ? undefined : `${where} must be a non-negative integer`);
 
+/** A non-negative whole number up to 2^53 (microseconds, milliseconds). */
+const count: Check = (v, where) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? undefined : `${where} must be a non-negative integer`);
+
 const position: Check = (v, where) => {
   if (!isObject(v)) return `${where} must be a position {line, character}`;
   return natural(v.line, `${where}.line`) ?? natural(v.character, `${where}.character`);
@@ -63,6 +66,13 @@ const CHECKS: Record<string, Check> = {
   percent: (v, where) => (typeof v === 'number' && v >= 0 && v <= 100 ? undefined : `${where} must be a number from 0 to 100`),
   names: (v, where) => (Array.isArray(v) && v.every((n) => typeof n === 'string') ? undefined : `${where} must be an array of strings`),
   path: (v, where) => (typeof v === 'string' ? undefined : `${where} must be a string`),
+  traceId: string,
+  serviceName: string,
+  spanName: string,
+  annotationQuery: string,
+  minDurationUs: count,
+  lookbackMs: count,
+  limit: natural,
 };
 
 /**
