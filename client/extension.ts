@@ -12,6 +12,7 @@ import { Namerd, parseNamespaceUri, SCHEME as NAMERD_SCHEME } from './namerd';
 import { Credentials, linkerdAdmins, namerdServers, networkAllowed, testRequests } from './network';
 import { ResponsePanel } from './response-panel';
 import { TracePanel, zipkinUrl } from './trace-panel';
+import { CanaryView } from './canary';
 import type { startLanguageClient } from './language-client';
 
 /** When this module started loading: activation time is measured from here (see Api). */
@@ -29,6 +30,7 @@ export interface Api {
   readonly namerd: Namerd;
   readonly responses: ResponsePanel;
   readonly traces: TracePanel;
+  readonly canary: CanaryView;
   /** Milliseconds from loading this module to the end of activate(). */
   readonly activationMs: number;
 }
@@ -50,6 +52,9 @@ export function activate(context: vscode.ExtensionContext): Api {
   const namerd = new Namerd(() => ready, credentials, history, outputChannel);
   const responses = new ResponsePanel(context, () => ready, credentials);
   const traces = new TracePanel(() => ready, credentials);
+  const canary = new CanaryView(() => ready, credentials, outputChannel);
+  // A canary started earlier (here, after a reload, or by a pipeline) shows where it is.
+  void ready.then(() => canary.load()).catch(() => undefined);
   ready.then((c) => {
     context.subscriptions.push(
       c.onNotification(ClusterStatusNotification.method, (st: ClusterStatus) => {
@@ -69,6 +74,22 @@ export function activate(context: vscode.ExtensionContext): Api {
     history,
     responses,
     traces,
+    canary,
+    vscode.commands.registerCommand('linkerdDtab.startCanary', (arg?: Parameters<CanaryView['start']>[0] | string, line?: number, prefix?: string, destination?: string) =>
+      canary.start(typeof arg === 'string' ? { uri: arg, ...(line !== undefined ? { line } : {}), ...(prefix ? { prefix } : {}), ...(destination ? { destination } : {}) } : arg),
+    ),
+    vscode.commands.registerCommand('linkerdDtab.canary.promote', (percent?: number) => canary.act('step', typeof percent === 'number' ? { percent } : {})),
+    vscode.commands.registerCommand('linkerdDtab.canary.pause', () => canary.act('pause')),
+    vscode.commands.registerCommand('linkerdDtab.canary.resume', () => canary.act('resume')),
+    vscode.commands.registerCommand('linkerdDtab.canary.abort', async (confirmed?: boolean) => {
+      if (confirmed !== true) {
+        const pick = await vscode.window.showWarningMessage('Abort the canary? The original dentry (or weights, or replicas) is put back exactly.', { modal: true }, 'Abort');
+        if (pick !== 'Abort') return undefined;
+      }
+      return canary.act('abort');
+    }),
+    vscode.commands.registerCommand('linkerdDtab.canary.finish', (keepFallback?: boolean) => canary.finish(typeof keepFallback === 'boolean' ? keepFallback : undefined)),
+    vscode.commands.registerCommand('linkerdDtab.canary.refresh', () => canary.load()),
     vscode.commands.registerCommand('linkerdDtab.showTraces', (traceId?: string) => traces.showTraces(typeof traceId === 'string' ? traceId : undefined)),
     vscode.commands.registerCommand('linkerdDtab.namerd.addServer', () => namerd.addServer()),
     vscode.commands.registerCommand('linkerdDtab.namerd.refresh', () => namerd.refresh()),
@@ -136,7 +157,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     }),
     vscode.commands.registerCommand('linkerdDtab.refreshDelegation', () => delegation.refresh()),
   );
-  return { ready, delegation, cluster: clusterBar, namerd, responses, traces, activationMs: performance.now() - moduleStart };
+  return { ready, delegation, cluster: clusterBar, namerd, responses, traces, canary, activationMs: performance.now() - moduleStart };
 }
 
 /** Where to ask for a delegation: a namerd namespace, or a linkerd router's delegator. */

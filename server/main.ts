@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
-import { assumedNamers, explainNegative, interpreterFor, k8sNamerUses, MAX_NAMES, RenameError, routerNamers, type ConfigRouter, type FoundConfig, type Interpreter, type K8sNamerUse, type NamerSpec } from '../core/index.js';
+import { assumedNamers, explainNegative, printTree, interpreterFor, k8sNamerUses, MAX_NAMES, RenameError, routerNamers, type ConfigRouter, type FoundConfig, type Interpreter, type K8sNamerUse, type NamerSpec } from '../core/index.js';
 import {
   ClusterChanged,
   ClusterStatusNotification,
@@ -513,19 +513,28 @@ onRequest(ZipkinServices, ['server'], ({ server }) => zipkin.services(server), f
 onRequest(ZipkinTraces, ['server'], (p) => zipkin.traces(p), false);
 onRequest(ZipkinTrace, ['server', 'traceId'], ({ server, traceId }) => zipkin.trace(server, traceId), false);
 
-/** "Test this override" above each dentry of a dtab file (trusted workspaces only). */
+/** "Test this override" and "Start canary…" above each dentry of a dtab file (trusted workspaces only). */
 connection.onCodeLens(checked([], ({ textDocument }) =>
   withDoc(
     textDocument.uri,
     (doc) => {
       if (!trusted || !settings.testLens || !isDtab(doc)) return [];
       const a = service.analyze(doc);
-      return a.dentries.map((d, i) => {
+      return a.dentries.flatMap((d, i) => {
         const line = a.line(d.start);
-        return {
-          range: { start: { line, character: 0 }, end: { line, character: 0 } },
-          command: { title: 'Test this override', command: 'linkerdDtab.testOverride', arguments: [textDocument.uri, line], tooltip: `Send a request through linkerd with l5d-dtab: ${a.dentryText(i)}` },
-        };
+        const range = { start: { line, character: 0 }, end: { line, character: 0 } };
+        return [
+          { range, command: { title: 'Test this override', command: 'linkerdDtab.testOverride', arguments: [textDocument.uri, line], tooltip: `Send a request through linkerd with l5d-dtab: ${a.dentryText(i)}` } },
+          {
+            range,
+            command: {
+              title: 'Start canary…',
+              command: 'linkerdDtab.startCanary',
+              arguments: [textDocument.uri, line, a.text.slice(d.prefix.start, d.prefix.end), printTree(a.text, d.dst)],
+              tooltip: 'Shift this name\'s traffic to a new destination step by step (10% → 25% → 50% → 100%)',
+            },
+          },
+        ];
       });
     },
     [],

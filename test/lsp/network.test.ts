@@ -179,10 +179,17 @@ describe('namerd, linkerd and test requests through the server', () => {
 
   it('sends a dentry through the router as l5d-dtab (the code lens and the hover link), and shows the answer', async () => {
     const lenses = await send<CodeLens[]>(CodeLensRequest.method, { textDocument: { uri } });
+    const range = { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } };
     assert.deepEqual(lenses, [
+      { range, command: { title: 'Test this override', command: 'linkerdDtab.testOverride', arguments: [uri, 1], tooltip: 'Send a request through linkerd with l5d-dtab: /svc/world => /$/inet/127.1/7777' } },
       {
-        range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
-        command: { title: 'Test this override', command: 'linkerdDtab.testOverride', arguments: [uri, 1], tooltip: 'Send a request through linkerd with l5d-dtab: /svc/world => /$/inet/127.1/7777' },
+        range,
+        command: {
+          title: 'Start canary…',
+          command: 'linkerdDtab.startCanary',
+          arguments: [uri, 1, '/svc/world', '/$/inet/127.1/7777'],
+          tooltip: "Shift this name's traffic to a new destination step by step (10% → 25% → 50% → 100%)",
+        },
       },
     ]);
     const hover = await send<Hover>(HoverRequest.method, { textDocument: { uri }, position: { line: 1, character: 3 } });
