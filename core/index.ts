@@ -47,3 +47,5 @@ export { CONFLICT_BASE, CONFLICT_SEPARATOR, CONFLICT_THEIRS, CONFLICT_YOURS, mer
 export { decodeDelegateTree, decodeAddr, decodeBoundName, compareDelegateTrees, MAX_DECODED_NODES, type DecodedDelegateTree, type DelegateTreeDifference } from './delegate/decode.js';
 export * from './namerd/dtab.js';
 export { overrideHeader, encodeL5dErr, decodeL5dErr, explainResponseHeaders, isJsonContentType, prettyBody, type ExplainedHeader } from './linkerd/headers.js';
+export { addressText, parseDtabTestFile, type AddressSyntax, type DtabAssertion, type DtabTestFile, type SnapshotHeader, type TestHeader, type TestProblem, type TestProblemCode, type TestSource } from './assert/file.js';
+export { acceptedText, delegationSteps, delegationTree, fullName, judge, routingResult, runAssertions, runAssertionsSync, type AssertionOutcome, type DelegationStep, type Delegator, type RoutingResult } from './assert/run.js';
