@@ -11,6 +11,7 @@ import { History } from './history';
 import { Namerd, parseNamespaceUri, SCHEME as NAMERD_SCHEME } from './namerd';
 import { Credentials, linkerdAdmins, namerdServers, networkAllowed, testRequests } from './network';
 import { ResponsePanel } from './response-panel';
+import { DtabTestExplorer } from './test-explorer';
 import type { startLanguageClient } from './language-client';
 
 /** When this module started loading: activation time is measured from here (see Api). */
@@ -27,6 +28,8 @@ export interface Api {
   readonly cluster: ClusterStatusBar;
   readonly namerd: Namerd;
   readonly responses: ResponsePanel;
+  /** Routing assertions (`.dtab-test`) in the Test Explorer. */
+  readonly tests: DtabTestExplorer;
   /** Milliseconds from loading this module to the end of activate(). */
   readonly activationMs: number;
 }
@@ -47,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): Api {
   const history = new History(context.globalStorageUri);
   const namerd = new Namerd(() => ready, credentials, history, outputChannel);
   const responses = new ResponsePanel(context, () => ready, credentials);
+  const tests = new DtabTestExplorer(() => ready);
   ready.then((c) => {
     context.subscriptions.push(
       c.onNotification(ClusterStatusNotification.method, (st: ClusterStatus) => {
@@ -65,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     namerd,
     history,
     responses,
+    tests,
     vscode.commands.registerCommand('linkerdDtab.namerd.addServer', () => namerd.addServer()),
     vscode.commands.registerCommand('linkerdDtab.namerd.refresh', () => namerd.refresh()),
     vscode.commands.registerCommand('linkerdDtab.namerd.open', (node?: { server: { name: string; url: string }; ns: string }) => namerd.open(node)),
@@ -130,7 +135,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     }),
     vscode.commands.registerCommand('linkerdDtab.refreshDelegation', () => delegation.refresh()),
   );
-  return { ready, delegation, cluster: clusterBar, namerd, responses, activationMs: performance.now() - moduleStart };
+  return { ready, delegation, cluster: clusterBar, namerd, responses, tests, activationMs: performance.now() - moduleStart };
 }
 
 /** Where to ask for a delegation: a namerd namespace, or a linkerd router's delegator. */
