@@ -12,6 +12,7 @@ import { analyzeDtab, type DtabAnalysis } from './analysis.js';
 import { complete, completionContext, type Completion } from './completion.js';
 import type { SpanEdit } from './navigation.js';
 import { showPrefix } from '../print/show.js';
+import { parseDentry } from '../syntax/parser.js';
 
 export interface TestDiagnostic {
   readonly span: Span;
@@ -80,10 +81,24 @@ export function assertionAt(file: DtabTestFile, offset: number): DtabAssertion |
   return file.assertions.find((a) => a.span.start >= start && a.span.start <= start + text.length);
 }
 
-/** The path written on the line of `offset` before its `=>`, when the cursor is after the `=>`. */
+/**
+ * The path written on the line of `offset` before its `=>`, when the cursor is after the `=>`. A
+ * line being written rarely parses: the text up to the cursor is parsed with a dummy completing it
+ * (a label character, a path, a term), as completion does in a dtab.
+ */
 export function completionPath(file: DtabTestFile, offset: number): Path | undefined {
   const a = assertionAt(file, offset);
-  return a && offset > a.pathSpan.end ? a.path : undefined;
+  if (a) return offset > a.pathSpan.end ? a.path : undefined;
+  const line = lineAt(file.text, offset);
+  const before = file.text.slice(line.start, offset);
+  for (const dummy of ['x', '/x', ' ~']) {
+    const r = parseDentry(before + dummy);
+    if (!r.ok) continue;
+    const p = r.value.prefix;
+    if (p.end >= before.length || p.elems.some((e) => e.kind === 'wildcard')) return undefined;
+    return p.elems.map((e) => (e.kind === 'label' ? e.value : ''));
+  }
+  return undefined;
 }
 
 function shiftCompletion(c: Completion, by: number): Completion {
