@@ -52,7 +52,8 @@ export class DtabTestExplorer implements vscode.Disposable {
       }),
       vscode.workspace.onDidSaveTextDocument((doc) => void this.saved(doc.uri)),
     );
-    for (const doc of vscode.workspace.textDocuments) if (doc.languageId === LANGUAGE) void this.refresh(this.fileItem(doc.uri));
+    // The workspace's test files are listed once the server is up (not only when the Testing view opens).
+    void this.client().then(() => this.discover(), () => undefined);
   }
 
   dispose(): void {

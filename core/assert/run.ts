@@ -18,7 +18,7 @@ import type { BoundName } from '../model/names.js';
 import { alt, EMPTY, evaluate, FAIL, leaf, NEG, simplify, union, type NameTree } from '../model/nametree.js';
 import type { Path } from '../model/path.js';
 import { showDentry, showPath, showTree } from '../print/show.js';
-import { addressText, type DtabAssertion, type DtabTestFile } from './file.js';
+import { addressText, sameShown, type DtabAssertion, type DtabTestFile } from './file.js';
 
 export interface AssertionOutcome {
   readonly assertion: DtabAssertion;
@@ -76,7 +76,11 @@ export function delegationTree(tree: DelegateTree): NameTree<BoundName> {
 
 /** A bound name as a full name: its id, then the residual. */
 export function fullName(b: BoundName): string {
-  return showPath(b.residual.length === 0 ? b.id : [...b.id, ...b.residual]);
+  return showPath(fullPath(b));
+}
+
+function fullPath(b: BoundName): Path {
+  return b.residual.length === 0 ? b.id : [...b.id, ...b.residual];
 }
 
 export interface RoutingResult {
@@ -88,10 +92,30 @@ export interface RoutingResult {
   readonly addresses: readonly string[] | undefined;
 }
 
+/** A routing result whose text and addresses are made when first read. */
+class Result implements RoutingResult {
+  private shown: string | undefined;
+  private reached: readonly string[] | undefined | null = null;
+
+  constructor(readonly tree: NameTree<BoundName>) {}
+
+  get text(): string {
+    return (this.shown ??= showTree(this.tree, fullName));
+  }
+
+  get addresses(): readonly string[] | undefined {
+    if (this.reached === null) this.reached = reachedAddresses(this.tree);
+    return this.reached;
+  }
+}
+
 /** The actual result of a delegation. */
 export function routingResult(delegation: DelegateTree): RoutingResult {
-  const tree = simplify(delegationTree(delegation));
-  const text = showTree(tree, fullName);
+  return new Result(simplify(delegationTree(delegation)));
+}
+
+/** The addresses routing reaches (sorted, each once); undefined when some are not known here. */
+function reachedAddresses(tree: NameTree<BoundName>): readonly string[] | undefined {
   const reached = evaluate(tree);
   let addresses: string[] | undefined = [];
   for (const b of reached ?? []) {
@@ -101,35 +125,56 @@ export function routingResult(delegation: DelegateTree): RoutingResult {
     }
     for (const a of b.addr.addrs) addresses.push(addressText(a.ip, a.port));
   }
-  return { tree, text, addresses: addresses && [...new Set(addresses)].sort() };
+  return addresses && [...new Set(addresses)].sort();
 }
 
 function withAddresses(tree: string, addresses: readonly string[]): string {
   return addresses.length === 0 ? tree : `${tree} @ ${addresses.join(', ')}`;
 }
 
+const UNCHECKED = 'addresses not checked: a name is bound by a namer with no cluster data here (give a snapshot or a cluster)';
+
+/** An outcome whose printed forms are made when first read (the verdict compares trees). */
+class Outcome implements AssertionOutcome {
+  private shownExpected: string | undefined;
+  private shownActual: string | undefined;
+
+  constructor(
+    readonly assertion: DtabAssertion,
+    readonly ok: boolean,
+    private readonly wanted: readonly string[] | undefined,
+    private readonly result: RoutingResult | string,
+    readonly actualAddresses: readonly string[] | undefined,
+    readonly note: string | undefined,
+    readonly delegation: DelegateTree | undefined,
+  ) {}
+
+  get expected(): string {
+    return (this.shownExpected ??= this.wanted ? withAddresses(this.assertion.expectedText, this.wanted) : this.assertion.expectedText);
+  }
+
+  get actual(): string {
+    if (typeof this.result === 'string') return this.result;
+    return (this.shownActual ??= this.actualAddresses ? withAddresses(this.result.text, this.actualAddresses) : this.result.text);
+  }
+
+  get actualTree(): string | undefined {
+    return typeof this.result === 'string' ? undefined : this.result.text;
+  }
+}
+
 /** Judges one assertion against its delegation (or the error delegating it threw). */
 export function judge(assertion: DtabAssertion, delegation: DelegateTree | Error): AssertionOutcome {
   const wanted = assertion.addresses ? [...new Set(assertion.addresses.list.map((a) => a.text))].sort() : undefined;
-  const expected = wanted ? withAddresses(assertion.expectedText, wanted) : assertion.expectedText;
-  if (delegation instanceof Error) return { assertion, ok: false, expected, actual: `fails: ${delegation.message}` };
+  if (delegation instanceof Error) return new Outcome(assertion, false, wanted, `fails: ${delegation.message}`, undefined, undefined, undefined);
   const r = routingResult(delegation);
-  const treeOk = r.text === assertion.expectedText;
-  if (!wanted) return { assertion, ok: treeOk, expected, actual: r.text, actualTree: r.text, delegation };
-  if (r.addresses === undefined) {
-    return {
-      assertion,
-      ok: treeOk,
-      expected,
-      actual: r.text,
-      actualTree: r.text,
-      note: 'addresses not checked: a name is bound by a namer with no cluster data here (give a snapshot or a cluster)',
-      delegation,
-    };
-  }
-  const ok = treeOk && r.addresses.length === wanted.length && r.addresses.every((a, i) => a === wanted[i]);
-  return { assertion, ok, expected, actual: withAddresses(r.text, r.addresses), actualTree: r.text, actualAddresses: r.addresses, delegation };
+  const treeOk = sameShown(r.tree, assertion.expected, fullPath, samePath);
+  const known = wanted ? r.addresses : undefined;
+  const ok = treeOk && (!wanted || known === undefined || (known.length === wanted.length && known.every((a, i) => a === wanted[i])));
+  return new Outcome(assertion, ok, wanted, r, known, wanted && known === undefined ? UNCHECKED : undefined, delegation);
 }
+
+const samePath = (p: Path): Path => p;
 
 function asError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
