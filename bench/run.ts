@@ -112,7 +112,10 @@ async function assertionBench(): Promise<void> {
     for (const p of paths) interp.delegateSync(dtab, p);
   };
   const runAsserted = () => runAssertionsSync(parseDtabTestFile(text), (p) => interp.delegateSync(dtab, p));
-  for (let i = 0; i < 10; i++) (runAlone(), runAsserted());
+  for (let i = 0; i < 10; i++) {
+    runAlone();
+    runAsserted();
+  }
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < 41; i++) {
