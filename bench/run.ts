@@ -2,10 +2,12 @@
 // taken in the same run (so the figures mean the same on a slow or a busy machine).
 //   1. parse + check a 10,000-dentry dtab  vs  JSON.parse of the same dentries as JSON  (target <= 3x)
 //   2. delegate one path through a 10,000-dentry dtab  vs  through a 100-dentry one     (target <= 3x)
+//   2b. 1,000 routing assertions (a .dtab-test file: parse, delegate, judge) against a 10,000-dentry
+//       dtab  vs  delegating those 1,000 paths alone                                     (target <= 2x)
 
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkDtab, Interpreter, lowerDtab, parseDtab, parsePath, lowerPath } from '../core/index.js';
+import { checkDtab, Interpreter, lowerDtab, parseDtab, parsePath, lowerPath, parseDtabTestFile, routingResult, runAssertionsSync, runAssertions, type Path } from '../core/index.js';
 
 /** Median of `samples` timings of `f`, in milliseconds, after `warmup` untimed calls. */
 function measure(f: () => unknown, samples = 31, warmup = 10): { median: number; p95: number } {
@@ -79,6 +81,72 @@ const report: string[] = [];
   report.push(
     `delegate /svc/service-43/api: ${((1000 * s.median) / reps).toFixed(1)} us through 100 dentries, ${((1000 * l.median) / reps).toFixed(1)} us through 10,000` +
       ` -> ${ratio.toFixed(2)}x (target <= 3x) ${ratio <= 3 ? 'MET' : 'MISSED'}; index build for 10,000 dentries (once per dtab version): ${indexLarge.median.toFixed(2)} ms`,
+  );
+}
+
+// 2b. Routing assertions vs the delegations alone
+async function assertionBench(): Promise<void> {
+  const interp = new Interpreter();
+  const dtab = lowerDtab(parseDtab(dentries(10_000).text + '/#/io.l5d.k8s => /$/inet/127.1/4140 ;'));
+  // 1,000 paths over the whole dtab, each with its actual result as the expected one (they pass).
+  const paths: Path[] = [];
+  const lines: string[] = ['# dtab: large.dtab'];
+  for (let k = 0; k < 1000; k++) {
+    const path = ['svc', `service-${(k * 9973) % 10_000}`, 'api'];
+    paths.push(path);
+    lines.push(`/${path.join('/')} => ${routingResult(interp.delegateSync(dtab, path)).text}`);
+  }
+  const text = lines.join('\n') + '\n';
+  const check = runAssertionsSync(parseDtabTestFile(text), (p) => interp.delegateSync(dtab, p));
+  if (check.some((o) => !o.ok)) throw new Error('bench: an assertion does not hold');
+  // Interleaved (A, B, A, B, …) with a collection before each sample, so that load on the machine
+  // and garbage left by one side weigh on both alike.
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  const sample = (f: () => unknown) => {
+    gc();
+    const s0 = process.hrtime.bigint();
+    f();
+    return Number(process.hrtime.bigint() - s0) / 1e6;
+  };
+  const runAlone = () => {
+    for (const p of paths) interp.delegateSync(dtab, p);
+  };
+  const runAsserted = () => runAssertionsSync(parseDtabTestFile(text), (p) => interp.delegateSync(dtab, p));
+  for (let i = 0; i < 10; i++) {
+    runAlone();
+    runAsserted();
+  }
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < 41; i++) {
+    ta.push(sample(runAlone));
+    tb.push(sample(runAsserted));
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+  const alone = { median: med(ta), p95: p95(ta) };
+  const asserted = { median: med(tb), p95: p95(tb) };
+  const ratio = asserted.median / alone.median;
+  // The same through the async entry points (what `dtab test` and the server use).
+  const timeAsync = async (f: () => Promise<unknown>) => {
+    const t: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const s0 = process.hrtime.bigint();
+      await f();
+      if (i >= 2) t.push(Number(process.hrtime.bigint() - s0) / 1e6);
+    }
+    return t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!;
+  };
+  const aloneAsync = await timeAsync(async () => {
+    for (const p of paths) await interp.delegate(dtab, p);
+  });
+  const assertedAsync = await timeAsync(() => runAssertions(parseDtabTestFile(text), (p) => interp.delegate(dtab, p)));
+  const ratioAsync = assertedAsync / aloneAsync;
+  results.assertions = { assertions: 1000, dentries: 10_000, delegationsMs: alone, assertionsMs: asserted, ratio, asyncDelegationsMs: aloneAsync, asyncAssertionsMs: assertedAsync, asyncRatio: ratioAsync, target: 2 };
+  report.push(
+    `1,000 routing assertions against 10,000 dentries: ${asserted.median.toFixed(1)} ms, the 1,000 delegations alone ${alone.median.toFixed(1)} ms` +
+      ` -> ${ratio.toFixed(2)}x (target <= 2x) ${ratio <= 2 ? 'MET' : 'MISSED'}; through the async entry points (as dtab test and the server run them):` +
+      ` ${assertedAsync.toFixed(1)} ms vs ${aloneAsync.toFixed(1)} ms -> ${ratioAsync.toFixed(2)}x (target <= 2x) ${ratioAsync <= 2 ? 'MET' : 'MISSED'}`,
   );
 }
 
@@ -318,6 +386,11 @@ async function activationBench(): Promise<void> {
 }
 
 void (async () => {
+  await assertionBench();
+  if (process.argv.includes('--assertions-only')) {
+    console.log(report.join('\n'));
+    return;
+  }
   await lspBench();
   await configBench();
   await clusterBench();

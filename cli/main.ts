@@ -6,6 +6,7 @@
 //   dtab diff OLD NEW [--name PATH]... [--snapshot FILE | --kubeconfig FILE [--context NAME]] [--json]
 //   dtab namerd ls|get|create|update|delete|delegate … (cli/namerd.ts)
 //   dtab canary start|step|abort|finish|status … (cli/canary.ts)
+//   dtab test [--dtab FILE | --config FILE [--router LABEL] | --namerd URL --ns NS] [--snapshot F | --kubeconfig F] [--format text|json] TESTFILE... (cli/test.ts)
 //   dtab request --router URL [--override TEXT | --override-file FILE] [-X METHOD] [-H 'K: V']... PATH [--compare] [--sample] [--json]
 //   dtab trace --zipkin URL (TRACE_ID | --list …) [--json] (cli/trace.ts)
 // Exit status: 0 fine, 1 problems found (errors, unformatted files), 2 bad usage or unreadable input.
@@ -41,6 +42,7 @@ import { diffCommand } from './diff.js';
 import { namerdCommand } from './namerd.js';
 import { canaryCommand } from './canary.js';
 import { traceCommand } from './trace.js';
+import { testCommand } from './test.js';
 
 const USAGE = `usage:
   dtab check [--format text|json] [--finagle] [--no-deep] FILE...
@@ -59,6 +61,12 @@ const USAGE = `usage:
                                                           which logical names change where they go: the
                                                           dentries' prefixes, each --name, and with cluster
                                                           data /svc/<service> for every service reached
+  dtab test [--dtab FILE | --config FILE [--router LABEL] | --namerd URL --ns NS]
+            [--snapshot FILE | --kubeconfig FILE [--context NAME]] [--format text|json] TESTFILE...
+                                                          check routing assertions (.dtab-test files:
+                                                          \`PATH => EXPECTED\` a line); the dtab comes from
+                                                          the flags or the file's \`# dtab: FILE\` header;
+                                                          exit 1 when one fails
   dtab namerd ls|get NS|delete NS [--base-url URL] [--json]
                                                           namerd's namespaces (io.l5d.httpController)
   dtab namerd create NS FILE [--dry-run]                  FILE: dtab text, or namerctl's {"version","dtab"} JSON
@@ -117,6 +125,8 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
         return await diffCommand(rest, io);
       case 'namerd':
         return await namerdCommand(rest, io);
+      case 'test':
+        return await testCommand(rest, io);
       case 'request':
         return await requestCommand(rest, io);
       case 'canary':

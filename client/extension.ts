@@ -13,6 +13,7 @@ import { Credentials, linkerdAdmins, namerdServers, networkAllowed, testRequests
 import { ResponsePanel } from './response-panel';
 import { TracePanel, zipkinUrl } from './trace-panel';
 import { CanaryView } from './canary';
+import { DtabTestExplorer } from './test-explorer';
 import type { startLanguageClient } from './language-client';
 
 /** When this module started loading: activation time is measured from here (see Api). */
@@ -31,6 +32,8 @@ export interface Api {
   readonly responses: ResponsePanel;
   readonly traces: TracePanel;
   readonly canary: CanaryView;
+  /** Routing assertions (`.dtab-test`) in the Test Explorer. */
+  readonly tests: DtabTestExplorer;
   /** Milliseconds from loading this module to the end of activate(). */
   readonly activationMs: number;
 }
@@ -55,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): Api {
   const canary = new CanaryView(() => ready, credentials, outputChannel);
   // A canary started earlier (here, after a reload, or by a pipeline) shows where it is.
   void ready.then(() => canary.load()).catch(() => undefined);
+  const tests = new DtabTestExplorer(() => ready);
   ready.then((c) => {
     context.subscriptions.push(
       c.onNotification(ClusterStatusNotification.method, (st: ClusterStatus) => {
@@ -91,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     vscode.commands.registerCommand('linkerdDtab.canary.finish', (keepFallback?: boolean) => canary.finish(typeof keepFallback === 'boolean' ? keepFallback : undefined)),
     vscode.commands.registerCommand('linkerdDtab.canary.refresh', () => canary.load()),
     vscode.commands.registerCommand('linkerdDtab.showTraces', (traceId?: string) => traces.showTraces(typeof traceId === 'string' ? traceId : undefined)),
+    tests,
     vscode.commands.registerCommand('linkerdDtab.namerd.addServer', () => namerd.addServer()),
     vscode.commands.registerCommand('linkerdDtab.namerd.refresh', () => namerd.refresh()),
     vscode.commands.registerCommand('linkerdDtab.namerd.open', (node?: { server: { name: string; url: string }; ns: string }) => namerd.open(node)),
@@ -157,7 +162,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     }),
     vscode.commands.registerCommand('linkerdDtab.refreshDelegation', () => delegation.refresh()),
   );
-  return { ready, delegation, cluster: clusterBar, namerd, responses, traces, canary, activationMs: performance.now() - moduleStart };
+  return { ready, delegation, cluster: clusterBar, namerd, responses, traces, canary, tests, activationMs: performance.now() - moduleStart };
 }
 
 /** Where to ask for a delegation: a namerd namespace, or a linkerd router's delegator. */

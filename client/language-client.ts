@@ -26,7 +26,7 @@ export async function startLanguageClient(serverModule: string, outputChannel: v
   };
   const clientOptions: LanguageClientOptions = {
     // YAML too: linkerd/namerd configs and the manifests that carry them (the server leaves other YAML alone).
-    documentSelector: [{ language: 'linkerd-dtab' }, { language: 'yaml' }],
+    documentSelector: [{ language: 'linkerd-dtab' }, { language: 'linkerd-dtab-test' }, { language: 'yaml' }],
     outputChannel,
     synchronize: { configurationSection: 'linkerdDtab' },
     // Cluster access is off in untrusted workspaces: asked at every (re)start, and the server is

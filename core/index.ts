@@ -49,3 +49,5 @@ export * from './namerd/dtab.js';
 export { overrideHeader, encodeL5dErr, decodeL5dErr, explainResponseHeaders, isJsonContentType, prettyBody, type ExplainedHeader } from './linkerd/headers.js';
 export * from './canary/index.js';
 export * from './trace/index.js';
+export { addressText, parseDtabTestFile, type AddressSyntax, type DtabAssertion, type DtabTestFile, type SnapshotHeader, type TestHeader, type TestProblem, type TestProblemCode, type TestSource } from './assert/file.js';
+export { acceptedText, delegationSteps, delegationTree, fullName, judge, routingResult, runAssertions, runAssertionsSync, type AssertionOutcome, type DelegationStep, type Delegator, type RoutingResult } from './assert/run.js';

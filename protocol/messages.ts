@@ -422,3 +422,50 @@ export const ZipkinTraces = request<ZipkinTracesParams, { readonly ok: true; rea
 
 /** One trace by id (an `l5d-reqid`: 16 or 32 hex characters), as waterfall rows. */
 export const ZipkinTrace = request<{ readonly server: ZipkinRef; readonly traceId: string }, { readonly ok: true; readonly trace: TraceView } | Failure>('linkerdDtab/zipkin/trace');
+// ---- routing assertions (.dtab-test files), for the Test Explorer ----
+
+/** One step routing took (the delegation's primary path), with the dentry that made it. */
+export interface TestStep {
+  readonly text: string;
+  /** The dentry in the tested dtab (a .dtab file or a config). */
+  readonly location?: { readonly uri: string; readonly range: Range };
+}
+
+export interface TestAssertionResult {
+  /** 0-based line of the assertion in the test file. */
+  readonly line: number;
+  /** The assertion as written. */
+  readonly range: Range;
+  /** Path.show of the asserted path. */
+  readonly path: string;
+  /** NameTree.show of EXPECTED (and ` @ addresses`). */
+  readonly expected: string;
+  /** The actual result the same way, or `fails: …`; absent when the assertion did not run. */
+  readonly actual?: string;
+  /** `skipped`: the file could not run (see `problem` of the result). */
+  readonly state: 'passed' | 'failed' | 'skipped';
+  /** For people: why it failed (or was skipped). */
+  readonly message?: string;
+  /** Why the addresses were not compared. */
+  readonly note?: string;
+  /** The steps that led to the actual result, in order. */
+  readonly steps?: readonly TestStep[];
+}
+
+export type TestRunResult =
+  | {
+      readonly ok: true;
+      readonly uri: string;
+      readonly version?: number;
+      /** The files the result was computed from (tested dtab or config, snapshot): re-run when one is saved. */
+      readonly dependencies: readonly string[];
+      /** Why no assertion ran (no dtab named, unreadable, a broken dtab). */
+      readonly problem?: string;
+      /** The file's own errors (syntax of an assertion line, a header). */
+      readonly problems: readonly { readonly range: Range; readonly message: string }[];
+      readonly assertions: readonly TestAssertionResult[];
+    }
+  | { readonly ok: false; readonly message: string };
+
+/** Runs the assertions of a test file (open, or read from disk). */
+export const RunTests = request<{ readonly uri: string }, TestRunResult>('linkerdDtab/runTests');

@@ -29,6 +29,7 @@ import {
   NamerdPush,
   NamerdWatch,
   SaveSnapshot,
+  RunTests,
   ServerDelegate,
   SuggestPaths,
   TestOverride,
@@ -52,6 +53,8 @@ import type { Analysis } from './lsp.js';
 import { configActions, configCompletion, configHover } from './config-features.js';
 import { checked } from './params.js';
 import { transport } from './gate.js';
+import { DtabTestService, isDtabTestDocument } from './test-service.js';
+import { readSmallFile } from '../remote/sources.js';
 
 const { reader, writer } = transport();
 const connection = createConnection(ProposedFeatures.all, reader, writer);
@@ -61,6 +64,8 @@ const configs = new ConfigService();
 
 /** Dtab files are ours; any other document (YAML) may hold linkerd/namerd configs. */
 const isDtab = (doc: TextDocument) => doc.languageId === 'linkerd-dtab' || doc.uri.endsWith('.dtab');
+/** Routing assertions (`.dtab-test`): neither a dtab nor a config. */
+const isTest = isDtabTestDocument;
 
 /**
  * One interpreter per document, built from that document's namers: a lone dtab assumes the namers
@@ -164,6 +169,37 @@ const cluster = new Cluster(
   (m) => connection.console.warn(m),
 );
 
+/** Routing assertions: the tested dtab from the open documents or the disk, the editor's cluster data. */
+const tests = new DtabTestService({
+  openText: (uri) => documents.get(uri)?.getText(),
+  readFile: (file) => readSmallFile(file),
+  registry: () => cluster.registry(),
+});
+/** The latest validation of each test document: an older one that ends later is not published. */
+const testGeneration = new Map<string, number>();
+
+function validateTest(doc: TextDocument): void {
+  const gen = (testGeneration.get(doc.uri) ?? 0) + 1;
+  testGeneration.set(doc.uri, gen);
+  void configured
+    .then(() => tests.run(doc.uri, doc.getText(), doc.version))
+    .then(
+      (run) => {
+        if (testGeneration.get(doc.uri) !== gen) return;
+        void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: tests.diagnostics(run) });
+      },
+      (e: unknown) => connection.console.error(`dtab tests failed: ${(e as Error).stack ?? String(e)}`),
+    );
+}
+
+/** The open test documents that read `uri` (their dtab, config or snapshot changed): checked again. */
+function revalidateDependents(uri: string): void {
+  for (const t of tests.dependents(uri)) {
+    const doc = documents.get(t);
+    if (doc) validateTest(doc);
+  }
+}
+
 connection.onInitialize(({ capabilities, initializationOptions, workspaceFolders, rootUri }) => {
   canPullConfiguration = capabilities.workspace?.configuration === true;
   const options = initializationOptions as { trusted?: unknown } | null | undefined;
@@ -251,6 +287,7 @@ connection.onNotification(TrustNotification.method, (p: { trusted?: unknown }) =
 connection.onShutdown(() => {
   cluster.close();
   network.close();
+  tests.close();
 });
 
 // ---- diagnostics: quick ones at once, then the deep ones, abandoned when a newer version comes ----
@@ -270,6 +307,11 @@ function publish(doc: TextDocument, quick: Diagnostic[]): void {
 const configUris = new Set<string>();
 
 function validate(doc: TextDocument): void {
+  if (isTest(doc)) {
+    validateTest(doc);
+    return;
+  }
+  revalidateDependents(doc.uri);
   if (!isDtab(doc)) {
     const diagnostics = configs.diagnostics(doc);
     const holds = configs.analyze(doc).result.configs.length > 0;
@@ -317,6 +359,10 @@ documents.onDidClose(({ document }) => {
   deepResults.delete(document.uri);
   generation.delete(document.uri);
   interpreters.delete(document.uri);
+  tests.forget(document.uri);
+  testGeneration.delete(document.uri);
+  // A test of this document now reads it from the disk.
+  revalidateDependents(document.uri);
   void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
 });
 
@@ -333,7 +379,7 @@ function withDoc<T>(uri: string, f: (doc: TextDocument) => T, none: T): T {
  */
 function dtabAt(uri: string, position?: Position): TextDocument | Analysis | undefined {
   const doc = documents.get(uri);
-  if (!doc) return undefined;
+  if (!doc || isTest(doc)) return undefined;
   if (isDtab(doc)) return doc;
   if (position) return configs.dtabAt(doc, position);
   return configs.analyze(doc).dtabs[0];
@@ -347,12 +393,12 @@ function onDtab<T>(uri: string, position: Position | undefined, f: (d: TextDocum
 
 
 connection.onDocumentFormatting(checked([], ({ textDocument }) =>
-  withDoc(textDocument.uri, (d) => (isDtab(d) ? service.format(d) : formatEmbeddedDtabs(configs.analyze(d))), []),
+  withDoc(textDocument.uri, (d) => (isTest(d) ? [] : isDtab(d) ? service.format(d) : formatEmbeddedDtabs(configs.analyze(d))), []),
 ));
 connection.onDocumentRangeFormatting(checked(['range'], ({ textDocument, range }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.formatRange(d, range) : []), [])));
 connection.onDocumentSymbol(
   checked([], ({ textDocument }) =>
-    withDoc(textDocument.uri, (doc) => (isDtab(doc) ? service.symbols(doc) : configs.analyze(doc).outline((a) => service.symbols(a))), []),
+    withDoc(textDocument.uri, (doc) => (isTest(doc) ? [] : isDtab(doc) ? service.symbols(doc) : configs.analyze(doc).outline((a) => service.symbols(a))), []),
   ),
 );
 connection.onFoldingRanges(checked([], ({ textDocument }) => withDoc(textDocument.uri, (d) => (isDtab(d) ? service.folding(d) : []), [])));
@@ -380,7 +426,7 @@ connection.onRenameRequest(checked(['position', 'newName'], ({ textDocument, pos
 connection.onCodeAction(checked(['range'], ({ textDocument, range }) =>
   withDoc(
     textDocument.uri,
-    (d) => (isDtab(d) ? service.codeActions(d, range) : configActions(configs.analyze(d), range)),
+    (d) => (isTest(d) ? tests.codeActions(d.uri, range, d.version) : isDtab(d) ? service.codeActions(d, range) : configActions(configs.analyze(d), range)),
     [],
   ),
 ));
@@ -393,10 +439,15 @@ connection.onHover(checked(['position'], async ({ textDocument, position }) => {
     const hover = await service.hover(d, position, interpreterOf(textDocument.uri, position), clusterNote(), k8sUses(textDocument.uri, position));
     return hover ? withTestLink(hover, textDocument.uri, position) : null;
   }
-  return isDtab(doc) ? null : configHover(configs.analyzeFully(doc), doc, position);
+  return isDtab(doc) || isTest(doc) ? null : configHover(configs.analyzeFully(doc), doc, position);
 }));
-connection.onCompletion(checked(['position'], ({ textDocument, position }) =>
-  withDoc(
+connection.onCompletion(checked(['position'], async ({ textDocument, position }) => {
+  const test = documents.get(textDocument.uri);
+  if (test && isTest(test)) {
+    await configured;
+    return { isIncomplete: false, items: await tests.completion(test.uri, test.getText(), position) };
+  }
+  return withDoc(
     textDocument.uri,
     (doc) => {
       const d = dtabAt(textDocument.uri, position);
@@ -406,8 +457,8 @@ connection.onCompletion(checked(['position'], ({ textDocument, position }) =>
       return { isIncomplete: items.length >= MAX_NAMES, items };
     },
     { isIncomplete: false, items: [] },
-  ),
-));
+  );
+}));
 
 /** A custom request, typed by its one declaration in protocol/. */
 function onRequest<P, R>(req: Request<P, R>, required: readonly string[], handler: (params: P) => R | Promise<R>, onDocument = true): void {
@@ -424,6 +475,21 @@ onRequest(Delegate, ['path'], async ({ uri, path, position }): Promise<DelegateR
   return result.ok && result.boundByNamer && cluster.status().state !== 'none' ? { ...result, cluster: cluster.status() } : result;
 });
 onRequest(Contexts, [], () => cluster.contexts(), false);
+onRequest(RunTests, [], async ({ uri }) => {
+  await configured;
+  const doc = documents.get(uri);
+  let text = doc?.getText();
+  if (text === undefined) {
+    if (!uri.startsWith('file://')) return { ok: false as const, message: `${uri} is not open` };
+    try {
+      text = await readSmallFile(fileURLToPath(uri));
+    } catch (e) {
+      return { ok: false as const, message: `Cannot read ${uri}: ${(e as Error).message}` };
+    }
+    if (text === undefined) return { ok: false as const, message: `${uri} does not exist` };
+  }
+  return tests.result(await tests.run(uri, text, doc?.version));
+});
 onRequest(SaveSnapshot, [], () => cluster.snapshot() ?? null, false);
 
 /** Where cluster data comes from, for hovers: none when there is no cluster data. */
