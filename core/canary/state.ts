@@ -94,8 +94,8 @@ export interface CanaryCurrent {
   readonly range?: Span;
   /** Kubernetes backends: what was set (the weights or replicas, as JSON). */
   readonly written?: string;
-  /** traffic-split: the resourceVersion of the split as last read or written (the next write's precondition). */
-  readonly resourceVersion?: string;
+  /** traffic-split: every backend's weight as last read or written (other weights found later: someone else changed the split). */
+  readonly weights?: Readonly<Record<string, Weight>>;
   /** deployments: the replica counts as last read or written (a different count later: someone else scaled). */
   readonly replicas?: { readonly stable: number; readonly canary: number };
 }
@@ -356,12 +356,11 @@ export function parseCanaryState(json: string | unknown, where = 'canary state')
     const cu = c.obj(o.current, 'current');
     const dentryText = c.optStr(cu.dentryText, 'current.dentryText');
     const written = c.optStr(cu.written, 'current.written');
-    const resourceVersion = c.optStr(cu.resourceVersion, 'current.resourceVersion');
     current = {
       ...(dentryText !== undefined ? { dentryText } : {}),
       ...(cu.range !== undefined ? { range: c.span(cu.range, 'current.range') } : {}),
       ...(written !== undefined ? { written } : {}),
-      ...(resourceVersion !== undefined ? { resourceVersion } : {}),
+      ...(cu.weights !== undefined ? { weights: c.weights(cu.weights, 'current.weights') } : {}),
       ...(cu.replicas !== undefined ? { replicas: c.replicas(cu.replicas, 'current.replicas') } : {}),
     };
   }
