@@ -483,7 +483,7 @@ class Canary {
     const client = res.headers['l5d-dst-client'];
     const err = res.headers['l5d-err'];
     const reasons: string[] = [];
-    if (err !== undefined) reasons.push(`Linkerd answered ${statusText(res)} with an error of its own (l5d-err): ${decodeL5dErr(err)}`);
+    if (err !== undefined) reasons.push(`Linkerd answered ${statusText(res)} with an error of its own (l5d-err): ${decodeL5dErr(err).split('\n')[0]!.trim()}`);
     else if (res.status >= 500) reasons.push(`the answer is ${statusText(res)}${client !== undefined ? ` from ${client}` : ''}`);
     if (err === undefined && expected !== undefined && client !== undefined && normalId(client) !== normalId(expected)) reasons.push(`Linkerd sent it to ${client}, not to the canary ${expected}`);
     const sent = `${r.sent.method} ${r.sent.url} with l5d-dtab ${override}`;
