@@ -3,6 +3,10 @@
 // command may run in another process (abort restores exactly what start found).
 //
 //   dtab canary start (--file F | --namerd URL --ns NS) --name PREFIX --to DEST [--from DEST]
+//                     [--stage-url URL [--stage-header 'Host: world']... [--stage-path /]]
+//   dtab canary start --traffic-split NS/NAME --from STABLE-SERVICE --to CANARY-SERVICE
+//   dtab canary start --deployments NS/STABLE,NS/CANARY
+//                     (both: [--kubeconfig FILE] [--context NAME]; KUBECONFIG)
 //                     [--steps 10,25,50,100] [--pause S,S,…] [--admin URL --router LABEL
 //                     [--stable-id ID] [--canary-id ID] [--min-success-rate R] [--min-requests N]]
 //   dtab canary step [--percent P] [--abort-on-gate]
@@ -12,20 +16,26 @@
 //   (all: [--state FILE])
 // Exit: 0 ok, 1 the dtab has syntax errors, 2 usage/unreadable/no state, 3 conflict (412, or the
 // dentry changed since the canary wrote it), 4 not found (no such dentry/namespace, or the dentry
-// does not route to --from), 5 network/server error, 6 a gate failed (nothing written; with
-// --abort-on-gate the canary is aborted).
+// does not route to --from; no such TrafficSplit, backend or Deployment), 5 network/server error
+// (Kubernetes: also forbidden, unauthorized), 6 a gate failed (nothing written; with
+// --abort-on-gate the canary is aborted), or the stage request failed (nothing written).
 
 import { parseArgs } from 'node:util';
 import {
   CanaryError,
+  decodeL5dErr,
   describeBranch,
   describeStatus,
   evaluateGate,
+  explainResponseHeaders,
   gateMetrics,
   isActive,
+  lowerDtab,
   newCanaryState,
   nextStep,
+  overrideHeader,
   parseCanaryState,
+  parseDtab,
   parseTree,
   positionOf,
   serializeCanaryState,
@@ -33,14 +43,18 @@ import {
   DEFAULT_STEPS,
   type BranchStats,
   type CanaryPlan,
+  type CanaryStageRequest,
   type CanaryState,
   type GateResult,
 } from '../core/index.js';
 import { ReadError, syntaxErrors, UsageError, why, type Io } from './common.js';
+import { DeploymentsCanaryBackend, TrafficSplitCanaryBackend, type KubeTarget } from '../remote/k8s-canary-backends.js';
+import { K8sCanaryError } from '../remote/k8s-canary.js';
+import { loadKubeConfig } from '../remote/k8s.js';
+import { LinkerdAdmin, LinkerdError, sendThroughRouter, type RouterResult } from '../remote/linkerd.js';
 import { clientFor, exitFor } from './namerd.js';
 import { CanaryFileError, FileCanaryBackend, NamerdCanaryBackend, type CanaryBackend } from '../remote/canary.js';
-import { HttpError, parseBaseUrl } from '../remote/http.js';
-import { LinkerdAdmin, LinkerdError } from '../remote/linkerd.js';
+import { HttpError, parseBaseUrl, statusText } from '../remote/http.js';
 import { NamerdError } from '../remote/namerd.js';
 
 export const DEFAULT_STATE_FILE = '.dtab-canary.json';
@@ -67,16 +81,24 @@ const OPTIONS = {
   'min-success-rate': { type: 'string' },
   'min-requests': { type: 'string' },
   state: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  'stage-url': { type: 'string' },
+  'stage-header': { type: 'string', multiple: true },
+  'stage-path': { type: 'string' },
   'keep-fallback': { type: 'boolean' },
   'abort-on-gate': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
-type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
 /** Which options each command takes (besides --state). */
 const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = {
-  start: ['file', 'namerd', 'ns', 'traffic-split', 'deployments', 'name', 'from', 'to', 'steps', 'pause', 'admin', 'router', 'stable-id', 'canary-id', 'min-success-rate', 'min-requests'],
+  start: [
+    'file', 'namerd', 'ns', 'traffic-split', 'deployments', 'kubeconfig', 'context', 'name', 'from', 'to', 'steps', 'pause',
+    'stage-url', 'stage-header', 'stage-path', 'admin', 'router', 'stable-id', 'canary-id', 'min-success-rate', 'min-requests',
+  ],
   step: ['percent', 'abort-on-gate'],
   abort: [],
   finish: ['keep-fallback', 'abort-on-gate'],
@@ -132,6 +154,28 @@ function boundIdOf(dest: string): string | undefined {
   const labels = t.value.path.values;
   return labels[0] === '#' || labels[0] === '$' ? dest.trim() : undefined;
 }
+
+/** `NS/NAME`. */
+function nsName(flag: string, text: string): { namespace: string; name: string } {
+  const m = /^([^/\s,]+)\/([^/\s,]+)$/.exec(text.trim());
+  if (!m) throw new UsageError(`--${flag} takes NS/NAME, not ${JSON.stringify(text)}`);
+  return { namespace: m[1]!, name: m[2]! };
+}
+
+function parseHeader(flag: string, h: string): [string, string] {
+  const i = h.indexOf(':');
+  const name = i === -1 ? '' : h.slice(0, i).trim();
+  if (name === '' || /[\s:]/.test(name)) throw new UsageError(`--${flag} takes 'Name: value', not ${JSON.stringify(h)}`);
+  return [name, h.slice(i + 1).trim()];
+}
+
+/** A bound id with one leading `/`, to compare `/#/a` and `#/a`. */
+const normalId = (id: string) => '/' + id.trim().replace(/^\/+/, '');
+
+type Where = 'file' | 'namerd' | 'traffic-split' | 'deployments';
+
+/** The stage request got no answer (refused, timeout): exit 5, nothing written. */
+class StageError extends Error {}
 
 class Canary {
   constructor(
@@ -189,14 +233,33 @@ class Canary {
     return { read: (f: string) => this.io.readFile(f), write: (f: string, text: string) => this.io.writeFile(f, text) };
   }
 
-  /** The backend the flags of `start` name. */
-  private backendFromFlags(): CanaryBackend {
+  /** Where the flags of `start` write. */
+  private whereFromFlags(): Where {
     const v = this.v;
     const given = (['file', 'namerd', 'traffic-split', 'deployments'] as const).filter((k) => v[k] !== undefined);
-    if (given.length === 0) throw new UsageError('canary start needs where to write: --file F, or --namerd URL --ns NS');
+    if (given.length === 0) throw new UsageError('canary start needs where to write: --file F, --namerd URL --ns NS, --traffic-split NS/NAME or --deployments NS/STABLE,NS/CANARY');
     if (given.length > 1) throw new UsageError(`canary start writes to one place: --${given.join(' and --')} were given`);
     if (v.ns !== undefined && v.namerd === undefined) throw new UsageError('--ns goes with --namerd');
-    switch (given[0]!) {
+    return given[0]!;
+  }
+
+  /** The kubeconfig and context (resolved now, and kept in the state). */
+  private kubeTarget(kubeconfig: string | undefined, context: string | undefined): KubeTarget {
+    let kc;
+    try {
+      kc = loadKubeConfig({ ...(kubeconfig !== undefined ? { kubeconfig } : {}), ...(context !== undefined ? { context } : {}) });
+    } catch (e) {
+      throw new ReadError(`cannot load the kubeconfig${kubeconfig !== undefined ? ` ${kubeconfig}` : ''}: ${why(e)}`);
+    }
+    const resolved = kc.getCurrentContext();
+    if (!resolved) throw new ReadError('the kubeconfig has no current context: give --context NAME');
+    return { kc, context: resolved, ...(kubeconfig !== undefined ? { kubeconfig } : {}) };
+  }
+
+  /** The backend the flags of `start` name. */
+  private backendFromFlags(where: Where): CanaryBackend {
+    const v = this.v;
+    switch (where) {
       case 'file':
         return new FileCanaryBackend(v.file!, this.files());
       case 'namerd': {
@@ -204,9 +267,19 @@ class Canary {
         return new NamerdCanaryBackend(clientFor(v.namerd, this.io), v.ns);
       }
       case 'traffic-split':
-        throw new UsageError('--traffic-split (an SMI TrafficSplit\'s weights) is not available in this version: use --file or --namerd');
-      case 'deployments':
-        throw new UsageError('--deployments (a replica ratio of two Deployments) is not available in this version: use --file or --namerd');
+      case 'deployments': {
+        const env = (this.io.env ?? process.env).KUBECONFIG;
+        const kubeconfig = v.kubeconfig ?? (env !== undefined && env !== '' ? env : undefined);
+        if (where === 'traffic-split') {
+          const ts = nsName('traffic-split', v['traffic-split']!);
+          return new TrafficSplitCanaryBackend(this.kubeTarget(kubeconfig, v.context), ts.namespace, ts.name);
+        }
+        const parts = v.deployments!.split(',');
+        if (parts.length !== 2) throw new UsageError(`--deployments takes NS/STABLE,NS/CANARY (two Deployments), not ${JSON.stringify(v.deployments)}`);
+        const [stable, canary] = parts.map((p) => nsName('deployments', p)) as [{ namespace: string; name: string }, { namespace: string; name: string }];
+        if (stable.namespace === canary.namespace && stable.name === canary.name) throw new UsageError(`--deployments names ${stable.namespace}/${stable.name} twice: name the stable and the canary Deployment`);
+        return new DeploymentsCanaryBackend(this.kubeTarget(kubeconfig, v.context), stable, canary);
+      }
     }
   }
 
@@ -221,8 +294,12 @@ class Canary {
       case 'namerd':
         backend = new NamerdCanaryBackend(clientFor(b.url, this.io), b.ns);
         break;
-      default:
-        throw new ReadError(`${this.stateFile}: a ${b.kind} canary cannot be driven by this version (only file and namerd)`);
+      case 'traffic-split':
+        backend = new TrafficSplitCanaryBackend(this.kubeTarget(b.kubeconfig, b.context), b.namespace, b.name);
+        break;
+      case 'deployments':
+        backend = new DeploymentsCanaryBackend(this.kubeTarget(b.kubeconfig, b.context), b.stable, b.canary);
+        break;
     }
     backend.resume({ plan: state.plan, original: state.original, ...(state.current ? { current: state.current } : {}) });
     return backend;
@@ -270,9 +347,20 @@ class Canary {
     if (existing && isActive(existing)) {
       throw new ReadError(`a canary of ${existing.plan.name} is ${existing.status} at ${existing.percent}% (${this.stateFile}): finish or abort it first`);
     }
-    if (v.name === undefined) throw new UsageError('canary start needs --name PREFIX (the logical name\'s dentry, e.g. /host/world)');
-    if (v.to === undefined) throw new UsageError('canary start needs --to DEST (the canary destination)');
-    const backend = this.backendFromFlags();
+    const where = this.whereFromFlags();
+    const dtab = where === 'file' || where === 'namerd';
+    if (dtab) {
+      if (v.name === undefined) throw new UsageError('canary start needs --name PREFIX (the logical name\'s dentry, e.g. /host/world)');
+      if (v.to === undefined) throw new UsageError('canary start needs --to DEST (the canary destination)');
+      if (v.kubeconfig !== undefined || v.context !== undefined) throw new UsageError('--kubeconfig and --context go with --traffic-split or --deployments');
+    } else {
+      if (v.name !== undefined) throw new UsageError(`--name names a dentry: a ${where === 'traffic-split' ? 'TrafficSplit canary is named by --traffic-split NS/NAME' : 'Deployments canary is named by --deployments NS/STABLE,NS/CANARY'}`);
+      if (where === 'traffic-split' && (v.from === undefined || v.to === undefined)) throw new UsageError('--traffic-split needs --from SERVICE and --to SERVICE (the stable and the canary backend of the split)');
+      if (where === 'deployments' && (v.from !== undefined || v.to !== undefined)) throw new UsageError('--deployments NS/STABLE,NS/CANARY names the stable and the canary: --from and --to go with --file, --namerd or --traffic-split');
+      if (v['stage-url'] !== undefined) throw new UsageError(`--stage-url sends the canary as an l5d-dtab override, which concerns dtabs: it goes with --file or --namerd, not --${where}`);
+    }
+    if (v['stage-url'] === undefined && (v['stage-header'] !== undefined || v['stage-path'] !== undefined)) throw new UsageError('--stage-header and --stage-path go with --stage-url');
+    const stage = this.stageFromFlags();
     const steps = v.steps !== undefined ? list('steps', v.steps, 0, 100) : [...DEFAULT_STEPS];
     const pauses = v.pause !== undefined ? list('pause', v.pause, 0, 7 * 24 * 3600) : undefined;
     const gate: { minSuccessRate?: number; minRequests?: number } = {};
@@ -286,28 +374,45 @@ class Canary {
       const url = parseBaseUrl(v.admin);
       if (typeof url === 'string') throw new UsageError(`--admin: ${url}`);
     }
+    const backend = this.backendFromFlags(where);
 
-    // --from defaults to where the dentry routes now; read by the backend's start below, so the
-    // plan is first made with a placeholder only when --from is absent.
-    let from = v.from;
-    if (from === undefined) from = await this.currentDestination(backend, v.name);
+    // The plan's name, stable and canary: a dentry prefix and destinations (dtab); the split and
+    // two of its backend services; two Deployments.
+    let name: string;
+    let from: string;
+    let to: string;
+    if (backend instanceof DeploymentsCanaryBackend) {
+      const [s, c] = [backend.stable, backend.canary];
+      [name, from, to] = [`${s.namespace}/${s.name},${c.namespace}/${c.name}`, `${s.namespace}/${s.name}`, `${c.namespace}/${c.name}`];
+    } else if (backend instanceof TrafficSplitCanaryBackend) {
+      [name, from, to] = [`${backend.namespace}/${backend.name}`, v.from!, v.to!];
+    } else {
+      // --from defaults to where the dentry routes now.
+      [name, from, to] = [v.name!, v.from ?? (await this.currentDestination(backend, v.name!)), v.to!];
+    }
     const stableId = v['stable-id'] ?? boundIdOf(from);
-    const canaryId = v['canary-id'] ?? boundIdOf(v.to);
+    const canaryId = v['canary-id'] ?? boundIdOf(to);
     if (v.admin !== undefined && (stableId === undefined || canaryId === undefined)) {
-      const which = stableId === undefined ? `--stable-id (the bound id ${from} reaches, e.g. /#/io.l5d.fs/world-v1)` : `--canary-id (the bound id ${v.to} reaches)`;
+      const which = stableId === undefined ? `--stable-id (the bound id ${from} reaches, e.g. /#/io.l5d.fs/world-v1)` : `--canary-id (the bound id ${to} reaches)`;
       throw new UsageError(`the gate reads linkerd's client counters by bound id: give ${which}`);
     }
     let plan: CanaryPlan;
     try {
-      plan = validatePlan({
-        name: v.name,
-        stable: from,
-        canary: v.to,
-        steps,
-        ...(pauses ? { pauseSeconds: pauses } : {}),
-        ...(gated ? { gate } : {}),
-        ...(v.admin !== undefined ? { metrics: { admin: v.admin, router: v.router!, stableId: stableId!, canaryId: canaryId! } } : {}),
-      }, 'canary start', 'the plan');
+      plan = validatePlan(
+        {
+          name,
+          stable: from,
+          canary: to,
+          steps,
+          ...(pauses ? { pauseSeconds: pauses } : {}),
+          ...(gated ? { gate } : {}),
+          ...(stage ? { stage: { request: stage } } : {}),
+          ...(v.admin !== undefined ? { metrics: { admin: v.admin, router: v.router!, stableId: stableId!, canaryId: canaryId! } } : {}),
+        },
+        'canary start',
+        'the plan',
+        dtab ? 'dtab' : 'kubernetes',
+      );
     } catch (e) {
       if (e instanceof CanaryError) throw new UsageError(e.message);
       throw e;
@@ -316,11 +421,79 @@ class Canary {
     const state = newCanaryState(backend.ref, plan, original, this.now());
     const current = backend.current();
     if (current) state.current = current;
+    let staged = '';
+    if (plan.stage) {
+      // Before any production traffic moves: one request with the canary as an l5d-dtab override.
+      const r = await this.runStage(plan);
+      state.history.push({ at: this.now(), action: r.ok ? 'stage' : 'stage-failed', percent: 0, message: r.message });
+      if (!r.ok) {
+        state.status = 'aborted';
+        this.save(state);
+        this.io.err(`dtab: the stage request through the canary failed: ${r.message}; nothing was written, the canary did not start\n${r.explained}`);
+        return EXIT_GATE;
+      }
+      staged = `  stage: ${r.message}\n`;
+    }
     const metrics = await this.snapshot(plan);
     if (metrics) state.lastMetrics = { at: state.history[0]!.at, values: metrics };
     this.save(state);
-    this.io.out(`started canary ${plan.name}: ${plan.stable} → ${plan.canary} in ${backend.describe()}\n  dentry: ${original.dentryText}\n  steps: ${plan.steps.map((s) => `${s}%`).join(' → ')}\n  state: ${this.stateFile}\n  next: dtab canary step (→ ${plan.steps[0]}%)\n`);
+    this.io.out(`started canary ${plan.name}: ${plan.stable} → ${plan.canary} in ${backend.describe()}\n  ${this.found(state)}\n${staged}  steps: ${plan.steps.map((s) => `${s}%`).join(' → ')}\n  state: ${this.stateFile}\n  next: dtab canary step (→ ${plan.steps[0]}%)\n`);
     return 0;
+  }
+
+  /** What start found: the dentry, the weights, the replica counts. */
+  private found(state: CanaryState): string {
+    const o = state.original;
+    if (o.dentryText !== undefined) return `dentry: ${o.dentryText}`;
+    if (o.weights) return `weights: ${JSON.stringify(o.weights)}`;
+    return `replicas: ${state.current?.written ?? JSON.stringify(o.replicas)}`;
+  }
+
+  /** The stage request of the flags (checked), if any. */
+  private stageFromFlags(): CanaryStageRequest | undefined {
+    const v = this.v;
+    if (v['stage-url'] === undefined) return undefined;
+    const url = parseBaseUrl(v['stage-url']);
+    if (typeof url === 'string') throw new UsageError(`--stage-url: ${url}`);
+    const path = v['stage-path'] ?? '/';
+    if (!path.startsWith('/')) throw new UsageError(`--stage-path starts with /, not ${JSON.stringify(path)}`);
+    const headers = (v['stage-header'] ?? []).map((h) => parseHeader('stage-header', h));
+    return { url: v['stage-url'], path, ...(headers.length ? { headers } : {}) };
+  }
+
+  /**
+   * Sends the stage request: the plan's name routed to the canary alone, as an l5d-dtab override
+   * in Dtab.show form. Passes with an answer Linkerd did not make as an error (no l5d-err), a
+   * status below 500, and l5d-dst-client (when the answer has one) the canary's bound id (when known).
+   */
+  private async runStage(plan: CanaryPlan): Promise<{ ok: boolean; message: string; explained: string }> {
+    const req = plan.stage!.request;
+    const url = parseBaseUrl(req.url);
+    if (typeof url === 'string') throw new ReadError(`the stage URL ${req.url}: ${url}`);
+    const override = overrideHeader(lowerDtab(parseDtab(`${plan.name} => ${plan.canary}`)));
+    let r: RouterResult;
+    try {
+      r = await sendThroughRouter({ url, method: req.method ?? 'GET', path: req.path, headers: req.headers ?? [], override });
+    } catch (e) {
+      if (e instanceof HttpError) throw new StageError(`the stage request got no answer: ${e.message}; nothing was written, the canary did not start`);
+      throw e;
+    }
+    const res = r.response;
+    const expected = plan.metrics?.canaryId ?? boundIdOf(plan.canary);
+    const client = res.headers['l5d-dst-client'];
+    const err = res.headers['l5d-err'];
+    const reasons: string[] = [];
+    if (err !== undefined) reasons.push(`Linkerd answered ${statusText(res)} with an error of its own (l5d-err): ${decodeL5dErr(err).split('\n')[0]!.trim()}`);
+    else if (res.status >= 500) reasons.push(`the answer is ${statusText(res)}${client !== undefined ? ` from ${client}` : ''}`);
+    if (err === undefined && expected !== undefined && client !== undefined && normalId(client) !== normalId(expected)) reasons.push(`Linkerd sent it to ${client}, not to the canary ${expected}`);
+    const sent = `${r.sent.method} ${r.sent.url} with l5d-dtab ${override}`;
+    let explained = '';
+    for (const [k, val] of r.sent.headers) explained += `  > ${k}: ${val}\n`;
+    explained = `  > ${r.sent.method} ${r.sent.url}\n${explained}  < ${statusText(res)}\n`;
+    for (const h of explainResponseHeaders(res.rawHeaders)) if (h.meaning !== undefined) explained += `  < ${h.name}: ${h.value}\n      ${h.meaning.split('\n')[0]}\n`;
+    if (res.body !== '') explained += res.body.replace(/\n+$/, '').slice(0, 2000).split('\n').map((l) => `  | ${l}\n`).join('');
+    if (reasons.length) return { ok: false, message: reasons.join('; '), explained };
+    return { ok: true, message: `${sent}: ${statusText(res)}${client !== undefined ? ` from ${client}` : ''}`, explained };
   }
 
   /** Where the name's dentry routes now (for --from's default). */
@@ -379,7 +552,7 @@ class Canary {
     if (current) state.current = current;
     state.history.push({ at: this.now(), action: 'abort', percent: 0, written: w.written, message: why });
     this.save(state);
-    this.io.out(`aborted canary ${state.plan.name} (${why}): restored ${state.original.dentryText}\n${w.note ? `  ${w.note}\n` : ''}`);
+    this.io.out(`aborted canary ${state.plan.name} (${why}): restored ${state.original.dentryText ?? w.written}\n${w.note ? `  ${w.note}\n` : ''}`);
   }
 
   async abort(): Promise<number> {
@@ -392,6 +565,8 @@ class Canary {
     const state = this.active();
     const backend = this.backendOf(state);
     const keep = this.v['keep-fallback'] ?? false;
+    if (keep && state.backend.kind === 'traffic-split') throw new UsageError('--keep-fallback: a TrafficSplit has no fallback (no `canary | stable` as a dtab has); finish without it sends all traffic to the canary (its weight all, the stable 0)');
+    if (keep && state.backend.kind === 'deployments') throw new UsageError('--keep-fallback: a replica ratio of two Deployments has no fallback (no `canary | stable` as a dtab has); finish without it scales the stable to 0 and the canary to all the replicas');
     const metrics = await this.snapshot(state.plan);
     const g = this.gate(state, metrics);
     if (g && !g.ok) return this.gateFailed(state, backend, g, 'finish');
@@ -442,6 +617,14 @@ class Canary {
     }
     if (e instanceof LinkerdError || e instanceof HttpError) {
       io.err(`dtab: cannot read the gate's metrics: ${e.message}\n`);
+      return 5;
+    }
+    if (e instanceof K8sCanaryError) {
+      io.err(`dtab: ${e.message}\n`);
+      return e.kind === 'conflict' ? 3 : e.kind === 'not-found' ? 4 : e.kind === 'invalid' ? 2 : 5;
+    }
+    if (e instanceof StageError) {
+      io.err(`dtab: ${e.message}\n`);
       return 5;
     }
     if (e instanceof CanaryFileError) {

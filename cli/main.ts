@@ -84,14 +84,20 @@ const USAGE = `usage:
                                                           its Host header) with the override as l5d-dtab, and
                                                           explain the answer; --compare: also without it
   dtab canary start (--file F | --namerd URL --ns NS) --name PREFIX --to DEST [--from DEST]
-                    [--steps 10,25,50,100] [--pause S,S,...] [--admin URL --router LABEL
+                    [--stage-url URL [--stage-header 'Host: world']... [--stage-path /]]
+  dtab canary start --traffic-split NS/NAME --from SERVICE --to SERVICE | --deployments NS/STABLE,NS/CANARY
+                    [--kubeconfig FILE] [--context NAME]
+                    (all:) [--steps 10,25,50,100] [--pause S,S,...] [--admin URL --router LABEL
                     [--stable-id ID] [--canary-id ID] [--min-success-rate 0..1] [--min-requests N]]
                                                           plan a canary traffic shift of the last PREFIX dentry
-                                                          from DEST (default: where it routes now) to --to
+                                                          from DEST (default: where it routes now) to --to; or of
+                                                          a TrafficSplit's weights, or two Deployments' replicas;
+                                                          --stage-url: first one request through the router with
+                                                          PREFIX => DEST as l5d-dtab (it must answer; else exit 6)
   dtab canary step [--percent P] [--abort-on-gate]        the next step (or P%): checks the gate on linkerd's
                                                           client counters since the last step, then writes the
                                                           dentry as a weighted union (1 * canary & 9 * stable)
-  dtab canary abort                                       put the dentry back exactly as start found it
+  dtab canary abort                                       put the dentry (weights, replicas) back exactly as found
   dtab canary finish [--keep-fallback] [--abort-on-gate]  all traffic to the canary (--keep-fallback: canary | stable)
   dtab canary status [--json]                             the plan, the step reached, the last metrics
                                                           all canary commands: [--state FILE] (default .dtab-canary.json)
@@ -105,9 +111,9 @@ const USAGE = `usage:
                                                           0.0.0.0/4140); DTAB_ZIPKIN_TOKEN: a bearer token
 FILE may be - for standard input. Inputs over 64 MiB are refused (DTAB_MAX_INPUT_BYTES sets the cap).
 Exit status: 0 ok, 1 errors in the input (or unformatted, or delegation failed), 2 usage or unreadable input,
-3 conflict (namerd: changed since read, or already exists), 4 not found (no such router, namespace or trace),
-5 the cluster, namerd, linkerd or Zipkin could not be reached or refused (request: no answer, or Linkerd answered
-with an error of its own, l5d-err), 6 a canary gate failed (nothing written).`;
+3 conflict (namerd, Kubernetes: changed since read, or already exists), 4 not found (no such router, namespace
+or trace), 5 the cluster, namerd, linkerd or Zipkin could not be reached or refused (request: no answer, or
+Linkerd answered with an error of its own, l5d-err), 6 a canary gate or stage request failed (nothing written).`;
 
 export async function main(argv: readonly string[], io: Io = realIo): Promise<number> {
   const [command, ...rest] = argv;

@@ -341,16 +341,45 @@ async function applyReplicas(kc: KubeConfig, wanted: readonly { current: Replica
 }
 
 /**
+ * A conflict unless the counts read are the ones expected (what the caller last wrote): someone
+ * else (a person, an autoscaler) scaled in between. Compared by count, not by resourceVersion: a
+ * Deployment's resourceVersion also moves with every status update of its controller.
+ */
+function checkExpected(kc: KubeConfig, read: readonly Replicas[], expect: readonly number[] | undefined): void {
+  if (!expect) return;
+  const moved = read.filter((r, i) => expect[i] !== undefined && r.replicas !== expect[i]);
+  if (moved.length === 0) return;
+  const first = moved[0]!;
+  const cluster = describeCluster(kc);
+  const said = moved.map((r) => `${r.namespace}/${r.name} has ${r.replicas}, the canary left ${expect[read.indexOf(r)]}`).join('; ');
+  throw new K8sCanaryError(
+    'conflict',
+    `the replicas changed on ${cluster} since the canary last wrote them (${said}): someone else (or an autoscaler) scaled; nothing was written`,
+    objectName({ resource: DEPLOY_RESOURCE, namespace: first.namespace, name: first.name }),
+    cluster,
+  );
+}
+
+/**
  * Scales a stable and a canary Deployment so that canary / (stable + canary) ≈ percent, with
  * `opts.total` replicas in all (default: the sum read now, so a series of shifts keeps the
  * original total). The split is replicasForPercent's (core/canary/k8s-weights.ts): canary rounded
  * half up, at least one stable replica until 100 %, none canary at 0 %, at least one canary above
  * 0 %. Each write carries the resourceVersion read: a change in between is a 'conflict'.
+ * `opts.expect`: the counts (stable, canary) the caller last left; others read are a 'conflict'
+ * before anything is written.
  */
-export async function scaleDeployments(kc: KubeConfig, stable: DeploymentRef, canary: DeploymentRef, percent: number, opts: { readonly total?: number } = {}): Promise<ReplicaShift> {
+export async function scaleDeployments(
+  kc: KubeConfig,
+  stable: DeploymentRef,
+  canary: DeploymentRef,
+  percent: number,
+  opts: { readonly total?: number; readonly expect?: { readonly stable: number; readonly canary: number } } = {},
+): Promise<ReplicaShift> {
   if (stable.namespace === canary.namespace && stable.name === canary.name) throw invalid(kc, { resource: DEPLOY_RESOURCE, ...stable }, `the stable and the canary Deployment are both ${stable.namespace}/${stable.name}: name two Deployments`);
   const s = await readReplicas(kc, stable);
   const c = await readReplicas(kc, canary);
+  checkExpected(kc, [s, c], opts.expect ? [opts.expect.stable, opts.expect.canary] : undefined);
   const total = opts.total ?? s.replicas + c.replicas;
   let split: { stable: number; canary: number };
   try {
@@ -368,9 +397,12 @@ export async function scaleDeployments(kc: KubeConfig, stable: DeploymentRef, ca
 /**
  * Puts back exactly the replica counts read (e.g. a ReplicaShift's `original`), each on condition
  * of the resourceVersion read just before (the growing ones first). Returns them as written.
+ * `opts.expect`: the counts (in the same order) the caller last left; others read are a
+ * 'conflict' before anything is written.
  */
-export async function restoreReplicas(kc: KubeConfig, original: readonly Replicas[]): Promise<Replicas[]> {
+export async function restoreReplicas(kc: KubeConfig, original: readonly Replicas[], opts: { readonly expect?: readonly number[] } = {}): Promise<Replicas[]> {
   const current = await Promise.all(original.map((o) => readReplicas(kc, o)));
+  checkExpected(kc, current, opts.expect);
   return applyReplicas(
     kc,
     original.map((o, i) => ({ current: current[i]!, replicas: o.replicas })),

@@ -6,6 +6,7 @@ import { parsePrefix, parseTree } from '../syntax/parser.js';
 import { CanaryError } from './errors.js';
 import { canaryWeights } from './weights.js';
 import { describeBranch, type BranchStats, type CanaryGate } from './gate.js';
+import { basisPoints, type Weight } from './k8s-weights.js';
 
 export const CANARY_STATE_VERSION = 1;
 export const DEFAULT_STEPS: readonly number[] = [10, 25, 50, 100];
@@ -32,10 +33,17 @@ export interface CanaryMetricsSource {
   readonly canaryId: string;
 }
 
+/**
+ * What a plan's name, stable and canary are: `dtab` (file, namerd): a dentry prefix and two
+ * destinations; `kubernetes`: a TrafficSplit `NS/NAME` and two of its backend services, or two
+ * Deployments (`NS/STABLE,NS/CANARY`, `NS/STABLE`, `NS/CANARY`).
+ */
+export type CanaryPlanKind = 'dtab' | 'kubernetes';
+
 export interface CanaryPlan {
-  /** The logical name's dentry prefix, e.g. `/host/world`. */
+  /** The logical name's dentry prefix, e.g. `/host/world` (Kubernetes: the TrafficSplit `NS/NAME`, or `NS/STABLE,NS/CANARY`). */
   readonly name: string;
-  /** Where its traffic goes now (a destination), e.g. `/srv/world-v1`. */
+  /** Where its traffic goes now (a destination), e.g. `/srv/world-v1` (Kubernetes: a backend service, or `NS/NAME` of a Deployment). */
   readonly stable: string;
   /** Where it is shifted to, e.g. `/srv/world-v2`. */
   readonly canary: string;
@@ -71,8 +79,10 @@ export interface CanaryOriginal {
   /** namerd: the namespace's dtab (namerd's text) and version. */
   readonly namerdText?: string;
   readonly namerdVersion?: string;
-  /** traffic-split: the backends' weights. */
-  readonly weights?: Readonly<Record<string, number>>;
+  /** traffic-split: every backend's weight exactly as read (a number, or a quantity string such as `500m`). */
+  readonly weights?: Readonly<Record<string, Weight>>;
+  /** traffic-split: the object as read: the version read (and written) through, its resourceVersion, its spec exactly (what abort puts back). */
+  readonly trafficSplit?: { readonly apiVersion: string; readonly resourceVersion: string; readonly spec: Readonly<Record<string, unknown>> };
   /** deployments: the replica counts. */
   readonly replicas?: { readonly stable: number; readonly canary: number };
 }
@@ -84,10 +94,15 @@ export interface CanaryCurrent {
   readonly range?: Span;
   /** Kubernetes backends: what was set (the weights or replicas, as JSON). */
   readonly written?: string;
+  /** traffic-split: every backend's weight as last read or written (other weights found later: someone else changed the split). */
+  readonly weights?: Readonly<Record<string, Weight>>;
+  /** deployments: the replica counts as last read or written (a different count later: someone else scaled). */
+  readonly replicas?: { readonly stable: number; readonly canary: number };
 }
 
 export type CanaryStatus = 'running' | 'paused' | 'aborted' | 'finished' | 'gate-failed';
-export type CanaryAction = 'start' | 'step' | 'gate-failed' | 'abort' | 'finish';
+/** `stage`/`stage-failed`: the stage request (through the router with the canary as an l5d-dtab override) before any traffic moved. */
+export type CanaryAction = 'start' | 'stage' | 'stage-failed' | 'step' | 'gate-failed' | 'abort' | 'finish';
 
 export interface CanaryHistoryEntry {
   /** ISO 8601. */
@@ -162,6 +177,16 @@ class Check {
     const end = this.int(o.end, `${path}.end`, start);
     return { start, end };
   }
+  weights(v: unknown, path: string): Record<string, Weight> {
+    const o = this.obj(v, path);
+    const out: Record<string, Weight> = {};
+    for (const [k, x] of Object.entries(o)) out[k] = typeof x === 'string' ? x : this.num(x, `${path}[${JSON.stringify(k)}]`);
+    return out;
+  }
+  replicas(v: unknown, path: string): { stable: number; canary: number } {
+    const r = this.obj(v, path);
+    return { stable: this.int(r.stable, `${path}.stable`, 0), canary: this.int(r.canary, `${path}.canary`, 0) };
+  }
   counts(v: unknown, path: string): Record<string, number> {
     const o = this.obj(v, path);
     const out: Record<string, number> = {};
@@ -171,29 +196,41 @@ class Check {
 }
 
 const STATUSES: readonly CanaryStatus[] = ['running', 'paused', 'aborted', 'finished', 'gate-failed'];
-const ACTIONS: readonly CanaryAction[] = ['start', 'step', 'gate-failed', 'abort', 'finish'];
+const ACTIONS: readonly CanaryAction[] = ['start', 'stage', 'stage-failed', 'step', 'gate-failed', 'abort', 'finish'];
 
-/** Checks a plan (from a state, or built by a host): the name, destinations, steps, pauses and gate. */
-export function validatePlan(plan: unknown, where = 'plan', path = 'plan'): CanaryPlan {
+/**
+ * Checks a plan (from a state, or built by a host): the name, destinations, steps, pauses and gate.
+ * `kind`: what the name, stable and canary are (dtab: a prefix and destinations; kubernetes:
+ * object and service names, and no stage request).
+ */
+export function validatePlan(plan: unknown, where = 'plan', path = 'plan', kind: CanaryPlanKind = 'dtab'): CanaryPlan {
   const c = new Check(where);
   const o = c.obj(plan, path);
   const name = c.str(o.name, `${path}.name`);
-  const p = parsePrefix(name);
-  if (!p.ok) c.fail(`${path}.name`, `${JSON.stringify(name)} is not a dentry prefix: ${p.error.plain}`);
+  if (kind === 'dtab') {
+    const p = parsePrefix(name);
+    if (!p.ok) c.fail(`${path}.name`, `${JSON.stringify(name)} is not a dentry prefix: ${p.error.plain}`);
+  } else if (name.trim() === '') c.fail(`${path}.name`, 'must not be empty');
   const dest = (key: 'stable' | 'canary') => {
     const text = c.str(o[key], `${path}.${key}`);
+    if (kind === 'kubernetes') {
+      if (!/^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(text)) c.fail(`${path}.${key}`, `${JSON.stringify(text)} is not a Kubernetes name (lower-case letters, digits, '-' and '.'; NAME or NAMESPACE/NAME)`);
+      return text;
+    }
     const t = parseTree(text);
     if (!t.ok) c.fail(`${path}.${key}`, `${JSON.stringify(text)} is not a destination: ${t.error.plain}`);
     return text;
   };
   const stable = dest('stable');
   const canary = dest('canary');
+  if (kind === 'kubernetes' && stable === canary) c.fail(`${path}.canary`, `is the stable one too (${stable}): nothing to shift`);
   const steps = c.arr(o.steps, `${path}.steps`, 1000).map((s, i) => c.num(s, `${path}.steps[${i}]`, 0, 100));
   if (steps.length === 0) c.fail(`${path}.steps`, 'must have at least one step');
   steps.forEach((s, i) => {
     if (s === 0) c.fail(`${path}.steps[${i}]`, 'must be more than 0 (0% is where the canary starts)');
     try {
-      canaryWeights(s);
+      if (kind === 'dtab') canaryWeights(s);
+      else basisPoints(s);
     } catch (e) {
       c.fail(`${path}.steps[${i}]`, (e as Error).message);
     }
@@ -213,6 +250,7 @@ export function validatePlan(plan: unknown, where = 'plan', path = 'plan'): Cana
     out.gate = gate;
   }
   if (o.stage !== undefined) {
+    if (kind !== 'dtab') c.fail(`${path}.stage`, 'a stage request sends the canary as an l5d-dtab override, so it is only for dtab canaries (file, namerd)');
     const s = c.obj(o.stage, `${path}.stage`);
     const r = c.obj(s.request, `${path}.stage.request`);
     const headers = r.headers === undefined ? undefined : c.arr(r.headers, `${path}.stage.request.headers`, 1000).map((h, i) => {
@@ -289,7 +327,7 @@ export function parseCanaryState(json: string | unknown, where = 'canary state')
     c.fail('version', o.version === undefined ? `missing: is this a canary state? (expected version ${CANARY_STATE_VERSION})` : `${JSON.stringify(o.version)} is not a state version this tool reads (it reads ${CANARY_STATE_VERSION})`);
   }
   const backend = validateBackend(c, o.backend);
-  const plan = validatePlan(o.plan, where);
+  const plan = validatePlan(o.plan, where, 'plan', backend.kind === 'file' || backend.kind === 'namerd' ? 'dtab' : 'kubernetes');
   const position = c.int(o.position, 'position', -1, plan.steps.length - 1);
   const percent = c.num(o.percent, 'percent', 0, 100);
   const status = c.oneOf(o.status, 'status', STATUSES);
@@ -300,20 +338,31 @@ export function parseCanaryState(json: string | unknown, where = 'canary state')
     if (s !== undefined) original[k] = s;
   }
   if (og.range !== undefined) original.range = c.span(og.range, 'original.range');
-  if (og.weights !== undefined) original.weights = c.counts(og.weights, 'original.weights');
-  if (og.replicas !== undefined) {
-    const r = c.obj(og.replicas, 'original.replicas');
-    original.replicas = { stable: c.int(r.stable, 'original.replicas.stable', 0), canary: c.int(r.canary, 'original.replicas.canary', 0) };
+  if (og.weights !== undefined) original.weights = c.weights(og.weights, 'original.weights');
+  if (og.trafficSplit !== undefined) {
+    const t = c.obj(og.trafficSplit, 'original.trafficSplit');
+    original.trafficSplit = { apiVersion: c.str(t.apiVersion, 'original.trafficSplit.apiVersion'), resourceVersion: c.str(t.resourceVersion, 'original.trafficSplit.resourceVersion'), spec: c.obj(t.spec, 'original.trafficSplit.spec') };
   }
+  if (og.replicas !== undefined) original.replicas = c.replicas(og.replicas, 'original.replicas');
   if ((backend.kind === 'file' || backend.kind === 'namerd') && (original.dentryText === undefined || original.range === undefined)) {
     c.fail('original', `a ${backend.kind} canary needs original.dentryText and original.range (what abort puts back)`);
   }
+  if (backend.kind === 'traffic-split' && (original.weights === undefined || original.trafficSplit === undefined)) {
+    c.fail('original', 'a traffic-split canary needs original.weights and original.trafficSplit (what abort puts back)');
+  }
+  if (backend.kind === 'deployments' && original.replicas === undefined) c.fail('original', 'a deployments canary needs original.replicas (what abort puts back)');
   let current: CanaryCurrent | undefined;
   if (o.current !== undefined) {
     const cu = c.obj(o.current, 'current');
     const dentryText = c.optStr(cu.dentryText, 'current.dentryText');
     const written = c.optStr(cu.written, 'current.written');
-    current = { ...(dentryText !== undefined ? { dentryText } : {}), ...(cu.range !== undefined ? { range: c.span(cu.range, 'current.range') } : {}), ...(written !== undefined ? { written } : {}) };
+    current = {
+      ...(dentryText !== undefined ? { dentryText } : {}),
+      ...(cu.range !== undefined ? { range: c.span(cu.range, 'current.range') } : {}),
+      ...(written !== undefined ? { written } : {}),
+      ...(cu.weights !== undefined ? { weights: c.weights(cu.weights, 'current.weights') } : {}),
+      ...(cu.replicas !== undefined ? { replicas: c.replicas(cu.replicas, 'current.replicas') } : {}),
+    };
   }
   const history = c.arr(o.history, 'history').map((h, i): CanaryHistoryEntry => {
     const e = c.obj(h, `history[${i}]`);
@@ -368,9 +417,28 @@ function describeBackend(b: CanaryBackendRef): string {
     case 'namerd':
       return `namerd ${b.url} namespace ${b.ns}`;
     case 'traffic-split':
-      return `TrafficSplit ${b.namespace}/${b.name}`;
+      return `TrafficSplit ${b.namespace}/${b.name}${kubeContext(b)}`;
     case 'deployments':
-      return `Deployments ${b.stable.namespace}/${b.stable.name} (stable), ${b.canary.namespace}/${b.canary.name} (canary)`;
+      return `Deployments ${b.stable.namespace}/${b.stable.name} (stable), ${b.canary.namespace}/${b.canary.name} (canary)${kubeContext(b)}`;
+  }
+}
+
+/** ` (context dev, kubeconfig /k)`: where a Kubernetes canary writes. */
+function kubeContext(b: { readonly kubeconfig?: string; readonly context?: string }): string {
+  const parts = [b.context !== undefined ? `context ${b.context}` : '', b.kubeconfig !== undefined ? `kubeconfig ${b.kubeconfig}` : ''].filter((x) => x !== '');
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/** What an abort put back, as the status says it. */
+function restored(state: CanaryState): string {
+  if (state.history.at(-1)?.action === 'stage-failed') return 'the stage request failed before anything was written';
+  switch (state.backend.kind) {
+    case 'traffic-split':
+      return 'the TrafficSplit is back as it was';
+    case 'deployments':
+      return 'the replica counts are back as they were';
+    default:
+      return 'the dentry is back as it was';
   }
 }
 
@@ -387,12 +455,17 @@ export function describeStatus(state: CanaryState): string[] {
     running: next === undefined ? `running, ${at}; next: finish` : `running, ${at}; next: ${next}%`,
     paused: `paused, ${at}${next === undefined ? '' : `; next: ${next}%`}`,
     'gate-failed': `gate failed, ${at}; ${next === undefined ? 'finish' : `${next}%`} was not applied`,
-    aborted: 'aborted: the dentry is back as it was',
+    aborted: `aborted: ${restored(state)}`,
     finished: 'finished',
   };
   lines.push(`status: ${what[state.status]}`);
   lines.push(`steps: ${plan.steps.map((s, i) => (i === state.position ? `[${s}%]` : `${s}%`)).join(' → ')}`);
   lines.push(`backend: ${describeBackend(state.backend)}`);
+  if (state.backend.kind === 'traffic-split' && state.original.weights) lines.push(`weights before the canary: ${JSON.stringify(state.original.weights)}`);
+  if (state.backend.kind === 'deployments' && state.original.replicas) lines.push(`replicas before the canary: ${JSON.stringify(state.original.replicas)}`);
+  if ((state.backend.kind === 'traffic-split' || state.backend.kind === 'deployments') && state.current?.written !== undefined) lines.push(`last written: ${state.current.written}`);
+  const stage = [...state.history].reverse().find((h) => h.action === 'stage' || h.action === 'stage-failed');
+  if (stage) lines.push(`stage: ${stage.action === 'stage' ? 'passed' : 'failed'} (${stage.at})${stage.message !== undefined ? `: ${stage.message}` : ''}`);
   if (plan.gate && (plan.gate.minRequests !== undefined || plan.gate.minSuccessRate !== undefined)) {
     const g = [plan.gate.minSuccessRate !== undefined ? `success rate ≥ ${formatPercent(plan.gate.minSuccessRate)}` : '', plan.gate.minRequests !== undefined ? `≥ ${plan.gate.minRequests} requests` : ''].filter((x) => x !== '');
     lines.push(`gate: canary ${g.join(', ')}${plan.metrics ? ` (router ${plan.metrics.router} at ${plan.metrics.admin})` : ''}`);

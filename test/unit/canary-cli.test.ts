@@ -317,9 +317,9 @@ describe('dtab canary: exit statuses', () => {
       assert.equal(r.err.split('\n')[0], `dtab: ${first}`);
       assert.match(r.err, /\nusage:\n/);
     };
-    await usage(['start', '--traffic-split', 'web/world', '--name', '/host/world', '--to', V2], "--traffic-split (an SMI TrafficSplit's weights) is not available in this version: use --file or --namerd");
-    await usage(['start', '--deployments', 'web/v1,web/v2', '--name', '/host/world', '--to', V2], '--deployments (a replica ratio of two Deployments) is not available in this version: use --file or --namerd');
-    await usage(['start', '--name', '/host/world', '--to', V2], 'canary start needs where to write: --file F, or --namerd URL --ns NS');
+    await usage(['start', '--traffic-split', 'web/world', '--name', '/host/world', '--to', V2], '--name names a dentry: a TrafficSplit canary is named by --traffic-split NS/NAME');
+    await usage(['start', '--deployments', 'web/v1,web/v2', '--name', '/host/world', '--to', V2], '--name names a dentry: a Deployments canary is named by --deployments NS/STABLE,NS/CANARY');
+    await usage(['start', '--name', '/host/world', '--to', V2], 'canary start needs where to write: --file F, --namerd URL --ns NS, --traffic-split NS/NAME or --deployments NS/STABLE,NS/CANARY');
     await usage(['start', '--file', 'world.dtab', '--to', V2], "canary start needs --name PREFIX (the logical name's dentry, e.g. /host/world)");
     await usage(['start', '--file', 'world.dtab', '--name', '/host/world', '--to', V2, '--steps', '10,5'], 'canary start: the plan.steps: must increase: 10 then 5');
     await usage(['start', '--file', 'world.dtab', '--name', '/host/world', '--to', V2, '--min-requests', '3'], '--min-success-rate and --min-requests need --admin URL --router LABEL');

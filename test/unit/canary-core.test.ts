@@ -168,12 +168,58 @@ describe('canary state', () => {
     bad((o) => (o.status = 'done'), 's.json: status: must be one of "running", "paused", "aborted", "finished", "gate-failed"');
     bad((o) => (o.original = {}), 's.json: original: a file canary needs original.dentryText and original.range (what abort puts back)');
     bad((o) => ((o.original as Record<string, unknown>).range = { start: 5, end: 2 }), 's.json: original.range.end: must be from 5 to 9007199254740991, not 2');
-    bad((o) => (o.history = [{ at: 'x', action: 'jump' }]), 's.json: history[0].action: must be one of "start", "step", "gate-failed", "abort", "finish"');
+    bad((o) => (o.history = [{ at: 'x', action: 'jump' }]), 's.json: history[0].action: must be one of "start", "stage", "stage-failed", "step", "gate-failed", "abort", "finish"');
   });
   it('validatePlan is the same check for a plan built by a host', () => {
     assert.deepEqual(validatePlan(PLAN), PLAN);
     throwsCanary(() => validatePlan({ ...PLAN, steps: [10, 20.005] }), 'invalid', 'plan: plan.steps[1]: a canary percent has at most two decimals, not 20.005');
     throwsCanary(() => validatePlan({ ...PLAN, pauseSeconds: [1, 2, 3, 4, 5] }), 'invalid', 'plan: plan.pauseSeconds: has 5 pauses for 4 steps');
+  });
+});
+
+describe('canary state: Kubernetes backends and the stage', () => {
+  const TS_PLAN = { name: 'shop/api-split', stable: 'api-stable', canary: 'api-canary', steps: [12.5, 100] };
+  const tsState = (): CanaryState => {
+    const s = newCanaryState(
+      { kind: 'traffic-split', namespace: 'shop', name: 'api-split', context: 'dev' },
+      TS_PLAN,
+      { weights: { 'api-stable': '1', 'api-canary': 0 }, trafficSplit: { apiVersion: 'split.smi-spec.io/v1alpha1', resourceVersion: '7', spec: { service: 'api', backends: [{ service: 'api-stable', weight: '1' }, { service: 'api-canary', weight: 0 }] } } },
+      't0',
+    );
+    s.current = { written: '{"api-stable":"875m","api-canary":"125m"}', weights: { 'api-stable': '875m', 'api-canary': '125m' } };
+    return s;
+  };
+  it('round-trips a TrafficSplit state (quantity and number weights, the spec as read) and a Deployments state', () => {
+    const s = tsState();
+    assert.deepEqual(parseCanaryState(serializeCanaryState(s)), s);
+    const d = newCanaryState({ kind: 'deployments', stable: { namespace: 'shop', name: 'a' }, canary: { namespace: 'shop', name: 'b' } }, { name: 'shop/a,shop/b', stable: 'shop/a', canary: 'shop/b', steps: [50] }, { replicas: { stable: 4, canary: 0 } }, 't0');
+    d.current = { written: '{"shop/a":2,"shop/b":2}', replicas: { stable: 2, canary: 2 } };
+    assert.deepEqual(parseCanaryState(serializeCanaryState(d)), d);
+    assert.deepEqual(describeStatus(s), [
+      'canary shop/api-split 0% → api-canary (from api-stable)',
+      'status: running, not yet at the first step; next: 12.5%',
+      'steps: 12.5% → 100%',
+      'backend: TrafficSplit shop/api-split (context dev)',
+      'weights before the canary: {"api-stable":"1","api-canary":0}',
+      'last written: {"api-stable":"875m","api-canary":"125m"}',
+    ]);
+  });
+  it('names what a Kubernetes state lacks; Kubernetes plans take names, not paths, and no stage', () => {
+    const bad = (mutate: (o: Record<string, unknown>) => void, message: string) => {
+      const o = JSON.parse(serializeCanaryState(tsState())) as Record<string, unknown>;
+      mutate(o);
+      throwsCanary(() => parseCanaryState(o, 's.json'), 'invalid', message);
+    };
+    bad((o) => delete (o.original as Record<string, unknown>).trafficSplit, 's.json: original: a traffic-split canary needs original.weights and original.trafficSplit (what abort puts back)');
+    bad((o) => ((o.original as Record<string, unknown>).weights = { a: true }), 's.json: original.weights["a"]: must be a number');
+    bad((o) => ((o.current as Record<string, unknown>).replicas = { stable: -1, canary: 0 }), 's.json: current.replicas.stable: must be from 0 to 9007199254740991, not -1');
+    bad((o) => ((o.plan as Record<string, unknown>).canary = '/srv/v2'), 's.json: plan.canary: "/srv/v2" is not a Kubernetes name (lower-case letters, digits, \'-\' and \'.\'; NAME or NAMESPACE/NAME)');
+    bad((o) => ((o.plan as Record<string, unknown>).steps = [12.345]), 's.json: plan.steps[0]: a percentage has at most two decimals (got 12.345)');
+    bad((o) => ((o.plan as Record<string, unknown>).stage = { request: { url: 'http://r', path: '/' } }), 's.json: plan.stage: a stage request sends the canary as an l5d-dtab override, so it is only for dtab canaries (file, namerd)');
+    bad((o) => ((o.backend as Record<string, unknown>).kind = 'deployments'), 's.json: backend.stable: must be an object');
+    // A dtab plan with a stage request is valid.
+    const withStage = { ...PLAN, stage: { request: { url: 'http://r:4140', path: '/', headers: [['Host', 'world']] } } };
+    assert.deepEqual(validatePlan(withStage), withStage);
   });
 });
 
