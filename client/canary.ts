@@ -98,13 +98,22 @@ export class CanaryView implements vscode.TreeDataProvider<Item>, vscode.Disposa
     this.timer = setTimeout(() => void this.act('step'), Math.max(0, wait) + 200);
   }
 
-  /** The dtab files the canary writes, with their open buffers' text. */
-  private files(uri?: vscode.Uri): Record<string, string> {
+  /**
+   * The dtab file the canary writes, with its open buffer's text when the buffer is what counts: it
+   * has unsaved edits, or it is what is on disk. An unedited buffer that differs from the disk (a
+   * pipeline wrote the file; VS Code has not reloaded it yet) is left out: the disk is newer.
+   */
+  private async files(uri?: vscode.Uri): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
     const file = uri?.toString() ?? (this.state?.backend.kind === 'file' && this.state.backend.file ? vscode.Uri.file(this.state.backend.file).toString() : undefined);
     if (!file) return out;
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file);
-    if (doc) out[file] = doc.getText();
+    if (!doc) return out;
+    if (!doc.isDirty) {
+      const disk = await Promise.resolve(vscode.workspace.fs.readFile(doc.uri)).then((b) => new TextDecoder().decode(b), () => undefined);
+      if (disk !== doc.getText()) return out;
+    }
+    out[file] = doc.getText();
     return out;
   }
 
@@ -142,14 +151,14 @@ export class CanaryView implements vscode.TreeDataProvider<Item>, vscode.Disposa
     const full = params && 'target' in params ? params : await this.ask(params);
     if (!full) return undefined;
     const uri = full.target.kind === 'file' ? vscode.Uri.parse(full.target.uri) : undefined;
-    const r = await send(await this.client(), CanaryStart, { ...full, files: this.files(uri) });
+    const r = await send(await this.client(), CanaryStart, { ...full, files: await this.files(uri) });
     const out = await this.after(r, 'start');
     if (r.code === 0) this.focus();
     return out;
   }
 
   async act(action: CanaryActionParams['action'], extra: { percent?: number; keepFallback?: boolean } = {}): Promise<CanaryResult> {
-    const r = await send(await this.client(), CanaryAction, { action, ...extra, files: this.files() });
+    const r = await send(await this.client(), CanaryAction, { action, ...extra, files: await this.files() });
     return this.after(r, action);
   }
 

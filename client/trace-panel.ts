@@ -102,6 +102,9 @@ export class TracePanel implements vscode.Disposable {
     return r.trace;
   }
 
+  /** The page last shown (for tests: what the webview was given). */
+  html: string | undefined;
+
   show(trace: TraceView): void {
     this.last = trace;
     if (!this.panel) {
@@ -113,7 +116,8 @@ export class TracePanel implements vscode.Disposable {
       this.panel.onDidDispose(() => (this.panel = undefined));
     }
     this.panel.title = `Trace ${trace.traceId}`;
-    this.panel.webview.html = traceHtml(trace, randomBytes(16).toString('base64'), this.panel.webview.cspSource);
+    this.html = traceHtml(trace, randomBytes(16).toString('base64'), this.panel.webview.cspSource);
+    this.panel.webview.html = this.html;
     this.panel.reveal(undefined, true);
   }
 

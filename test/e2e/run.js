@@ -68,6 +68,8 @@ const cluster = await startCluster().catch((e) => fail(e.message));
 // namerd and linkerd: their stand-ins, reached through the settings the tests write (as a user would).
 const namerd = await startStandin('namerd', 'test/namerd/standin.ts', ['--port', '0'], [/^namerd stand-in on (\S+)$/m]).catch((e) => fail(e.message));
 const linkerd = await startStandin('linkerd', 'test/linkerd/standin.ts', ['--router', 'http=/svc=>/$/inet/127.1'], [/^admin: (\S+)$/m, /^router http: (\S+)$/m]).catch((e) => fail(e.message));
+const zipkin = await startStandin('zipkin', 'test/zipkin/standin.ts', ['--port', '0'], [/^zipkin: (\S+)/m]).catch((e) => fail(e.message));
+process.env.DTAB_E2E_ZIPKIN_URL = zipkin.values[0];
 process.env.DTAB_E2E_NAMERD_URL = namerd.values[0];
 process.env.DTAB_E2E_ADMIN_URL = linkerd.values[0];
 process.env.DTAB_E2E_ROUTER_URL = linkerd.values[1];
@@ -88,7 +90,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => child.kill(sig)); // the driver tears down and prints its last line
 }
 child.on('exit', (code, signal) => {
-  for (const p of [cluster.proc, namerd.proc, linkerd.proc]) {
+  for (const p of [cluster.proc, namerd.proc, linkerd.proc, zipkin.proc]) {
     p.removeAllListeners('exit');
     p.kill();
   }
