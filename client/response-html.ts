@@ -11,7 +11,14 @@ export function describeRequest(r: TestRequest): string {
   return `${r.method ?? 'GET'} ${r.url.replace(/\/+$/, '')}${r.path ?? '/'}${r.headers?.Host ?? r.headers?.host ? ` (Host: ${r.headers.Host ?? r.headers.host})` : ''}`;
 }
 
-function responseHtml(title: string, r: ResponseView | { error: string }): string {
+/** Linkerd's request id is the trace id: a link that opens the trace (when Zipkin is configured). */
+function traceLink(r: ResponseView, traces: boolean): string {
+  const id = r.headers.find((h) => h.name.toLowerCase() === 'l5d-reqid')?.value;
+  if (!traces || !id || !/^[0-9a-f]{16}([0-9a-f]{16})?$/.test(id)) return '';
+  return ` · <a href="command:linkerdDtab.showTraces?${encodeURIComponent(JSON.stringify([id]))}" title="Open this request's trace from Zipkin">Open trace ${escapeHtml(id)}</a>`;
+}
+
+function responseHtml(title: string, r: ResponseView | { error: string }, traces = false): string {
   if ('error' in r) return `<section><h2>${escapeHtml(title)}</h2><p class="error">${escapeHtml(r.error)}</p></section>`;
   const statusClass = r.status >= 500 ? 'bad' : r.status >= 400 ? 'warn' : 'ok';
   const rows = r.headers
@@ -20,7 +27,7 @@ function responseHtml(title: string, r: ResponseView | { error: string }): strin
   const sent = r.sent.headers.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>`).join('');
   return `<section>
 <h2>${escapeHtml(title)}</h2>
-<p class="status ${statusClass}"><span class="code">${r.status}</span> ${escapeHtml(r.statusText)} · ${r.timeMs} ms · ${r.bytes} bytes${r.truncated ? ' (body cut)' : ''}</p>
+<p class="status ${statusClass}"><span class="code">${r.status}</span> ${escapeHtml(r.statusText)} · ${r.timeMs} ms · ${r.bytes} bytes${r.truncated ? ' (body cut)' : ''}${traceLink(r, traces)}</p>
 <details><summary>Request: ${escapeHtml(r.sent.method)} ${escapeHtml(r.sent.url)}</summary><table>${sent}</table></details>
 <h3>Response headers</h3>
 <table>${rows}</table>
@@ -30,11 +37,11 @@ function responseHtml(title: string, r: ResponseView | { error: string }): strin
 }
 
 /** The whole page for a result; exported for tests (escaping, CSP). */
-export function pageHtml(result: TestOverrideResult, request: TestRequest, nonce: string): string {
+export function pageHtml(result: TestOverrideResult, request: TestRequest, nonce: string, traces = false): string {
   const body = !result.ok
     ? `<p class="error">${escapeHtml(result.message)}</p>`
     : `<p>Override sent as <code>l5d-dtab: ${escapeHtml(result.override)}</code></p>
-<div class="${result.without ? 'columns' : ''}">${responseHtml('With the override', result.withOverride)}${result.without ? responseHtml('Without it', result.without) : ''}</div>`;
+<div class="${result.without ? 'columns' : ''}">${responseHtml('With the override', result.withOverride, traces)}${result.without ? responseHtml('Without it', result.without, traces) : ''}</div>`;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}';">

@@ -83,11 +83,11 @@ export class ResponsePanel implements vscode.Disposable {
   show(result: TestOverrideResult, request: TestRequest): void {
     this.last = result;
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('linkerdDtab.response', 'Test this override', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false, localResourceRoots: [] });
+      this.panel = vscode.window.createWebviewPanel('linkerdDtab.response', 'Test this override', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false, enableCommandUris: ['linkerdDtab.showTraces'], localResourceRoots: [] });
       this.panel.onDidDispose(() => (this.panel = undefined));
     }
     this.panel.title = result.ok ? `${result.withOverride.status} · ${request.headers?.Host ?? request.url}` : 'Test this override: failed';
-    this.panel.webview.html = pageHtml(result, request, randomBytes(16).toString('base64'));
+    this.panel.webview.html = pageHtml(result, request, randomBytes(16).toString('base64'), vscode.workspace.getConfiguration('linkerdDtab').get<string>('zipkin.url', '') !== '');
     this.panel.reveal(undefined, true);
   }
 

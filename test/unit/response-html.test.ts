@@ -36,6 +36,15 @@ describe('the Test this override page', () => {
     assert.ok(html.includes('<tr><th>l5d-dst-client</th><td><code>/$/inet/127.1/7777</code><div class="meaning">the bound id</div></td></tr>'));
   });
 
+  it('links the request id to its trace when Zipkin is configured (and only a hex id)', () => {
+    const withId = view({ headers: [{ name: 'l5d-reqid', value: '0123456789abcdef' }] });
+    const html = pageHtml({ ok: true, override: '/a=>/b', withOverride: withId }, { url: 'http://x' }, 'n', true);
+    assert.ok(html.includes(' · <a href="command:linkerdDtab.showTraces?%5B%220123456789abcdef%22%5D" title="Open this request\'s trace from Zipkin">Open trace 0123456789abcdef</a></p>'), html);
+    assert.doesNotMatch(pageHtml({ ok: true, override: '/a=>/b', withOverride: withId }, { url: 'http://x' }, 'n', false), /Open trace/);
+    const bad = view({ headers: [{ name: 'l5d-reqid', value: '"><script>' }] });
+    assert.doesNotMatch(pageHtml({ ok: true, override: '/a=>/b', withOverride: bad }, { url: 'http://x' }, 'n', true), /Open trace|<script>/);
+  });
+
   it('escapes hostile data everywhere it comes from the network or the settings', () => {
     const result: TestOverrideResult = {
       ok: true,
