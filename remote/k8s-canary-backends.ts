@@ -38,22 +38,66 @@ function arithmetic<T>(f: () => T): T {
   }
 }
 
-function noFallback(what: string): never {
-  throw new CanaryError('invalid', `${what} has no fallback (no \`canary | stable\` as a dtab has): finish without --keep-fallback sends all traffic to the canary`);
+/**
+ * What the two backends share: the plan, what start read (`original`) and what the canary last
+ * left (`last`), kept and resumed alike; finish is apply(100), as neither has a fallback.
+ */
+abstract class KubeCanaryBackend implements CanaryBackend {
+  abstract readonly ref: CanaryBackendRef;
+  protected plan: CanaryPlan | undefined;
+  protected original: CanaryOriginal | undefined;
+  protected last: CanaryCurrent | undefined;
+
+  constructor(
+    protected readonly target: KubeTarget,
+    /** What is written to, for the refusal of --keep-fallback: `a TrafficSplit`. */
+    private readonly what: string,
+  ) {}
+
+  abstract describe(): string;
+  abstract start(plan: CanaryPlan): Promise<CanaryOriginal>;
+  abstract apply(percent: number): Promise<CanaryWrite>;
+  abstract abort(original: CanaryOriginal): Promise<CanaryWrite>;
+
+  /** What start left, from the original alone (the state has no `current` before the first write). */
+  protected abstract leftByStart(original: CanaryOriginal): CanaryCurrent | undefined;
+
+  /** Keeps what start read and decided. */
+  protected begin(plan: CanaryPlan, original: CanaryOriginal, last: CanaryCurrent): CanaryOriginal {
+    this.plan = plan;
+    this.original = original;
+    this.last = last;
+    return original;
+  }
+
+  resume(state: CanaryResume): void {
+    this.plan = state.plan;
+    this.original = state.original;
+    this.last = state.current ?? this.leftByStart(state.original);
+  }
+
+  finish(opts: { keepStableAsFallback?: boolean }): Promise<CanaryWrite> {
+    if (opts.keepStableAsFallback) {
+      throw new CanaryError('invalid', `${this.what} has no fallback (no \`canary | stable\` as a dtab has): finish without --keep-fallback sends all traffic to the canary`);
+    }
+    return this.apply(100);
+  }
+
+  current(): CanaryCurrent | undefined {
+    return this.last;
+  }
 }
 
 /** An SMI TrafficSplit: the stable and the canary are two of its backend services. */
-export class TrafficSplitCanaryBackend implements CanaryBackend {
+export class TrafficSplitCanaryBackend extends KubeCanaryBackend {
   readonly ref: CanaryBackendRef;
-  private plan: CanaryPlan | undefined;
-  private original: CanaryOriginal | undefined;
-  private last: CanaryCurrent | undefined;
 
   constructor(
-    private readonly target: KubeTarget,
+    target: KubeTarget,
     readonly namespace: string,
     readonly name: string,
   ) {
+    super(target, 'a TrafficSplit');
     this.ref = { kind: 'traffic-split', namespace, name, ...kube(target) };
   }
 
@@ -77,16 +121,11 @@ export class TrafficSplitCanaryBackend implements CanaryBackend {
     }
     for (const s of plan.steps) arithmetic(() => weightsForPercent(s, plan.stable, plan.canary, ts.style));
     const weights = weightsOf(ts);
-    this.plan = plan;
-    this.original = { weights, trafficSplit: { apiVersion: ts.apiVersion, resourceVersion: ts.resourceVersion, spec: ts.spec } };
-    this.last = { written: JSON.stringify(weights), weights };
-    return this.original;
+    return this.begin(plan, { weights, trafficSplit: { apiVersion: ts.apiVersion, resourceVersion: ts.resourceVersion, spec: ts.spec } }, { written: JSON.stringify(weights), weights });
   }
 
-  resume(state: CanaryResume): void {
-    this.plan = state.plan;
-    this.original = state.original;
-    this.last = state.current ?? (state.original.weights ? { weights: state.original.weights } : undefined);
+  protected leftByStart(original: CanaryOriginal): CanaryCurrent | undefined {
+    return original.weights ? { weights: original.weights } : undefined;
   }
 
   private started(): { plan: CanaryPlan; ts: NonNullable<CanaryOriginal['trafficSplit']>; weights: Readonly<Record<string, Weight>>; last: Readonly<Record<string, Weight>> } {
@@ -150,15 +189,6 @@ export class TrafficSplitCanaryBackend implements CanaryBackend {
         : `${this.where} was written back, but the API answered with a spec other than the one the canary found: check it (kubectl get trafficsplit ${this.name} -n ${this.namespace} -o yaml)`,
     };
   }
-
-  finish(opts: { keepStableAsFallback?: boolean }): Promise<CanaryWrite> {
-    if (opts.keepStableAsFallback) noFallback('a TrafficSplit');
-    return this.apply(100);
-  }
-
-  current(): CanaryCurrent | undefined {
-    return this.last;
-  }
 }
 
 /** Every backend's weight, exactly as in the split. */
@@ -186,17 +216,15 @@ function withWeights(spec: Readonly<Record<string, unknown>>, weights: Readonly<
 const refText = (d: DeploymentRef) => `${d.namespace}/${d.name}`;
 
 /** Two Deployments behind one service: the share is the canary's part of the replicas. */
-export class DeploymentsCanaryBackend implements CanaryBackend {
+export class DeploymentsCanaryBackend extends KubeCanaryBackend {
   readonly ref: CanaryBackendRef;
-  private plan: CanaryPlan | undefined;
-  private original: CanaryOriginal | undefined;
-  private last: CanaryCurrent | undefined;
 
   constructor(
-    private readonly target: KubeTarget,
+    target: KubeTarget,
     readonly stable: DeploymentRef,
     readonly canary: DeploymentRef,
   ) {
+    super(target, 'a replica ratio of two Deployments');
     this.ref = { kind: 'deployments', stable: { ...stable }, canary: { ...canary }, ...kube(target) };
   }
 
@@ -214,16 +242,11 @@ export class DeploymentsCanaryBackend implements CanaryBackend {
     const c = await readReplicas(this.target.kc, this.canary);
     const replicas = { stable: s.replicas, canary: c.replicas };
     for (const p of plan.steps) arithmetic(() => replicasForPercent(p, replicas.stable + replicas.canary));
-    this.plan = plan;
-    this.original = { replicas };
-    this.last = { written: this.json(replicas), replicas };
-    return this.original;
+    return this.begin(plan, { replicas }, { written: this.json(replicas), replicas });
   }
 
-  resume(state: CanaryResume): void {
-    this.plan = state.plan;
-    this.original = state.original;
-    this.last = state.current ?? (state.original.replicas ? { replicas: state.original.replicas } : undefined);
+  protected leftByStart(original: CanaryOriginal): CanaryCurrent | undefined {
+    return original.replicas ? { replicas: original.replicas } : undefined;
   }
 
   private started(): { original: { stable: number; canary: number }; last: { stable: number; canary: number } } {
@@ -259,14 +282,5 @@ export class DeploymentsCanaryBackend implements CanaryBackend {
     this.last = { written, replicas };
     const same = replicas.stable === o.stable && replicas.canary === o.canary;
     return { written, note: same ? `the replica counts are as the canary found them` : `the replica counts differ from those the canary found (${this.json(o)}): check the Deployments` };
-  }
-
-  finish(opts: { keepStableAsFallback?: boolean }): Promise<CanaryWrite> {
-    if (opts.keepStableAsFallback) noFallback('a replica ratio of two Deployments');
-    return this.apply(100);
-  }
-
-  current(): CanaryCurrent | undefined {
-    return this.last;
   }
 }

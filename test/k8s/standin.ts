@@ -23,7 +23,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { clone, jsonPatch, mergePatch, PatchError } from './patch.js';
@@ -49,6 +48,7 @@ import {
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import { Store, type StoreEvent } from './store.js';
 import { selfSignedCert, type SelfSigned } from './tls.js';
+import { Listener } from '../support/standin-http.js';
 
 export type { Obj } from './resources.js';
 
@@ -300,12 +300,28 @@ class Standin implements K8sStandin {
   private readonly defs: ResourceDef[];
   private readonly store: Store;
   private readonly clock: () => Date;
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
+  private readonly listener = new Listener(
+    (req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) this.sendStatus(res, { code: 500, reason: 'InternalError', message: `Internal error occurred: ${String(err)}` });
+        else res.destroy();
+      });
+    },
+    {
+      create: (handler) => {
+        const server: Server = this.cert ? createHttpsServer({ cert: this.cert.cert, key: this.cert.key }, handler) : createServer(handler);
+        // Watches are long; keep-alive connections are ours to close.
+        server.requestTimeout = 0;
+        return server;
+      },
+      beforeClose: () => {
+        for (const w of [...this.watches]) this.closeWatch(w, 'reset');
+      },
+    },
+  );
   private readonly watches = new Set<Watch>();
   private faults: ActiveFault[] = [];
   private downFault: ActiveFault | undefined;
-  private portNumber = 0;
   private bookmarkTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly cert: SelfSigned | undefined;
@@ -338,7 +354,7 @@ class Standin implements K8sStandin {
   }
 
   get url(): string {
-    return `${this.cert ? 'https' : 'http'}://127.0.0.1:${this.portNumber}`;
+    return `${this.cert ? 'https' : 'http'}://127.0.0.1:${this.listener.port}`;
   }
 
   get ca(): string | undefined {
@@ -346,7 +362,7 @@ class Standin implements K8sStandin {
   }
 
   get port(): number {
-    return this.portNumber;
+    return this.listener.port;
   }
 
   get resourceVersion(): string {
@@ -358,43 +374,15 @@ class Standin implements K8sStandin {
   }
 
   async listen(port: number): Promise<void> {
-    const handler = (req: IncomingMessage, res: ServerResponse) => {
-      this.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) this.sendStatus(res, { code: 500, reason: 'InternalError', message: `Internal error occurred: ${String(err)}` });
-        else res.destroy();
-      });
-    };
-    const server: Server = this.cert ? createHttpsServer({ cert: this.cert.cert, key: this.cert.key }, handler) : createServer(handler);
-    // Watches are long; keep-alive connections are ours to close.
-    server.requestTimeout = 0;
-    server.on('connection', (sock: Socket) => {
-      this.sockets.add(sock);
-      sock.on('close', () => this.sockets.delete(sock));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    this.portNumber = (server.address() as { port: number }).port;
+    await this.listener.listen(port);
     if (!this.bookmarkTimer) {
       this.bookmarkTimer = setInterval(() => this.bookmark(), this.opts.bookmarkIntervalMs ?? 60_000);
       this.bookmarkTimer.unref();
     }
   }
 
-  private async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const w of [...this.watches]) this.closeWatch(w, 'reset');
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    for (const s of this.sockets) s.destroy();
-    await closed;
+  private close(): Promise<void> {
+    return this.listener.close();
   }
 
   async stop(): Promise<void> {
@@ -565,7 +553,7 @@ class Standin implements K8sStandin {
     f.release?.();
     if (this.downFault === f) {
       this.downFault = undefined;
-      if (!this.stopped) await this.listen(this.portNumber);
+      if (!this.stopped) await this.listen(this.listener.port);
     }
   }
 
@@ -839,7 +827,7 @@ class Standin implements K8sStandin {
   }
 
   private apiVersions(): Obj {
-    return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${this.portNumber}` }] };
+    return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${this.listener.port}` }] };
   }
 
   private groups(): string[] {

@@ -20,8 +20,7 @@
 // router/core/.../RoutingFactory.scala (UnknownDst), router/core/.../RichNoBrokersAvailableException.scala.
 
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   boundAddr,
   boundName,
@@ -48,6 +47,9 @@ import {
   type NameTree,
   type Name,
 } from '../../core/index.js';
+import { Faults, Listener, readBody, type FaultHandle } from '../support/standin-http.js';
+
+export type { FaultHandle } from '../support/standin-http.js';
 
 /** A namer answering under `prefix` (e.g. `/#/io.l5d.fs`). */
 export interface StandinNamer {
@@ -121,11 +123,6 @@ export type FaultSpec =
   /** 200 `application/json` with a body that is not JSON (default: a cut-off object). */
   | { readonly kind: 'malformed'; readonly body?: string; readonly server?: ServerName; readonly path?: string; readonly times?: number };
 
-export interface FaultHandle {
-  readonly hits: number;
-  clear(): Promise<void>;
-}
-
 export interface RecordedRequest {
   /** `admin` or the router's label. */
   readonly server: ServerName;
@@ -186,48 +183,6 @@ export async function startLinkerdStandin(opts: LinkerdStandinOptions): Promise<
   return s;
 }
 
-// ---- listeners ---------------------------------------------------------------------------------
-
-class Listener {
-  server: Server | undefined;
-  port = 0;
-  private readonly sockets = new Set<Socket>();
-
-  constructor(private readonly handler: (req: IncomingMessage, res: ServerResponse) => void) {}
-
-  async listen(port: number): Promise<void> {
-    const server = createServer({ requireHostHeader: false }, (req, res) => this.handler(req, res));
-    server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.port = (server.address() as { port: number }).port;
-  }
-
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    for (const s of this.sockets) s.destroy();
-    await closed;
-  }
-}
-
-interface ActiveFault {
-  readonly spec: FaultSpec;
-  hits: number;
-  remaining: number;
-  release: () => void;
-  readonly released: Promise<void>;
-}
-
 interface Router {
   readonly label: string;
   dtab: Dtab;
@@ -256,15 +211,6 @@ function getAll(req: IncomingMessage, name: string): string[] {
   return out;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
-}
-
 /** Jackson's default pretty printer over a flat object with sorted keys (`"a" : 1`). */
 function prettyMetrics(m: Record<string, number>): string {
   const keys = Object.keys(m).sort();
@@ -286,9 +232,10 @@ class Standin implements LinkerdStandin {
   private readonly admin: Listener;
   private readonly globalInterpreter: Interpreter;
   private readonly bareInterpreter = new Interpreter([], new SystemNamer());
-  private faults: ActiveFault[] = [];
-  private readonly refused = new Map<ServerName, ActiveFault>();
-  private stopped = false;
+  // A refuse fault closes the server it names, or every one.
+  private readonly faults = new Faults<FaultSpec>((spec) =>
+    spec.kind !== 'refuse' ? [] : spec.server !== undefined ? [this.listenerOf(spec.server)] : [this.admin, ...[...this.routers.values()].map((r) => r.listener)],
+  );
 
   constructor(private readonly opts: LinkerdStandinOptions) {
     this.admin = new Listener((req, res) => void this.handle('admin', req, res));
@@ -349,48 +296,16 @@ class Standin implements LinkerdStandin {
     return r.listener;
   }
 
-  async fault(spec: FaultSpec): Promise<FaultHandle> {
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    const f: ActiveFault = { spec, hits: 0, remaining: 'times' in spec && spec.times !== undefined ? spec.times : Infinity, release, released };
-    if (spec.kind === 'refuse') {
-      const names = spec.server !== undefined ? [spec.server] : ['admin', ...this.routers.keys()];
-      for (const n of names) {
-        this.listenerOf(n); // throws for an unknown server
-        if (this.refused.has(n)) continue;
-        this.refused.set(n, f);
-        await this.listenerOf(n).close();
-      }
-    } else this.faults.push(f);
-    return {
-      get hits() {
-        return f.hits;
-      },
-      clear: () => this.clearFault(f),
-    };
+  fault(spec: FaultSpec): Promise<FaultHandle> {
+    return this.faults.add(spec);
   }
 
-  private async clearFault(f: ActiveFault): Promise<void> {
-    this.faults = this.faults.filter((x) => x !== f);
-    f.release();
-    for (const [n, g] of [...this.refused]) {
-      if (g !== f) continue;
-      this.refused.delete(n);
-      if (!this.stopped) {
-        const l = this.listenerOf(n);
-        await l.listen(l.port);
-      }
-    }
-  }
-
-  async clearFaults(): Promise<void> {
-    for (const f of [...this.faults, ...new Set(this.refused.values())]) await this.clearFault(f);
+  clearFaults(): Promise<void> {
+    return this.faults.clearAll();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    for (const f of this.faults) f.release();
-    this.faults = [];
+    this.faults.stop();
     await this.admin.close();
     for (const r of this.routers.values()) await r.listener.close();
   }
@@ -424,30 +339,8 @@ class Standin implements LinkerdStandin {
     res.on('close', () => this.opts.log?.(`${server} ${method} ${url} ${rec.status ?? '-'}`));
 
     const path = url.split('?')[0]!;
-    for (const f of [...this.faults]) {
-      const spec = f.spec;
-      if (spec.kind === 'refuse') continue;
-      if (spec.server !== undefined && spec.server !== server) continue;
-      if (spec.path !== undefined && !path.startsWith(spec.path)) continue;
-      f.hits++;
-      if (--f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);
-      switch (spec.kind) {
-        case 'delay':
-          await (spec.ms === undefined ? f.released : Promise.race([f.released, new Promise<void>((r) => setTimeout(r, spec.ms).unref())]));
-          if (this.stopped || res.destroyed) return;
-          break;
-        case 'status':
-          res.writeHead(spec.code, { ...(spec.headers ?? {}), 'Content-Length': Buffer.byteLength(spec.body ?? '') });
-          res.end(spec.body ?? '');
-          return;
-        case 'malformed': {
-          const broken = spec.body ?? (server === 'admin' ? '{"type":"delegate","path":"/svc' : '{"service":"/svc');
-          res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(broken) });
-          res.end(broken);
-          return;
-        }
-      }
-    }
+    const applies = (spec: FaultSpec) => spec.kind !== 'refuse' && (spec.server === undefined || spec.server === server) && (spec.path === undefined || path.startsWith(spec.path));
+    if (await this.faults.intercept(res, applies, server === 'admin' ? '{"type":"delegate","path":"/svc' : '{"service":"/svc')) return;
     if (server === 'admin') return this.handleAdmin(method, url, body, req, res);
     const router = this.routers.get(server)!;
     await this.handleRouter(router, method, url, req, res);

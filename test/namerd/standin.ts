@@ -9,7 +9,6 @@
 
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import {
   decodeDentries,
   delegateTreeToJsonText,
@@ -35,6 +34,9 @@ import {
   type ConfiguredNamer,
   type Path,
 } from '../../core/index.js';
+import { Faults, Listener, type FaultHandle } from '../support/standin-http.js';
+
+export type { FaultHandle } from '../support/standin-http.js';
 
 export type Namers = Readonly<Record<string, readonly string[]>>;
 
@@ -68,12 +70,6 @@ export type FaultSpec =
   | { readonly kind: 'malformed'; readonly match?: RequestMatch; readonly times?: number }
   /** Matching watches get their status and headers, then nothing, ever. */
   | { readonly kind: 'stall-watch'; readonly match?: RequestMatch; readonly times?: number };
-
-export interface FaultHandle {
-  /** How many requests it applied to. */
-  readonly hits: number;
-  clear(): Promise<void>;
-}
 
 /** Runs before a write (PUT, POST, DELETE on a namespace) is applied: make a concurrent change here. */
 export type WriteHook = (write: { readonly method: string; readonly ns: string }) => void | Promise<void>;
@@ -122,13 +118,6 @@ interface Stored {
   counter: number;
 }
 
-interface ActiveFault {
-  readonly spec: FaultSpec;
-  hits: number;
-  remaining: number;
-  readonly held: (() => void)[];
-}
-
 interface Watch {
   /** The current representation, or undefined for nothing to send now. */
   readonly render: () => Promise<string | undefined>;
@@ -165,28 +154,34 @@ function pathOf(text: string): Path {
 }
 
 class Standin implements NamerdStandin {
-  url = '';
-  port = 0;
   readonly requests: RequestRecord[] = [];
   private readonly store = new Map<string, Stored>();
   private readonly addrs = new Map<string, readonly string[]>();
-  private readonly server: http.Server;
-  private readonly sockets = new Set<Socket>();
-  private faults: ActiveFault[] = [];
   private readonly watches = new Set<Watch>();
+  // node:http's server as it comes (a request without Host is 400); closing it ends the watches.
+  private readonly listener = new Listener((req, res) => void this.handle(req, res), {
+    create: (handler) => http.createServer(handler),
+    beforeClose: () => {
+      for (const w of this.watches) w.res.destroy();
+      this.watches.clear();
+    },
+  });
+  private readonly faults = new Faults<FaultSpec>(() => [this.listener]);
   private hook: WriteHook | undefined;
-  private down = false;
   private readonly interpreter: Interpreter;
 
   constructor(private readonly opts: StandinOptions) {
     for (const [ns, text] of Object.entries(opts.namespaces ?? {})) this.set(ns, text);
     for (const [id, a] of Object.entries(opts.namers ?? {})) this.addrs.set(showId(id), a);
     this.interpreter = new Interpreter(this.configuredNamers(), new SystemNamer());
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
+  }
+
+  get port(): number {
+    return this.listener.port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
   }
 
   /** One namer per `/#/<kind>` among the given ids; each answers the ids under it (longest first). */
@@ -220,16 +215,8 @@ class Standin implements NamerdStandin {
     });
   }
 
-  async listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.port = (this.server.address() as AddressInfo).port;
-    this.url = `http://127.0.0.1:${this.port}`;
+  listen(port: number): Promise<void> {
+    return this.listener.listen(port);
   }
 
   // ---- control ----
@@ -271,41 +258,13 @@ class Standin implements NamerdStandin {
     return this.watches.size;
   }
 
-  async fault(spec: FaultSpec): Promise<FaultHandle> {
-    const f: ActiveFault = { spec, hits: 0, remaining: 'times' in spec && spec.times !== undefined ? spec.times : Infinity, held: [] };
-    if (spec.kind === 'refuse') {
-      this.down = true;
-      await this.closeListener();
-    } else this.faults.push(f);
-    return {
-      get hits() {
-        return f.hits;
-      },
-      clear: async () => {
-        this.faults = this.faults.filter((x) => x !== f);
-        for (const r of f.held.splice(0)) r();
-        if (spec.kind === 'refuse' && this.down) {
-          this.down = false;
-          await this.listen(this.port);
-        }
-      },
-    };
-  }
-
-  private async closeListener(): Promise<void> {
-    const closed = new Promise<void>((r) => this.server.close(() => r()));
-    for (const w of this.watches) w.res.destroy();
-    this.watches.clear();
-    for (const s of this.sockets) s.destroy();
-    await closed;
+  fault(spec: FaultSpec): Promise<FaultHandle> {
+    return this.faults.add(spec);
   }
 
   async stop(): Promise<void> {
-    for (const f of this.faults) for (const r of f.held.splice(0)) r();
-    this.faults = [];
-    if (this.down) return;
-    this.down = true;
-    await this.closeListener();
+    this.faults.stop();
+    await this.listener.close();
   }
 
   // ---- serving ----
@@ -333,19 +292,14 @@ class Standin implements NamerdStandin {
     return w.busy;
   }
 
-  private matching(rec: RequestRecord, watch: boolean): ActiveFault | undefined {
-    for (const f of this.faults) {
-      if (f.spec.kind === 'refuse') continue;
-      const m = f.spec.match;
-      if (m?.method !== undefined && m.method.toUpperCase() !== rec.method) continue;
-      if (m?.path !== undefined && !rec.path.startsWith(m.path)) continue;
-      if (m?.watch !== undefined && m.watch !== watch) continue;
-      if (f.spec.kind === 'stall-watch' && !watch) continue;
-      f.hits++;
-      if (--f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);
-      return f;
-    }
-    return undefined;
+  /** Whether a fault applies to a request (a watch, or not). */
+  private applies(spec: FaultSpec, rec: RequestRecord, watch: boolean): boolean {
+    if (spec.kind === 'refuse') return false;
+    const m = spec.match;
+    if (m?.method !== undefined && m.method.toUpperCase() !== rec.method) return false;
+    if (m?.path !== undefined && !rec.path.startsWith(m.path)) return false;
+    if (m?.watch !== undefined && m.watch !== watch) return false;
+    return spec.kind !== 'stall-watch' || watch;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -372,14 +326,13 @@ class Standin implements NamerdStandin {
     };
     if (!this.authorized(headers.authorization)) return send(401, '', { 'www-authenticate': this.opts.token !== undefined ? 'Bearer' : 'Basic realm="namerd"' });
     const watch = isWatch(url.searchParams);
-    const f = this.matching(rec, watch);
+    // The first fault that applies, only.
+    const f = this.faults.matching((spec) => this.applies(spec, rec, watch)).next().value;
     if (f?.spec.kind === 'delay') {
       const ms = f.spec.ms;
-      await new Promise<void>((resolve) => {
-        f.held.push(resolve);
-        if (ms !== undefined) setTimeout(resolve, ms);
-      });
-      if (res.destroyed || this.down) return;
+      await (ms === undefined ? f.released : Promise.race([f.released, new Promise<void>((resolve) => setTimeout(resolve, ms))]));
+      // Down: refused or stopped meanwhile.
+      if (res.destroyed || !this.listener.server) return;
     }
     if (f?.spec.kind === 'status') return send(f.spec.code, f.spec.body ?? '');
     if (f?.spec.kind === 'malformed') return send(200, '[{"prefix":"/a","dst', { 'content-type': 'application/json' });

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { main } from '../../cli/main.js';
+import { runCli } from '../support/cli.js';
 import { parseCanaryState } from '../../core/index.js';
 import { request } from '../../remote/http.js';
 import { fixedNamer, startLinkerdStandin, type LinkerdStandin } from '../linkerd/standin.js';
@@ -43,24 +43,10 @@ beforeEach(() => {
   l5d.setClient(V2, undefined);
 });
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
+/** `dtab canary ARGS`, one second after the previous command; writes go into `files`. */
+function run(args: string[]) {
   clock += 1000;
-  const code = await main(['canary', ...args], {
-    out: (s) => (out += s),
-    err: (s) => (err += s),
-    readFile: (f) => {
-      if (!(f in files)) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
-      return files[f]!;
-    },
-    writeFile: (f, text) => {
-      files[f] = text;
-    },
-    env: { NAMERCTL_BASE_URL: nd.url },
-    now: () => new Date(clock),
-  });
-  return { code, out, err };
+  return runCli(['canary', ...args], { files, writes: 'files', env: { NAMERCTL_BASE_URL: nd.url }, now: () => new Date(clock) });
 }
 
 /** `n` requests for Host: world through the router (which reads the dtab as it is now). */

@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { main } from '../../cli/main.js';
+import { runCli } from '../support/cli.js';
 import { parseCanaryState } from '../../core/index.js';
 import { CREATED, clock as k8sClock, deployment } from '../k8s/fixtures.js';
 import type { Obj } from '../k8s/resources.js';
@@ -64,24 +64,10 @@ beforeEach(async () => {
   clock = Date.parse('2024-05-01T12:00:00Z');
 });
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
+/** `dtab canary ARGS`, one second after the previous command; writes go into `files`. */
+function run(args: string[]) {
   clock += 1000;
-  const code = await main(['canary', ...args], {
-    out: (s) => (out += s),
-    err: (s) => (err += s),
-    readFile: (f) => {
-      if (!(f in files)) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
-      return files[f]!;
-    },
-    writeFile: (f, text) => {
-      files[f] = text;
-    },
-    env,
-    now: () => new Date(clock),
-  });
-  return { code, out, err };
+  return runCli(['canary', ...args], { files, writes: 'files', env, now: () => new Date(clock) });
 }
 
 const state = () => parseCanaryState(files['.dtab-canary.json']!);

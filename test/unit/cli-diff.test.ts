@@ -3,22 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../cli/main.js';
+import { runCli } from '../support/cli.js';
 
-async function run(args: string[], files: Record<string, string> = {}) {
-  let out = '';
-  let err = '';
-  const code = await main(args, {
-    out: (s) => (out += s),
-    err: (s) => (err += s),
-    readFile: (f) => {
-      if (!(f in files)) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
-      return files[f]!;
-    },
-    writeFile: () => assert.fail('diff writes nothing'),
-  });
-  return { code, out, err };
-}
+const run = (args: string[], files: Record<string, string> = {}) => runCli(args, { files, writes: { fail: 'diff writes nothing' } });
 
 const K8S = '/srv => /#/io.l5d.k8s/default/http;\n/svc => /srv;\n';
 const OLD = K8S + '/svc/world => /srv/world-v1;\n';

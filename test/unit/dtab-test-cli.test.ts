@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../cli/main.js';
+import { runCli } from '../support/cli.js';
 
 const root = join(__dirname, '..', '..');
 
@@ -21,20 +21,7 @@ const FILES: Record<string, string> = {
   'tests/config.dtab-test': '# config: ../l5d.yaml router: edge\n/svc/a => /$/inet/127.1/4140/a\n',
 };
 
-async function run(args: string[], files: Record<string, string> = FILES) {
-  let out = '';
-  let err = '';
-  const code = await main(['test', ...args], {
-    out: (s) => (out += s),
-    err: (s) => (err += s),
-    readFile: (f) => {
-      if (!(f in files)) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
-      return files[f]!;
-    },
-    writeFile: () => assert.fail('dtab test writes nothing'),
-  });
-  return { code, out, err };
-}
+const run = (args: string[], files: Record<string, string> = FILES) => runCli(['test', ...args], { files, writes: { fail: 'dtab test writes nothing' } });
 
 const FAIL_TEXT = [
   'tests/fail.dtab-test:3: FAIL /svc/world: expected /#/io.l5d.k8s/default/http/world-v1, got 9.00*/#/io.l5d.k8s/default/http/world-v1 & /$/inet/127.1/7778 | /#/io.l5d.k8s/default/http/world',

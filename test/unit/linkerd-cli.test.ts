@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../cli/main.js';
+import { runCli } from '../support/cli.js';
 import { fixedNamer, startLinkerdStandin, type LinkerdStandin } from '../linkerd/standin.js';
 
 let l5d: LinkerdStandin;
@@ -18,20 +18,8 @@ before(async () => {
 });
 after(() => l5d.stop());
 
-async function run(args: string[], files: Record<string, string> = {}) {
-  let out = '';
-  let err = '';
-  const code = await main(args, {
-    out: (s) => (out += s),
-    err: (s) => (err += s),
-    readFile: (f) => {
-      if (!(f in files)) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
-      return files[f]!;
-    },
-    writeFile: () => {},
-  });
-  return { code, out: out.replace(/^time: \d+ ms$/gm, 'time: T ms').replace(/"timeMs": [\d.e+-]+/g, '"timeMs": T'), err };
-}
+const run = (args: string[], files: Record<string, string> = {}) =>
+  runCli(args, { files, normaliseOut: (out) => out.replace(/^time: \d+ ms$/gm, 'time: T ms').replace(/"timeMs": [\d.e+-]+/g, '"timeMs": T') });
 
 const DOG_BODY = '{\n  "service": "/svc/dog",\n  "client": "/#/io.l5d.fs/dog",\n  "residual": "/",\n  "address": "127.0.0.1:8080",\n  "dtab": ""\n}\n';
 

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { HttpError } from '../../remote/http.js';
 import { compare, LinkerdAdmin, LinkerdError, sendThroughRouter } from '../../remote/linkerd.js';
 import { fixedNamer, startLinkerdStandin, type LinkerdStandin } from '../linkerd/standin.js';
+import { rejects } from '../support/rejects.js';
 
 let l5d: LinkerdStandin;
 let server: string;
@@ -20,17 +21,6 @@ before(async () => {
 after(() => l5d.stop());
 
 const adminClient = (opts?: { authorization?: string; timeoutMs?: number }) => new LinkerdAdmin(new URL(l5d.adminUrl), opts);
-
-async function rejects(p: Promise<unknown>, cls: new (...a: never[]) => Error, message: string): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof cls, `expected ${cls.name}, got ${String(e)}`);
-    assert.equal((e as Error).message, message);
-    return e as Error;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('LinkerdAdmin.delegate', () => {
   it('POSTs {namespace, dtab, path} as application/json and returns the tree', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../cli/main.js';
+import { runCli } from '../support/cli.js';
 import { startNamerdStandin, type NamerdStandin } from '../namerd/standin.js';
 
 let nd: NamerdStandin;
@@ -9,22 +9,7 @@ before(async () => {
 });
 after(() => nd.stop());
 
-async function run(args: string[], files: Record<string, string> = {}, env: NodeJS.ProcessEnv = { NAMERCTL_BASE_URL: nd.url }, cwd = '/work/x') {
-  let out = '';
-  let err = '';
-  const code = await main(args, {
-    out: (s) => (out += s),
-    err: (s) => (err += s),
-    readFile: (f) => {
-      if (!(f in files)) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
-      return files[f]!;
-    },
-    writeFile: () => {},
-    env,
-    cwd,
-  });
-  return { code, out, err };
-}
+const run = (args: string[], files: Record<string, string> = {}, env: NodeJS.ProcessEnv = { NAMERCTL_BASE_URL: nd.url }, cwd = '/work/x') => runCli(args, { files, env, cwd });
 
 describe('dtab namerd', () => {
   it('ls (text and --json), base URL from env, flag, or .namerctl.yaml upwards', async () => {

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../cli/main.js';
+import { runCli } from '../support/cli.js';
 import { linkerdTrace, startZipkinStandin, type ZipkinStandin } from '../zipkin/standin.js';
 
 const NOW = 1_700_000_000_000;
@@ -18,12 +18,8 @@ before(async () => {
 });
 after(() => zk.stop());
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s), readFile: () => '', writeFile: () => {}, env });
-  return { code, out, err };
-}
+// `dtab trace` reads and writes no files.
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { env });
 
 describe('dtab trace', () => {
   it('0: one trace as a tree', async () => {

@@ -7,6 +7,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { HttpError } from '../../remote/http.js';
 import { ZipkinClient, ZipkinError } from '../../remote/zipkin.js';
 import { linkerdTrace, startZipkinStandin, type ZipkinStandin } from '../zipkin/standin.js';
+import { rejects } from '../support/rejects.js';
 
 const NOW = 1_700_000_000_000;
 let zk: ZipkinStandin;
@@ -18,17 +19,6 @@ before(async () => {
 after(() => zk.stop());
 
 const client = (opts?: { authorization?: string; timeoutMs?: number }) => new ZipkinClient(new URL(zk.url), opts);
-
-async function rejects(p: Promise<unknown>, cls: new (...a: never[]) => Error, message: string): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof cls, `expected ${cls.name}, got ${String(e)}`);
-    assert.equal((e as Error).message, message);
-    return e as Error;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('ZipkinClient', () => {
   beforeEach(async () => {

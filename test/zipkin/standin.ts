@@ -10,8 +10,10 @@
 //
 // Standalone (prints its URL; loads a few Linkerd traces):  npx tsx test/zipkin/standin.ts [--port N]
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Faults, Listener, readBody, type FaultHandle } from '../support/standin-http.js';
+
+export type { FaultHandle } from '../support/standin-http.js';
 
 /** A span as JSON (the stand-in serves what it was given; `add()` does not check it). */
 export type JsonSpan = Record<string, unknown>;
@@ -34,11 +36,6 @@ export type FaultSpec =
   | { readonly kind: 'status'; readonly code: number; readonly body?: string; readonly headers?: Readonly<Record<string, string>>; readonly path?: string; readonly times?: number }
   /** 200 `application/json` with a body that is not JSON (default: a cut-off array). */
   | { readonly kind: 'malformed'; readonly body?: string; readonly path?: string; readonly times?: number };
-
-export interface FaultHandle {
-  readonly hits: number;
-  clear(): Promise<void>;
-}
 
 export interface RecordedRequest {
   readonly method: string;
@@ -218,26 +215,9 @@ export function linkerdTrace(o: LinkerdTraceOptions): JsonSpan[] {
 
 // ---- the server --------------------------------------------------------------------------------
 
-interface ActiveFault {
-  readonly spec: FaultSpec;
-  hits: number;
-  remaining: number;
-  release: () => void;
-  readonly released: Promise<void>;
-}
-
 class BadRequest extends Error {}
 
 const TRACE_ID = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
-}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -299,41 +279,17 @@ function traceTime(spans: readonly JsonSpan[]): number | undefined {
 class Standin implements ZipkinStandin {
   readonly requests: RecordedRequest[] = [];
   private readonly held: JsonSpan[] = [];
-  private server: Server | undefined;
-  private port = 0;
-  private readonly sockets = new Set<Socket>();
-  private faults: ActiveFault[] = [];
-  private refused: ActiveFault | undefined;
-  private stopped = false;
+  private readonly listener = new Listener((req, res) => void this.handle(req, res));
+  private readonly faults = new Faults<FaultSpec>(() => [this.listener]);
 
   constructor(private readonly opts: ZipkinStandinOptions) {}
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://127.0.0.1:${this.listener.port}`;
   }
 
-  async listen(port: number): Promise<void> {
-    const server = createServer({ requireHostHeader: false }, (req, res) => void this.handle(req, res));
-    server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.port = (server.address() as { port: number }).port;
-  }
-
-  private async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    for (const s of this.sockets) s.destroy();
-    await closed;
+  listen(port: number): Promise<void> {
+    return this.listener.listen(port);
   }
 
   add(spans: readonly JsonSpan[]): void {
@@ -360,42 +316,17 @@ class Standin implements ZipkinStandin {
     this.requests.length = 0;
   }
 
-  async fault(spec: FaultSpec): Promise<FaultHandle> {
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    const f: ActiveFault = { spec, hits: 0, remaining: 'times' in spec && spec.times !== undefined ? spec.times : Infinity, release, released };
-    if (spec.kind === 'refuse') {
-      if (!this.refused) {
-        this.refused = f;
-        await this.close();
-      }
-    } else this.faults.push(f);
-    return {
-      get hits() {
-        return f.hits;
-      },
-      clear: () => this.clearFault(f),
-    };
+  fault(spec: FaultSpec): Promise<FaultHandle> {
+    return this.faults.add(spec);
   }
 
-  private async clearFault(f: ActiveFault): Promise<void> {
-    this.faults = this.faults.filter((x) => x !== f);
-    f.release();
-    if (this.refused === f) {
-      this.refused = undefined;
-      if (!this.stopped) await this.listen(this.port);
-    }
-  }
-
-  async clearFaults(): Promise<void> {
-    for (const f of [...this.faults, ...(this.refused ? [this.refused] : [])]) await this.clearFault(f);
+  clearFaults(): Promise<void> {
+    return this.faults.clearAll();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    for (const f of this.faults) f.release();
-    this.faults = [];
-    await this.close();
+    this.faults.stop();
+    await this.listener.close();
   }
 
   /** Traces (spans grouped by trace id, in the order first seen). */
@@ -419,29 +350,7 @@ class Standin implements ZipkinStandin {
     res.on('finish', () => (rec.status = res.statusCode));
     res.on('close', () => this.opts.log?.(`${method} ${url} ${rec.status ?? '-'}`));
     const path = url.split('?')[0]!;
-    for (const f of [...this.faults]) {
-      const spec = f.spec;
-      if (spec.kind === 'refuse') continue;
-      if (spec.path !== undefined && !path.startsWith(spec.path)) continue;
-      f.hits++;
-      if (--f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);
-      switch (spec.kind) {
-        case 'delay':
-          await (spec.ms === undefined ? f.released : Promise.race([f.released, new Promise<void>((r) => setTimeout(r, spec.ms).unref())]));
-          if (this.stopped || res.destroyed) return;
-          break;
-        case 'status':
-          res.writeHead(spec.code, { ...(spec.headers ?? {}), 'Content-Length': Buffer.byteLength(spec.body ?? '') });
-          res.end(spec.body ?? '');
-          return;
-        case 'malformed': {
-          const broken = spec.body ?? '[{"traceId":"';
-          res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(broken) });
-          res.end(broken);
-          return;
-        }
-      }
-    }
+    if (await this.faults.intercept(res, (spec) => spec.kind !== 'refuse' && (spec.path === undefined || path.startsWith(spec.path)), '[{"traceId":"')) return;
     try {
       this.route(method, url, body, res);
     } catch (e) {

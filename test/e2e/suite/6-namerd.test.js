@@ -6,27 +6,13 @@
 'use strict';
 
 const assert = require('node:assert/strict');
-const http = require('node:http');
 const vscode = require('vscode');
-const { waitFor, screenshot } = require('./helpers');
+const { call, waitFor, screenshot } = require('./helpers');
 
 const EXTENSION_ID = 'linkerd-dtab-tools.linkerd-dtab';
 const NAMERD = process.env.DTAB_E2E_NAMERD_URL;
 const ROUTER = process.env.DTAB_E2E_ROUTER_URL;
 const ADMIN = process.env.DTAB_E2E_ADMIN_URL;
-
-/** A request to a stand-in, as another user's namerctl would send it. */
-function call(method, url, { body, headers = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: { ...headers, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
-      let data = '';
-      res.on('data', (c) => (data += c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 describe('namerd and linkerd in a real VS Code', function () {
   let api;

@@ -7,27 +7,14 @@
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const http = require('node:http');
 const path = require('node:path');
 const vscode = require('vscode');
-const { waitFor, screenshot } = require('./helpers');
+const { call, waitFor, screenshot } = require('./helpers');
 
 const EXTENSION_ID = 'linkerd-dtab-tools.linkerd-dtab';
 const NAMERD = process.env.DTAB_E2E_NAMERD_URL;
 const ZIPKIN = process.env.DTAB_E2E_ZIPKIN_URL;
 const ORIGINAL = '# world, before the canary\n/srv         => /$/inet/127.1 ;\n/host/world  => /srv/7001 ;   # v1\n/svc         => /host ;\n';
-
-function call(method, url, { body, headers = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: { ...headers, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
-      let data = '';
-      res.on('data', (c) => (data += c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 describe('canary shifts and traces in a real VS Code', function () {
   let api;

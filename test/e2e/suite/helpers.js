@@ -2,6 +2,7 @@
 'use strict';
 
 const fs = require('node:fs');
+const http = require('node:http');
 const path = require('node:path');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -55,4 +56,17 @@ async function screenshot(name, { waitFor: selector, settleMs = 0, timeoutMs = 3
   return ack.path;
 }
 
-module.exports = { waitFor, screenshot, sleep };
+/** A request to a stand-in (as another user's namerctl, or a pipeline, would send it): status, headers and body. */
+function call(method, url, { body, headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers: { ...headers, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
+      let data = '';
+      res.on('data', (c) => (data += c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+module.exports = { call, waitFor, screenshot, sleep };
