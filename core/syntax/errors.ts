@@ -143,7 +143,7 @@ function stringOfChar(c: number): string {
 export function describeChar(c: number, atEnd: boolean): string {
   if (atEnd) return 'the end of the text';
   const look = LOOKALIKES.get(c);
-  if (look) return `a ${look.name}`;
+  if (look) return withArticle(look.name);
   switch (c) {
     case 0x20:
       return 'a space';
@@ -157,6 +157,11 @@ export function describeChar(c: number, atEnd: boolean): string {
   if (c < 0x20 || c === 0x7f) return `the control character U+${hex4(c)}`;
   if (c > 0x7e) return `\`${String.fromCharCode(c)}\` (U+${hex4(c)})`;
   return `\`${String.fromCharCode(c)}\``;
+}
+
+/** A character's name with its indefinite article: `a hyphen (U+2010)`, `an en dash (U+2013)`. */
+export function withArticle(name: string): string {
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 export function hex4(c: number): string {
