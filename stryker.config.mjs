@@ -12,7 +12,8 @@
 const SCOPES = {
   syntax: {
     mutate: ['core/syntax/**/*.ts'],
-    tests: ['test/unit/mutation-syntax.test.ts', 'test/unit/parser.test.ts', 'test/unit/check.test.ts', 'test/unit/hostile-syntax.test.ts'],
+    // hostile-syntax.test.ts is left out: its megabyte inputs make most parser mutants time out slowly.
+    tests: ['test/unit/mutation-syntax.test.ts', 'test/unit/parser.test.ts', 'test/unit/check.test.ts'],
   },
   check: {
     mutate: ['core/check/**/*.ts'],
