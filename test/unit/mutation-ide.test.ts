@@ -3,7 +3,27 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeDtab, escapeMarkdown, fenced, folding, hover, interpreterFor, symbols } from '../../core/index.js';
+import {
+  analyzeDtab,
+  complete,
+  completionContext,
+  definition,
+  escapeMarkdown,
+  fenced,
+  folding,
+  formatEdits,
+  formatRangeEdits,
+  hover,
+  interpreterFor,
+  labelProblem,
+  prepareRename,
+  references,
+  rename,
+  RenameError,
+  selectionSpans,
+  suggestPaths,
+  symbols,
+} from '../../core/index.js';
 
 /** [what, text, offset, span start, span end, markdown] (undefined: no hover). */
 type Row = [string, string, number, number, number, string];
@@ -77,5 +97,94 @@ describe('outline and folding, exactly', () => {
       { startLine: 6, endLine: 8, kind: 'comment' },
       { startLine: 2, endLine: 3, kind: 'region' },
     ]);
+  });
+});
+
+describe('navigation, selection, formatting and completion, exactly', () => {
+  const t = '/svc => /host ;\n/host => /$/inet/127.1/4140 ;\n/svc/x => /host/y | /svc ;\n';
+  const a = analyzeDtab(t);
+  const o = (s: string, k = 1) => t.indexOf(s) + k;
+  const sp = (start: number, end: number) => ({ start, end });
+
+  it('definition: the dentries a path reaches', () => {
+    assert.deepEqual(definition(a, o('/host ;')), [sp(16, 21)]);
+    assert.deepEqual(definition(a, o('/svc ;\n', 2)), [sp(0, 4), sp(46, 52)]);
+    assert.deepEqual(definition(a, o('/$/inet')), []);
+  });
+  it('references, with and without the declaration', () => {
+    assert.deepEqual(references(a, o('/host =>'), true), [sp(16, 21), sp(8, 13), sp(56, 63)]);
+    assert.deepEqual(references(a, o('/host =>'), false), [sp(8, 13), sp(56, 63)]);
+    assert.deepEqual(references(a, o('/svc =>'), true), [sp(0, 4), sp(66, 70)]);
+  });
+  it('rename: every use of the label, or an error for a name that is not a label', () => {
+    assert.deepEqual(prepareRename(a, o('/host =>')), { span: sp(17, 21), placeholder: 'host' });
+    assert.equal(prepareRename(a, o(' =>', 1)), undefined);
+    assert.deepEqual(prepareRename(a, o('/svc/x', 4)), { span: sp(47, 50), placeholder: 'svc' });
+    assert.deepEqual(rename(a, o('/host =>'), 'h2'), [
+      { span: sp(9, 13), text: 'h2' },
+      { span: sp(17, 21), text: 'h2' },
+      { span: sp(57, 61), text: 'h2' },
+    ]);
+    assert.equal(rename(a, 0, 'x'), undefined);
+    assert.throws(() => rename(a, o('/host =>'), 'a/b'), (e: unknown) => e instanceof RenameError && e.message === '`a/b` is not a label: use letters, digits and _ : . # $ % - or \\xHH escapes');
+    assert.deepEqual(['', 'a b', '*', 'ok', '\u00e9', 'a\\x41'].map(labelProblem), [
+      undefined,
+      '`a b` is not a label: use letters, digits and _ : . # $ % - or \\xHH escapes',
+      undefined,
+      undefined,
+      '`\u00e9` is not a label: use letters, digits and _ : . # $ % - or \\xHH escapes',
+      undefined,
+    ]);
+  });
+  it('selection grows from the label to the whole dtab', () => {
+    assert.deepEqual(selectionSpans(a, o('127.1', 2)), [sp(33, 38), sp(25, 43), sp(16, 45), sp(0, 73)]);
+  });
+  it('suggested paths: prefixes first, then destinations', () => {
+    assert.deepEqual(suggestPaths(a), ['/svc', '/host', '/svc/x', '/host/y']);
+  });
+  it('formatting: the whole text, a range, nothing while there are errors', () => {
+    const u = '/a=>/b;\n/cc  =>  /d|/e ;\n';
+    assert.deepEqual(formatEdits(analyzeDtab(u)), [{ span: sp(0, 25), text: '/a   => /b ;\n/cc  => /d | /e ;\n' }]);
+    assert.deepEqual(formatRangeEdits(analyzeDtab(u), 9, 10), [{ span: sp(8, 24), text: '/cc  => /d | /e ;' }]);
+    assert.deepEqual(formatEdits(analyzeDtab('/a => /b /c')), []);
+    assert.deepEqual(formatEdits(analyzeDtab('/a => /b ;\n')), [{ span: sp(0, 11), text: '/a  => /b ;\n' }]);
+    assert.deepEqual(formatEdits(analyzeDtab('/a  => /b ;\n')), []);
+  });
+  it('completion: the context and the items', () => {
+    const c = (text: string, offset: number) => {
+      const x = analyzeDtab(text);
+      const items = complete(x, offset);
+      return { ctx: completionContext(x, offset), n: items.length, first: items.slice(0, 2).map((i) => [i.label, i.kind, i.detail, i.edit && [i.edit.span.start, i.edit.span.end, i.edit.text], i.insertText, i.sortText]) };
+    };
+    assert.deepEqual(c('/a => /b ', 9), {
+      ctx: { kind: 'operator' },
+      n: 3,
+      first: [
+        ['|', 'operator', 'alternative: fall back if the left side is negative', undefined, '| ', undefined],
+        ['&', 'operator', 'union: split traffic by weight', undefined, '& ', undefined],
+      ],
+    });
+    assert.deepEqual(c('/a => /$/', 9), {
+      ctx: { kind: 'term', token: 6 },
+      n: 15,
+      first: [
+        ['/$/inet', 'system-namer', '/$/inet/<host>/<port>', [6, 9, '/$/inet/${1:host}/${2:port}'], undefined, '3inet'],
+        ['/$/fixedinet', 'system-namer', '/$/fixedinet/<host>/<port>', [6, 9, '/$/fixedinet/${1:host}/${2:port}'], undefined, '3fixedinet'],
+      ],
+    });
+    assert.deepEqual(c('/a => /#/', 9).first[0], ['/#/io.l5d.fs', 'namer', '/#/io.l5d.fs/<file>', [6, 9, '/#/io.l5d.fs/${1:file}'], undefined, '2io.l5d.fs']);
+    assert.equal(c('/a => /#/', 9).n, 12);
+    assert.equal(c('/a => ', 6).n, 31);
+    assert.equal(c('/a => /', 7).n, 27);
+    assert.deepEqual(c('/host => /x ;\n/a => /h', 22), { ctx: { kind: 'term', token: 20 }, n: 1, first: [['/host', 'path', 'prefix of line 1', [20, 22, '/host'], undefined, '1/host']] });
+    assert.deepEqual(c('', 0), { ctx: { kind: 'prefix', token: 0 }, n: 0, first: [] });
+    assert.deepEqual(c('/a => /b ;\n', 11), {
+      ctx: { kind: 'prefix', token: 11 },
+      n: 2,
+      first: [
+        ['/a', 'path', 'prefix of line 1', [11, 11, '/a'], undefined, '1/a'],
+        ['/b', 'path', 'used as a destination', [11, 11, '/b'], undefined, '1/b'],
+      ],
+    });
   });
 });
