@@ -25,6 +25,13 @@ describe('positions', () => {
     assert.deepEqual(a.lines.position(12), { line: 1, character: 1 });
     assert.equal(a.lineOf(1), 2, 'the second dentry is on line 2 (lines come from the document)');
   });
+  it('takes line numbers from the document, for a dtab that starts further down (embedded in YAML)', () => {
+    const text = '/a => /b ;\n/c => /d ;';
+    const shifted = { position: (o: number) => ({ line: 10 + (o > 10 ? 1 : 0), character: 0 }), offset: () => 0, range: () => range(0, 0, 0, 0) };
+    const a = new Analysis(URI, 1, parseDtab(text), shifted);
+    assert.equal(a.lineOf(0), 11);
+    assert.equal(a.lineOf(1), 12);
+  });
 });
 
 describe('diagnostics as LSP', () => {
@@ -54,6 +61,10 @@ describe('diagnostics as LSP', () => {
     const a = analysis('/a => /b ;');
     const d = toLsp(a, { span: { start: 0, end: 2 }, severity: 'information', code: 'x', message: 'm `q`', origin: 'cluster: dev', unnecessary: false });
     assert.deepEqual(d, { range: range(0, 0, 0, 2), severity: DiagnosticSeverity.Information, code: 'x', source: 'cluster: dev', message: "m 'q'" });
+  });
+  it("an origin given as undefined is still the 'dtab' source", () => {
+    const a = analysis('/a => /b ;');
+    assert.equal(toLsp(a, { span: { start: 0, end: 2 }, severity: 'warning', code: 'x', message: 'm', origin: undefined }).source, 'dtab');
   });
   it('plainText quotes code spans, not across lines', () => {
     assert.equal(plainText('a `b` c `d e`'), "a 'b' c 'd e'");
