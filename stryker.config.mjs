@@ -13,7 +13,7 @@ const SCOPES = {
   syntax: {
     mutate: ['core/syntax/**/*.ts'],
     // hostile-syntax.test.ts is left out: its megabyte inputs make most parser mutants time out slowly.
-    tests: ['test/unit/mutation-syntax.test.ts', 'test/unit/parser.test.ts', 'test/unit/check.test.ts'],
+    tests: ['test/unit/mutation-chars.test.ts', 'test/unit/mutation-syntax.test.ts', 'test/unit/parser.test.ts', 'test/unit/check.test.ts', 'test/unit/mutation-ide.test.ts'],
   },
   check: {
     mutate: ['core/check/**/*.ts'],
