@@ -103,6 +103,7 @@ export function finagleMessage(input: string, index: number, expected: string, f
  */
 export function elidedFinagleMessage(input: string, index: number, expected: string, found: number, maxQuote = DEFAULT_MAX_QUOTE): string {
   const max = Math.max(1, Math.floor(maxQuote));
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut: the window below covers the whole of an input this short, with no cut
   if (input.length <= max) return finagleMessage(input, index, expected, found);
   const atEnd = index >= input.length;
   // A window of `max` characters, the error in its middle when there is text on both sides.

@@ -290,3 +290,44 @@ describe('the syntax tree, exactly', () => {
     assert.deepEqual(p.labels.map((l) => [l.value, ...span(l)]), [['aAb', 1, 7], ['/', 8, 12]]);
   });
 });
+
+describe('recovery after an error: the entries, exactly', () => {
+  /** [text, entries as [kind, start, end, offset of the `;` or null], errors as [code, start]]. */
+  const ROWS: [string, [string, number, number, number | null][], [string, number][]][] = [
+    ["/a => /b /c => /d ;/e => /f", [["dentry", 0, 8, null], ["broken", 9, 10, null], ["dentry", 9, 17, 18], ["dentry", 19, 27, null]], [["expected-end", 9]]],
+    ["/a => /b\n  /c => /d\n/e => /f ;", [["dentry", 0, 8, null], ["broken", 11, 12, null], ["dentry", 11, 19, null], ["broken", 20, 21, null], ["dentry", 20, 28, 29]], [["expected-end", 11], ["expected-end", 20]]],
+    ["/a => /b\n/c/\\x41/* => /d", [["dentry", 0, 8, null], ["broken", 9, 10, null], ["dentry", 9, 24, null]], [["expected-end", 9]]],
+    ["/a => /b /c\n/d => /e", [["dentry", 0, 8, null], ["broken", 9, 11, null], ["dentry", 12, 20, null]], [["expected-end", 9]]],
+    ["/a = /b ; /c => /d", [["broken", 0, 7, 8], ["dentry", 10, 18, null]], [["split-arrow", 4]]],
+    ["/a => /b\t\n\t/c => /d", [["dentry", 0, 8, null], ["broken", 11, 12, null], ["dentry", 11, 19, null]], [["expected-end", 11]]],
+    ["/a => /b x /c => /d", [["dentry", 0, 8, null], ["broken", 9, 19, null]], [["expected-end", 9]]],
+    ["/a => ( ;\n/b => /c", [["broken", 0, 7, 8], ["dentry", 10, 18, null]], [["expected-term", 8]]],
+    ["/a => /b\n  \n/c\t=>\t/d", [["dentry", 0, 8, null], ["broken", 12, 13, null], ["dentry", 12, 20, null]], [["expected-end", 12]]],
+    ["/a => /b /c/\\x4g => /d", [["dentry", 0, 8, null], ["broken", 9, 22, null]], [["expected-end", 9]]],
+    ["/a => /b /c/d =>/e", [["dentry", 0, 8, null], ["broken", 9, 10, null], ["dentry", 9, 18, null]], [["expected-end", 9]]],
+    ["/a => /b /c/ => /d", [["dentry", 0, 8, null], ["broken", 9, 18, null]], [["expected-end", 9]]],
+    ["/a => /b # x ; y\n/c => /d", [["dentry", 0, 8, null], ["broken", 17, 18, null], ["dentry", 17, 25, null]], [["expected-end", 17]]],
+    ["/a => /b ;;", [["dentry", 0, 8, 9], ["broken", 10, 11, 10]], [["expected-slash", 10]]],
+    ["/x => /b x  \n\n/c => /d", [["dentry", 0, 8, null], ["broken", 9, 10, null], ["dentry", 14, 22, null]], [["expected-end", 9]]],
+  ];
+  for (const [text, entries, errors] of ROWS) {
+    it(JSON.stringify(text), () => {
+      const s = parseDtab(text);
+      assert.deepEqual(s.entries.map((x) => [x.kind, x.start, x.end, x.semicolon ? x.semicolon.start : null]), entries);
+      assert.deepEqual(s.errors.map((x) => [x.code, x.span.start]), errors);
+    });
+  }
+});
+
+describe('cuts never split a surrogate pair, and a Java message of exactly the limit is whole', () => {
+  it('a window that would start or end inside a pair moves off it', () => {
+    assert.equal(elidedFinagleMessage(`abc\u{1F600}${'x'.repeat(20)}`, 7, "'/'", 0x78, 6), "'/' expected but 'x' found at '…xx[x]xx…'");
+    assert.equal(elidedFinagleMessage(`${'x'.repeat(10)}\u{1F600}${'y'.repeat(10)}`, 8, "'/'", 0x78, 6), "'/' expected but 'x' found at '…xxx[x]x…'");
+  });
+  it('a Java message exactly as long as the limit', () => {
+    const e = parseDtab('/a => \u0661 * /b').errors[0]!;
+    assert.equal(e.finagleMessage, 'For input string: "\u0661"');
+    assert.equal(e.elidedFinagleMessage(1), 'For input string: "\u0661"');
+    assert.equal(e.elidedFinagleMessage(0), 'For input string: "\u0661"');
+  });
+});
