@@ -309,6 +309,13 @@ describe('recovery after an error: the entries, exactly', () => {
     ["/a => /b # x ; y\n/c => /d", [["dentry", 0, 8, null], ["broken", 17, 18, null], ["dentry", 17, 25, null]], [["expected-end", 17]]],
     ["/a => /b ;;", [["dentry", 0, 8, 9], ["broken", 10, 11, 10]], [["expected-slash", 10]]],
     ["/x => /b x  \n\n/c => /d", [["dentry", 0, 8, null], ["broken", 9, 10, null], ["dentry", 14, 22, null]], [["expected-end", 9]]],
+    ["/a => /b x # c ; d\n/e => /f", [["dentry",0,8,null],["broken",9,18,null],["dentry",19,27,null]], [["expected-end",9]]],
+    ["/a => /b x/#/c ; /d => /e", [["dentry",0,8,null],["broken",9,14,15],["dentry",17,25,null]], [["expected-end",9]]],
+    ["/a => ( # ;\n/b => /c", [["broken",0,20,null]], [["expected-close-paren",15]]],
+    ["/a => /b x#y ; /c => /d", [["dentry",0,8,null],["broken",9,12,13],["dentry",15,23,null]], [["expected-end",9]]],
+    ["#;\n/a => ( ;x", [["broken",3,10,11],["broken",12,13,null]], [["expected-term",11],["expected-slash",12]]],
+    ["/a => /b x # ;", [["dentry",0,8,null],["broken",9,14,null]], [["expected-end",9]]],
+    ["/a => ((/b ;\n/c => (/d)", [["broken",0,10,11],["dentry",13,23,null]], [["expected-close-paren",11]]],
   ];
   for (const [text, entries, errors] of ROWS) {
     it(JSON.stringify(text), () => {
