@@ -13,6 +13,8 @@ const FILES: Record<string, string> = {
   'ugly.dtab': '/a=>/b;/c=>/d;\n',
   'fmt.dtab': '/a  => /b ;\n',
   'c.yaml': 'routers:\n- protocol: http\n  dtab: /a => /b /c\n',
+  'c2.yaml': 'routers:\n- protocol: http\n  dtab: |\n    /x => /y;\n    /a => /$/inet/127.1/1;\n',
+  'mix.dtab': '/a => /b ;\n/b => 0.5 * /a ;\n',
 };
 
 async function run(...args: string[]) {
@@ -71,6 +73,14 @@ describe('dtab check: exit codes over several files', () => {
         'cyc.dtab:2:1: warning: Delegation loops: `/b` → `/a` → `/b` → …; Linkerd gives up after 100 rewrites ("Max recursion level reached"). [delegation-cycle]\n',
     );
     assert.deepEqual(await run('check', '--no-deep', 'cyc.dtab'), { code: 0, out: '', err: '', written: {} });
+  });
+  it('sorts the quick and the deep findings of a file by place', async () => {
+    const r = await run('check', 'mix.dtab');
+    assert.equal(r.code, 0);
+    assert.deepEqual(
+      r.out.split('\n').map((l) => l.split(': ')[0]),
+      ['mix.dtab:1:1', 'mix.dtab:2:1', 'mix.dtab:2:7', ''],
+    );
   });
   it('checks the dtabs inside a config, at their place in the file', async () => {
     assert.deepEqual(await run('check', 'c.yaml'), { code: 1, out: `c.yaml:3:18: error: ${MISSING_SEMI} [expected-end]\n`, err: '', written: {} });
@@ -153,6 +163,17 @@ describe('dtab delegate', () => {
       err: '',
       written: {},
     });
+  });
+  it('--config: the router\'s dtab, each step located at its line in the config file', async () => {
+    assert.deepEqual(await run('delegate', '--config', 'c2.yaml', '--offline', '/a/z'), {
+      code: 0,
+      out: '* /a/z\n*   /$/inet/127.1/1/z  => bound /$/inet/127.1/1 residual /z: 127.0.0.1:1  <- /a=>/$/inet/127.1/1 (c2.yaml:5)\n\nroutes to:\n  100% → /$/inet/127.1/1/z (127.0.0.1:1)\n',
+      err: '',
+      written: {},
+    });
+    const f = await run('fmt', 'c.yaml');
+    assert.equal(f.code, 2);
+    assert.ok(f.err.startsWith('dtab: c.yaml is a YAML/JSON file, not a dtab: `dtab fmt` reads dtab text.'), f.err);
   });
   it('1 for syntax errors or a failed delegation; 2 for a config given as --dtab; 4 for no such router', async () => {
     assert.deepEqual(await run('delegate', '-e', '/a=>/b /c', '/a'), { code: 1, out: '', err: `-e:1:8: error: ${MISSING_SEMI} [expected-end]\n`, written: {} });
