@@ -82,7 +82,9 @@ describe('cluster data from a snapshot', () => {
     const h = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 3, character: 15 } })) as Hover;
     const text = (h.contents as { value: string }).value;
     assert.match(text, /- 100% → \/#\/io\.l5d\.k8s\/default\/http\/hello \(10\.1\.1\.1:7777 on node-a, 10\.1\.1\.2:7777 on node-b\)/);
-    assert.ok(text.endsWith(`Cluster: snapshot ${SNAPSHOT}: offline snapshot`), text);
+    // Then, in a trusted workspace (the default), the link that sends the dentry as an override.
+    const link = `[Test this override](command:linkerdDtab.testOverride?${encodeURIComponent(JSON.stringify([uri, 3]))} "Send a request through linkerd with this dentry as l5d-dtab")`;
+    assert.ok(text.endsWith(`Cluster: snapshot ${SNAPSHOT}: offline snapshot\n\n${link}`), text);
   });
 });
 

@@ -114,6 +114,8 @@ describe('language server over stdio', () => {
         '**`/host`** in this dtab',
         '```text\n→ /host\n→   /srv   (line 3)\n→     /#/io.l5d.k8s/default/http: negative, no namer has this name   (line 2)\n```',
         '**Routes to**\n\n- 100% → ~ (negative: no route, requests fail)',
+        // In a trusted workspace (the default), a dentry's hover ends with the link that sends it as an override.
+        `[Test this override](command:linkerdDtab.testOverride?${encodeURIComponent(JSON.stringify([uri, 3]))} "Send a request through linkerd with this dentry as l5d-dtab")`,
       ].join('\n\n'),
     );
   });
