@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', '**/*.vsix'] },
+  { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', '**/*.vsix', '.stryker-tmp/**', 'test/.out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -8,7 +8,7 @@ import { formatFixed2 } from '../print/numbers.js';
 import { LOOKALIKES } from '../syntax/chars.js';
 import { SYSTEM_NAMER_KINDS } from '../delegate/system-namers.js';
 import type { DentrySyntax, DtabSyntax, LeafSyntax, Span, TreeSyntax, WeightSyntax } from '../syntax/ast.js';
-import { clip, SYNTAX_ERROR_CODES, type DtabSyntaxError } from '../syntax/errors.js';
+import { clip, SYNTAX_ERROR_CODES, withArticle, type DtabSyntaxError } from '../syntax/errors.js';
 import { parseDtab } from '../syntax/parser.js';
 
 export type Severity = 'error' | 'warning' | 'information';
@@ -133,7 +133,7 @@ export function checkDtab(syntax: DtabSyntax): Diagnostic[] {
       span,
       severity: 'error',
       code: 'lookalike-character',
-      message: `This is a ${look.name}, not \`${look.replacement || '(nothing)'}\`: Finagle rejects it.`,
+      message: `This is ${withArticle(look.name)}, not \`${look.replacement || '(nothing)'}\`: Finagle rejects it.`,
       fixes: [lookalikeFix(span, look.replacement, look.name)],
     });
   };

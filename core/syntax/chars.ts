@@ -8,11 +8,13 @@ for (const c of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_
 
 /** Path.showableChars: printed as is in a label. */
 export function isShowable(c: number): boolean {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: SHOWABLE[c] is undefined from 128 on, so the bound only saves a lookup
   return c < 128 && SHOWABLE[c] === 1;
 }
 
 /** A character that can start or continue a label: showable, or `\` (an escape). */
 export function isLabelChar(c: number): boolean {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: SHOWABLE[c] is undefined from 128 on, so the bound only saves a lookup
   return (c < 128 && SHOWABLE[c] === 1) || c === 0x5c;
 }
 
@@ -22,6 +24,7 @@ export function isLabelChar(c: number): boolean {
  */
 export function isJavaWhitespace(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  // Stryker disable next-line ConditionalExpression: a shortcut (nothing in 0x21..0x167f matches below); its `true` twin is skipped with it
   if (c < 0x1680) return false;
   return (
     c === 0x1680 ||
@@ -34,12 +37,15 @@ export function isJavaWhitespace(c: number): boolean {
   );
 }
 
+// Stryker disable next-line Regex: it is only tested on one UTF-16 unit, so the anchors change nothing
 const UNICODE_DIGIT = /^\p{Nd}$/u;
 
 /** Java Character.isDigit on one UTF-16 unit (any Unicode decimal digit), or `.`. */
 export function isNumberChar(c: number): boolean {
   if (c === 0x2e || (c >= 0x30 && c <= 0x39)) return true;
-  if (c < 0x660 || (c >= 0xd800 && c <= 0xdfff)) return false;
+  if (c < 0x660) return false;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: a lone surrogate is never \p{Nd}: this only spares the regex
+  if (c >= 0xd800 && c <= 0xdfff) return false;
   return UNICODE_DIGIT.test(String.fromCharCode(c));
 }
 

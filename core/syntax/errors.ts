@@ -103,6 +103,7 @@ export function finagleMessage(input: string, index: number, expected: string, f
  */
 export function elidedFinagleMessage(input: string, index: number, expected: string, found: number, maxQuote = DEFAULT_MAX_QUOTE): string {
   const max = Math.max(1, Math.floor(maxQuote));
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut: the window below covers the whole of an input this short, with no cut
   if (input.length <= max) return finagleMessage(input, index, expected, found);
   const atEnd = index >= input.length;
   // A window of `max` characters, the error in its middle when there is text on both sides.
@@ -143,7 +144,7 @@ function stringOfChar(c: number): string {
 export function describeChar(c: number, atEnd: boolean): string {
   if (atEnd) return 'the end of the text';
   const look = LOOKALIKES.get(c);
-  if (look) return `a ${look.name}`;
+  if (look) return withArticle(look.name);
   switch (c) {
     case 0x20:
       return 'a space';
@@ -157,6 +158,11 @@ export function describeChar(c: number, atEnd: boolean): string {
   if (c < 0x20 || c === 0x7f) return `the control character U+${hex4(c)}`;
   if (c > 0x7e) return `\`${String.fromCharCode(c)}\` (U+${hex4(c)})`;
   return `\`${String.fromCharCode(c)}\``;
+}
+
+/** A character's name with its indefinite article: `a hyphen (U+2010)`, `an en dash (U+2013)`. */
+export function withArticle(name: string): string {
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 export function hex4(c: number): string {

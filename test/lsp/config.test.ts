@@ -46,7 +46,10 @@ describe('YAML configs over stdio', () => {
     await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri: other, languageId: 'yaml', version: 1, text: 'replicas: 3\nimage: x\n' },
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // A positive signal, not a sleep: the server handles notifications in order and checks a YAML
+    // document at once when it opens, so by the time a config opened after this one has its
+    // diagnostics, this one would have had any it was going to get.
+    await client.open('file:///work/after-values.linkerd.yaml', MANIFEST);
     assert.equal(client.published.get(other), undefined, 'nothing published for unrelated YAML');
   });
 

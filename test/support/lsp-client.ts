@@ -3,6 +3,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { freshDist } from './fresh-dist.js';
 import {
   createProtocolConnection,
   DidChangeTextDocumentNotification,
@@ -32,6 +33,8 @@ export class LspClient {
 
   /** `env` is added to the server's environment (e.g. KUBECONFIG for a stand-in cluster). */
   constructor(settings: Record<string, unknown> = {}, server = SERVER, env: NodeJS.ProcessEnv = {}) {
+    // Never a stale bundle: built first if a source is newer (see fresh-dist.ts).
+    if (server === SERVER) freshDist('server.js');
     this.process = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal })));
     this.process.stderr!.on('data', (c: Buffer) => (this.stderr = (this.stderr + c.toString()).slice(-20_000)));

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { main } from '../../cli/main.js';
+import { freshDist } from '../support/fresh-dist.js';
 
 async function run(args: string[], files: Record<string, string> = {}) {
   let out = '';
@@ -146,9 +147,10 @@ describe('dtab delegate', () => {
 });
 
 describe('the built bin', () => {
-  const bin = join(__dirname, '..', '..', 'dist', 'cli.js');
   it('runs as `node dist/cli.js` with real files and exit codes', () => {
-    assert.ok(existsSync(bin), 'dist/cli.js is missing: npm test builds it first');
+    // Built first if older than its sources (see fresh-dist.ts): never a stale bundle.
+    const bin = freshDist('cli.js');
+    assert.ok(existsSync(bin), 'dist/cli.js is missing');
     const dir = mkdtempSync(join(tmpdir(), 'dtab-cli-'));
     writeFileSync(join(dir, 'ok.dtab'), '/svc=>/host;/host=>/$/inet/127.1/4140;\n');
     writeFileSync(join(dir, 'bad.dtab'), BAD);

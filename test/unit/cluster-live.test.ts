@@ -14,6 +14,7 @@ import { main } from '../../cli/main.js';
 import { endpoints, service } from '../k8s/fixtures.js';
 import { startK8sStandin, type K8sStandin } from '../k8s/standin.js';
 import { path } from '../support/dtab.js';
+import { freshDist } from '../support/fresh-dist.js';
 
 const DTAB = '/srv => /#/io.l5d.k8s/default/http ;\n/svc => /srv ;\n';
 
@@ -188,7 +189,7 @@ describe('the live cluster (stand-in API)', () => {
     k8s.setEndpoints('default', 'world', '10.0.0.1:8080');
     const file = join(dir, 'w.dtab');
     writeFileSync(file, DTAB);
-    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'delegate', '--kubeconfig', kubeconfig, '--dtab', file, '--json', '--watch', '/svc/world'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [freshDist('cli.js'), 'delegate', '--kubeconfig', kubeconfig, '--dtab', file, '--json', '--watch', '/svc/world'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
     let buf = '';
     const next = () =>
@@ -280,7 +281,7 @@ describe('the CLI process against a live cluster', () => {
       const kubeconfig = k8s.writeKubeconfig(dir);
       const file = join(dir, 'x.dtab');
       writeFileSync(file, DTAB);
-      const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'delegate', '--kubeconfig', kubeconfig, '--dtab', file, '/svc/world'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [freshDist('cli.js'), 'delegate', '--kubeconfig', kubeconfig, '--dtab', file, '/svc/world'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       // The exit itself is the signal; a process that hangs is killed by the test runner's timeout.

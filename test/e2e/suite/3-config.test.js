@@ -34,7 +34,13 @@ describe('a linkerd config in a ConfigMap manifest', function () {
 
   it('offers the rename as a quick fix', async function () {
     const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(14, 7, 14, 7));
-    assert.ok(actions.some((a) => a.title === "Change to 'label'"), actions.map((a) => a.title).join(', '));
+    const fix = actions.find((a) => a.title === "Change to 'label'");
+    assert.ok(fix, actions.map((a) => a.title).join(', '));
+    // By the edit it makes, not only its title: 'lable' (line 15, characters 7-11) becomes 'label'.
+    assert.deepEqual(
+      fix.edit.entries().map(([uri, edits]) => [uri.toString(), edits.map((e) => [e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.newText])]),
+      [[doc.uri.toString(), [[14, 6, 14, 11, 'label']]]],
+    );
   });
 
   it('explains an embedded dentry on hover', async function () {

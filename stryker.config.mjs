@@ -1,0 +1,71 @@
+// Mutation testing (StrykerJS): `npm run mutation`; see "Mutation testing" in the README.
+// Each test file is one Stryker "test": the tap runner runs it as `node --import tsx <file>` and
+// records which mutants it reaches, so a mutant only runs the files that reach it, in the order
+// listed below (the fast exact-value files first: the first failing file ends a mutant's run).
+//
+// A full run over every scope is long on a 2-core machine, so it is split by scope:
+//   MUTATION_SCOPE=syntax npm run mutation        (scopes: syntax, check, ide, cli, server; comma-separated)
+// Each scope set keeps its own incremental file, so a re-run after a small change only runs the
+// mutants whose code or covering tests changed.
+
+/** What each scope mutates, and the test files that can kill its mutants (fastest first). */
+const SCOPES = {
+  syntax: {
+    mutate: ['core/syntax/**/*.ts'],
+    // hostile-syntax.test.ts is left out: its megabyte inputs make most parser mutants time out slowly.
+    tests: ['test/unit/mutation-chars.test.ts', 'test/unit/mutation-syntax.test.ts', 'test/unit/parser.test.ts', 'test/unit/check.test.ts', 'test/unit/mutation-ide.test.ts'],
+  },
+  check: {
+    mutate: ['core/check/**/*.ts'],
+    tests: ['test/unit/mutation-syntax.test.ts', 'test/unit/mutation-check.test.ts', 'test/unit/check.test.ts', 'test/unit/ide.test.ts'],
+  },
+  ide: {
+    mutate: ['core/ide/**/*.ts'],
+    tests: ['test/unit/mutation-ide.test.ts', 'test/unit/ide.test.ts', 'test/unit/check.test.ts', 'test/unit/snippets.test.ts'],
+  },
+  cli: {
+    mutate: ['cli/main.ts'],
+    tests: ['test/unit/mutation-cli.test.ts', 'test/unit/cli.test.ts', 'test/unit/cli-diff.test.ts', 'test/unit/fs-namer.test.ts'],
+  },
+  server: {
+    mutate: ['server/lsp.ts'],
+    tests: ['test/unit/mutation-lsp.test.ts'],
+  },
+};
+
+const asked = (process.env.MUTATION_SCOPE ?? Object.keys(SCOPES).join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+for (const s of asked) if (!(s in SCOPES)) throw new Error(`MUTATION_SCOPE: unknown scope ${s}; known: ${Object.keys(SCOPES).join(', ')}`);
+const chosen = asked.map((s) => SCOPES[s]);
+const unique = (xs) => [...new Set(xs)];
+const name = asked.join('+');
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'tap',
+  tap: {
+    testFiles: unique(chosen.flatMap((s) => s.tests)),
+    nodeArgs: ['--import', 'tsx', '--test-reporter=tap', '-r', '{{hookFile}}', '{{testFile}}'],
+    forceBail: true,
+  },
+  coverageAnalysis: 'perTest',
+  mutate: unique(chosen.flatMap((s) => s.mutate)),
+  // The results of the last run of these scopes, so that the next one only runs the mutants whose
+  // code or tests changed. Kept out of git (test/.out/ is ignored); delete it, or pass --force,
+  // for a full run.
+  incremental: true,
+  incrementalFile: `test/.out/mutation/${name}.incremental.json`,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `test/.out/mutation/${name}.html` },
+  jsonReporter: { fileName: `test/.out/mutation/${name}.json` },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: false },
+  // The sandboxes (copies of the project with the mutants in); ignored by git and eslint.
+  tempDirName: '.stryker-tmp',
+  ignorePatterns: ['.vscode-test', 'test/.out', 'bench/results', 'docs', 'media', '*.vsix', 'test/e2e'],
+  concurrency: 2,
+  // A mutant that makes a loop endless is a timeout (it counts as detected); do not wait long for it.
+  timeoutMS: 4000,
+  thresholds: { high: 85, low: 75, break: null },
+};
