@@ -10,3 +10,4 @@ export { deepDiagnostics, DOCUMENT_CYCLE_WORK, type DeepDiagnostic, type Pause }
 export { hover, delegationLines, boundByNamer, escapeMarkdown, fenced, type HoverResult } from './hover.js';
 export { complete, completionContext, MAX_NAMES, type Completion, type CompletionContext, type CompletionKind } from './completion.js';
 export { clusterCompletions, clusterDiagnostics, explainNegative, k8sNamerUses, type K8sNamerUse } from './cluster.js';
+export { IncrementalDtab, textChange, combineChanges, type IncrementalVersion, type TextChange } from './incremental.js';

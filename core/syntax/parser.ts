@@ -598,13 +598,18 @@ export interface TextRef {
   text: string;
 }
 
+/** The segment an entry or a comment of an anchored parse belongs to (FIXED in a plain parse). */
+export function segmentOf(node: Span): Segment {
+  return (node as { seg?: Segment }).seg ?? FIXED;
+}
+
 /** The segment of a plain parse: never moved. */
 const FIXED: Segment = Object.freeze({ start: 0, at: 0 }) as Segment;
 
 /** A span in an anchored parse. */
 class ASpan implements Span {
   constructor(
-    private readonly seg: Segment,
+    readonly seg: Segment,
     private readonly s: number,
     private readonly e: number,
   ) {}
@@ -619,7 +624,7 @@ class ASpan implements Span {
 /** A tree node of an anchored parse: the literal's other fields, and start/end that move. */
 class ANode {
   constructor(
-    private readonly seg: Segment,
+    readonly seg: Segment,
     private readonly s: number,
     private readonly e: number,
   ) {}
@@ -760,7 +765,7 @@ class DentryNode implements DentrySyntax {
   semicolonAt = -1;
 
   constructor(
-    private readonly seg: Segment,
+    readonly seg: Segment,
     private readonly s: number,
     private readonly e: number,
     readonly prefix: PrefixSyntax,
@@ -799,7 +804,7 @@ class DentryNode implements DentrySyntax {
 /** A broken dentry (see DentryNode: the `;` is kept as an offset). */
 class BrokenNode implements BrokenDentrySyntax {
   constructor(
-    private readonly seg: Segment,
+    readonly seg: Segment,
     private readonly s: number,
     private readonly e: number,
     readonly error: DtabSyntaxError,
