@@ -48,8 +48,9 @@ import { transport } from './gate.js';
 
 const { reader, writer } = transport();
 const connection = createConnection(ProposedFeatures.all, reader, writer);
-const documents = new TextDocuments(TextDocument);
 const service = new DtabService();
+// (The service learns where each edit is, so that it re-reads only what changed.)
+const documents = new TextDocuments(service.documents());
 const configs = new ConfigService();
 
 /** Dtab files are ours; any other document (YAML) may hold linkerd/namerd configs. */
