@@ -47,6 +47,13 @@ import {
 } from '../core/index.js';
 import { Analysis, documentLines, quickFixes, toCompletionItem, toEdits, toLsp, toSymbol } from './lsp.js';
 
+/**
+ * How long after an edit the deep checks start: long enough for a request sent with the edit
+ * (completion, hover) to be answered first; the checks pause every few milliseconds and give up
+ * when the next edit comes, so typing never waits for them.
+ */
+export const DEEP_CHECKS_DELAY_MS = 15;
+
 export class DtabService {
   private readonly cache = new Map<string, Analysis>();
   /** Each open dtab's incremental analysis, and where its text changed since it last looked. */

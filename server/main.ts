@@ -40,7 +40,7 @@ import { Network, type NetworkSettings } from './network.js';
 import { Cluster, DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './cluster.js';
 import { delegateInDocument } from './delegation.js';
 import { ConfigService, formatEmbeddedDtabs } from './config-service.js';
-import { DtabService } from './dtab-service.js';
+import { DEEP_CHECKS_DELAY_MS, DtabService } from './dtab-service.js';
 import type { Analysis } from './lsp.js';
 import { configActions, configCompletion, configHover } from './config-features.js';
 import { checked } from './params.js';
@@ -299,7 +299,7 @@ function validate(doc: TextDocument): void {
         if (!(e instanceof Stale)) connection.console.error(`deep checks failed: ${(e as Error).stack ?? String(e)}`);
       },
     );
-  }, 150);
+  }, DEEP_CHECKS_DELAY_MS);
 }
 
 // (TextDocuments fires onDidChangeContent on open too: one validation per version.)
