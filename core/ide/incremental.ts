@@ -86,6 +86,17 @@ function lowerBound<T>(xs: readonly T[], key: (t: T) => number, x: number): numb
   return lo;
 }
 
+/**
+ * Replaces xs[start, start + deleteCount) by `items` in place (for this module's own arrays: the
+ * arrays of a version are new ones, so that an older version keeps its own). A large replacement
+ * (a paste) makes a new array instead: spreading it into one call could overflow the stack.
+ */
+function splice<T>(xs: T[], start: number, deleteCount: number, items: readonly T[]): T[] {
+  if (items.length > 10_000) return xs.slice(0, start).concat(items, xs.slice(start + deleteCount));
+  xs.splice(start, deleteCount, ...items);
+  return xs;
+}
+
 const startOf = (s: Span) => s.start;
 /** Where the segment of an entry or comment starts: entries of two segments may start at one offset. */
 const segOf = (s: Span) => segStart(segmentOf(s));
@@ -225,28 +236,22 @@ export class IncrementalDtab {
       for (let s = jStop; s < segs.length; s++) segs[s]!.at += delta;
       for (let l = lB; l < this.looks.at.length; l++) this.looks.at[l]! += delta;
     }
-    this.segs = segs.slice(0, k).concat(r.segments, segs.slice(jStop));
+    this.segs = splice(segs, k, jStop - k, r.segments);
     this.entries = this.entries.slice(0, eA).concat(r.entries, this.entries.slice(eB));
     this.comments = this.comments.slice(0, cA).concat(r.comments, this.comments.slice(cB));
-    this.brokens = this.brokens.slice(0, xA).concat(
-      r.entries.filter((e): e is BrokenDentrySyntax => e.kind === 'broken'),
-      this.brokens.slice(xB),
-    );
+    this.brokens = splice(this.brokens, xA, xB - xA, r.entries.filter((e): e is BrokenDentrySyntax => e.kind === 'broken'));
     const newTo = jStop < segs.length ? r.end : text.length;
     const looks = findLookalikes(text, r.comments, from, newTo);
-    this.looks = {
-      at: this.looks.at.slice(0, lA).concat(looks.at, this.looks.at.slice(lB)),
-      what: this.looks.what.slice(0, lA).concat(looks.what, this.looks.what.slice(lB)),
-    };
+    this.looks = { at: splice(this.looks.at, lA, lB - lA, looks.at), what: splice(this.looks.what, lA, lB - lA, looks.what) };
 
     // The checks of the dentries that changed.
     const touched = new Set<number>();
     for (let d = dA; d < dB; d++) this.removeFromGroup(this.dentryList[d]!, this.hash[d]!, touched);
     const added = this.describe(r.entries);
     this.dentryList = this.dentryList.slice(0, dA).concat(added.dentries, this.dentryList.slice(dB));
-    this.warn = this.warn.slice(0, dA).concat(added.warn, this.warn.slice(dB));
-    this.warnAt = this.warnAt.slice(0, dA).concat(added.warnAt, this.warnAt.slice(dB));
-    this.hash = this.hash.slice(0, dA).concat(added.hash, this.hash.slice(dB));
+    this.warn = splice(this.warn, dA, dB - dA, added.warn);
+    this.warnAt = splice(this.warnAt, dA, dB - dA, added.warnAt);
+    this.hash = splice(this.hash, dA, dB - dA, added.hash);
     for (let d = 0; d < added.dentries.length; d++) this.addToGroup(added.dentries[d]!, added.hash[d]!, touched, true);
     this.recheckGroups(touched);
     if (this.model) this.model = this.model.splice(dA, dB - dA, added.dentries.map(lowerDentry));
