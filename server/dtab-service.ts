@@ -2,7 +2,8 @@
 // document version, the core's language layer (core/ide) for every feature, and the conversion to
 // LSP shapes (./lsp).
 
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver';
 import {
   FoldingRangeKind,
   type CodeAction,
@@ -30,7 +31,8 @@ import {
   formatEdits,
   formatRangeEdits,
   hover,
-  parseDtab,
+  combineChanges,
+  IncrementalDtab,
   prepareRename,
   references,
   rename,
@@ -41,23 +43,73 @@ import {
   type Interpreter,
   type K8sNamerUse,
   type Pause,
+  type TextChange,
 } from '../core/index.js';
 import { Analysis, documentLines, quickFixes, toCompletionItem, toEdits, toLsp, toSymbol } from './lsp.js';
 
+/**
+ * How long after an edit the deep checks start: long enough for a request sent with the edit
+ * (completion, hover) to be answered first; the checks pause every few milliseconds and give up
+ * when the next edit comes, so typing never waits for them.
+ */
+export const DEEP_CHECKS_DELAY_MS = 15;
+
 export class DtabService {
   private readonly cache = new Map<string, Analysis>();
+  /** Each open dtab's incremental analysis, and where its text changed since it last looked. */
+  private readonly engines = new Map<string, { engine: IncrementalDtab; pending: TextChange | null | undefined }>();
 
+  /**
+   * The analysis of the document's current version: an edit re-reads only the dentries it touched
+   * (core/ide/incremental.ts); the result is what a full analysis gives.
+   */
   analyze(doc: TextDocument): Analysis {
     const cached = this.cache.get(doc.uri);
     if (cached && cached.version === doc.version) return cached;
-    const analysis = new Analysis(doc.uri, doc.version, parseDtab(doc.getText()), documentLines(doc));
+    const text = doc.getText();
+    let state = this.engines.get(doc.uri);
+    if (!state) this.engines.set(doc.uri, (state = { engine: new IncrementalDtab(text), pending: undefined }));
+    else if (state.engine.text !== text) state.engine.update(text, state.pending ?? undefined);
+    state.pending = undefined;
+    const v = state.engine.latest;
+    const analysis = new Analysis(doc.uri, doc.version, v.syntax, documentLines(doc), v);
     this.cache.set(doc.uri, analysis);
     return analysis;
+  }
+
+  /**
+   * The TextDocuments configuration that tells this service where each edit is (so that it need
+   * not compare the texts): `new TextDocuments(service.documents())`.
+   */
+  documents(): TextDocumentsConfiguration<TextDocument> {
+    return {
+      create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+      update: (doc, changes, version) => {
+        this.noteChanges(doc, changes);
+        return TextDocument.update(doc, changes, version);
+      },
+    };
+  }
+
+  /** Records where `changes` (about to be applied to `doc`) change its text. */
+  noteChanges(doc: TextDocument, changes: readonly TextDocumentContentChangeEvent[]): void {
+    const state = this.engines.get(doc.uri);
+    if (!state || state.pending === null) return;
+    // One ranged change is located on the text it applies to; several are compared as texts.
+    const c = changes.length === 1 ? (changes[0] as { range?: Range; text: string }) : undefined;
+    if (!c?.range || state.engine.text.length !== doc.getText().length) {
+      state.pending = null;
+      return;
+    }
+    const start = doc.offsetAt(c.range.start);
+    const change = { start, oldEnd: doc.offsetAt(c.range.end), newEnd: start + c.text.length };
+    state.pending = state.pending ? combineChanges(state.pending, change) : change;
   }
 
   forget(uri: string): void {
     this.cache.delete(uri);
     this.deep.delete(uri);
+    this.engines.delete(uri);
   }
 
   /** Features work on a document, or on an Analysis made elsewhere (a dtab embedded in YAML). */

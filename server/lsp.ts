@@ -17,7 +17,7 @@ import {
   type Range,
   type TextEdit,
 } from 'vscode-languageserver-types';
-import { DtabAnalysis, type Completion, type DeepDiagnostic, type Diagnostic, type DtabSymbol, type DtabSyntax, type Span, type SpanEdit } from '../core/index.js';
+import { DtabAnalysis, type Completion, type DeepDiagnostic, type Diagnostic, type DtabSymbol, type DtabSyntax, type IncrementalVersion, type Span, type SpanEdit } from '../core/index.js';
 
 /** Offsets <-> positions. A document keeps its own line table up to date incrementally: use it. */
 export interface Lines {
@@ -50,8 +50,9 @@ export class Analysis extends DtabAnalysis implements Located {
     readonly version: number,
     syntax: DtabSyntax,
     readonly lines: Lines,
+    incremental?: IncrementalVersion,
   ) {
-    super(syntax, { lineOf: (o) => lines.position(o).line });
+    super(syntax, { lineOf: (o) => lines.position(o).line, ...(incremental ? { incremental } : {}) });
   }
 
   range(span: Span): Range {

@@ -48,7 +48,7 @@ import { Zipkin } from './zipkin.js';
 import { Cluster, DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './cluster.js';
 import { delegateInDocument } from './delegation.js';
 import { ConfigService, formatEmbeddedDtabs } from './config-service.js';
-import { DtabService } from './dtab-service.js';
+import { DEEP_CHECKS_DELAY_MS, DtabService } from './dtab-service.js';
 import type { Analysis } from './lsp.js';
 import { configActions, configCompletion, configHover } from './config-features.js';
 import { checked } from './params.js';
@@ -58,8 +58,9 @@ import { readSmallFile } from '../remote/sources.js';
 
 const { reader, writer } = transport();
 const connection = createConnection(ProposedFeatures.all, reader, writer);
-const documents = new TextDocuments(TextDocument);
 const service = new DtabService();
+// (The service learns where each edit is, so that it re-reads only what changed.)
+const documents = new TextDocuments(service.documents());
 const configs = new ConfigService();
 
 /** Dtab files are ours; any other document (YAML) may hold linkerd/namerd configs. */
@@ -347,7 +348,7 @@ function validate(doc: TextDocument): void {
         if (!(e instanceof Stale)) connection.console.error(`deep checks failed: ${(e as Error).stack ?? String(e)}`);
       },
     );
-  }, 150);
+  }, DEEP_CHECKS_DELAY_MS);
 }
 
 // (TextDocuments fires onDidChangeContent on open too: one validation per version.)

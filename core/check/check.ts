@@ -112,12 +112,71 @@ export const DTAB_CHECK_CODES: ReadonlySet<string> = new Set<string>([
 ]);
 
 export function checkDtab(syntax: DtabSyntax): Diagnostic[] {
-  const out: Diagnostic[] = [];
   const src = syntax.text;
+  const out = errorDiagnostics(syntax.errors, findLookalikes(src, syntax.comments, 0, src.length));
 
-  // Errors: syntax errors and look-alike characters (a look-alike that causes a syntax error
-  // gives that error a fix), in source order, at most MAX_REPORTED_ERRORS of them.
-  const looks = findLookalikes(syntax);
+  // Duplicates: group by a hash of the prefix's text (no string per dentry); when two prefixes
+  // collide, key the group's dentries by their text, so each dentry is printed at most once.
+  const byPrefix = new Map<number, DentrySyntax | Map<string, DentrySyntax>>();
+  for (const entry of syntax.entries) {
+    if (entry.kind !== 'dentry') continue;
+    checkTree(src, entry.dst, out);
+    const h = hashSpan(src, entry.prefix.start, entry.prefix.end);
+    const seen = byPrefix.get(h);
+    if (seen === undefined) {
+      byPrefix.set(h, entry);
+      continue;
+    }
+    let group: Map<string, DentrySyntax>;
+    if (seen instanceof Map) group = seen;
+    else byPrefix.set(h, (group = new Map([[dentryKey(src, seen), seen]])));
+    const key = dentryKey(src, entry);
+    const first = group.get(key);
+    if (!first) {
+      group.set(key, entry);
+      continue;
+    }
+    out.push(duplicateDiagnostic(src, entry, first));
+  }
+  return sortDiagnostics(out);
+}
+
+/** In source order (a stable sort: at the same span, in the order they were made). */
+export function sortDiagnostics<T extends Diagnostic>(out: T[]): T[] {
+  out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return out;
+}
+
+/** What makes two dentries the same: the prefix as written and the destination as printed. */
+export function dentryKey(src: string, e: DentrySyntax): string {
+  return `${src.slice(e.prefix.start, e.prefix.end)}\u0000${printTree(src, e.dst)}`;
+}
+
+/** The warning on a dentry that repeats `first` exactly. */
+export function duplicateDiagnostic(src: string, entry: DentrySyntax, first: DentrySyntax): Diagnostic {
+  return {
+    span: { start: entry.start, end: entry.end },
+    severity: 'warning',
+    code: 'duplicate-dentry',
+    message: 'This dentry repeats an earlier one exactly: the earlier one is only tried if this one fails, with the same result.',
+    related: [{ span: { start: first.start, end: first.end }, message: 'the earlier dentry' }],
+    fixes: [{ title: 'Remove the duplicate dentry', edits: [{ span: removalSpan(src, entry), text: '' }] }],
+  };
+}
+
+/** The warnings on one dentry's destination (weights, system namers, Kubernetes paths). */
+export function dentryWarnings(src: string, entry: DentrySyntax): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  checkTree(src, entry.dst, out);
+  return out;
+}
+
+/**
+ * The errors: syntax errors and look-alike characters (a look-alike that causes a syntax error
+ * gives that error a fix), in source order, at most MAX_REPORTED_ERRORS of them.
+ */
+export function errorDiagnostics(errors: readonly DtabSyntaxError[], looks: Lookalikes): Diagnostic[] {
+  const out: Diagnostic[] = [];
   let reported = 0;
   let omitted = 0;
   let firstOmitted: Span | undefined;
@@ -138,7 +197,7 @@ export function checkDtab(syntax: DtabSyntax): Diagnostic[] {
     });
   };
   let li = 0;
-  for (const e of syntax.errors) {
+  for (const e of errors) {
     for (; li < looks.at.length && looks.at[li]! < e.span.start; li++) reportLook(looks.at[li]!, looks.what[li]!);
     let look: Lookalike | undefined;
     for (; li < looks.at.length && looks.at[li]! === e.span.start; li++) look = looks.what[li];
@@ -158,44 +217,11 @@ export function checkDtab(syntax: DtabSyntax): Diagnostic[] {
       message: `${omitted} more ${omitted === 1 ? 'error' : 'errors'} from here on ${omitted === 1 ? 'is' : 'are'} not listed: only the first ${MAX_REPORTED_ERRORS} errors of a dtab are.`,
     });
   }
-
-  // Duplicates: group by a hash of the prefix's text (no string per dentry); when two prefixes
-  // collide, key the group's dentries by their text, so each dentry is printed at most once.
-  const byPrefix = new Map<number, DentrySyntax | Map<string, DentrySyntax>>();
-  const keyOf = (e: DentrySyntax) => `${src.slice(e.prefix.start, e.prefix.end)}\u0000${printTree(src, e.dst)}`;
-  for (const entry of syntax.entries) {
-    if (entry.kind !== 'dentry') continue;
-    checkTree(src, entry.dst, out);
-    const h = hashSpan(src, entry.prefix.start, entry.prefix.end);
-    const seen = byPrefix.get(h);
-    if (seen === undefined) {
-      byPrefix.set(h, entry);
-      continue;
-    }
-    let group: Map<string, DentrySyntax>;
-    if (seen instanceof Map) group = seen;
-    else byPrefix.set(h, (group = new Map([[keyOf(seen), seen]])));
-    const key = keyOf(entry);
-    const first = group.get(key);
-    if (!first) {
-      group.set(key, entry);
-      continue;
-    }
-    out.push({
-      span: { start: entry.start, end: entry.end },
-      severity: 'warning',
-      code: 'duplicate-dentry',
-      message: 'This dentry repeats an earlier one exactly: the earlier one is only tried if this one fails, with the same result.',
-      related: [{ span: { start: first.start, end: first.end }, message: 'the earlier dentry' }],
-      fixes: [{ title: 'Remove the duplicate dentry', edits: [{ span: removalSpan(src, entry), text: '' }] }],
-    });
-  }
-  out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return out;
 }
 
 /** FNV-1a over a span of the text. */
-function hashSpan(src: string, start: number, end: number): number {
+export function hashSpan(src: string, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ src.charCodeAt(i), 0x01000193);
   return h >>> 0;
@@ -378,18 +404,24 @@ function k8sWarning(src: string, external: boolean, start: number, end: number, 
 
 const LOOKALIKE_RE = new RegExp(`[${[...LOOKALIKES.keys()].map((c) => `\\u${c.toString(16).padStart(4, '0')}`).join('')}]`, 'g');
 
-type Lookalike = { readonly name: string; readonly replacement: string };
+export type Lookalike = { readonly name: string; readonly replacement: string };
+/** Look-alike characters: their offsets, in order, and what each is. */
+export type Lookalikes = { at: number[]; what: Lookalike[] };
 
-/** Look-alike characters outside comments, in source order: their offsets, and what each is. */
-function findLookalikes(syntax: DtabSyntax): { at: number[]; what: Lookalike[] } {
+/**
+ * Look-alike characters outside comments in [from, to) of the text, in source order: their offsets,
+ * and what each is. `comments` are the text's comments (or those of that stretch), in order.
+ */
+export function findLookalikes(src: string, comments: readonly Span[], from: number, to: number): Lookalikes {
   const out = { at: [] as number[], what: [] as Lookalike[] };
-  const src = syntax.text;
   let ci = 0;
+  // Only that stretch is scanned (a regular expression on the whole text would run to its end).
+  const text = from === 0 && to === src.length ? src : src.slice(from, to);
   LOOKALIKE_RE.lastIndex = 0;
-  for (let m = LOOKALIKE_RE.exec(src); m; m = LOOKALIKE_RE.exec(src)) {
-    const i = m.index;
-    while (ci < syntax.comments.length && syntax.comments[ci]!.end <= i) ci++;
-    const inComment = ci < syntax.comments.length && syntax.comments[ci]!.start <= i;
+  for (let m = LOOKALIKE_RE.exec(text); m; m = LOOKALIKE_RE.exec(text)) {
+    const i = m.index + from;
+    while (ci < comments.length && comments[ci]!.end <= i) ci++;
+    const inComment = ci < comments.length && comments[ci]!.start <= i;
     if (!inComment) {
       out.at.push(i);
       out.what.push(LOOKALIKES.get(src.charCodeAt(i))!);

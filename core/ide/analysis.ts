@@ -10,6 +10,7 @@ import { dentriesOf } from '../syntax/locate.js';
 import { lowerDtab } from '../syntax/lower.js';
 import { parseDtab } from '../syntax/parser.js';
 import { LineIndex } from '../text/lines.js';
+import type { IncrementalVersion } from './incremental.js';
 
 export interface AnalysisOptions {
   /**
@@ -17,6 +18,8 @@ export interface AnalysisOptions {
    * further down). Messages say "line N" with it. Default: lines of the dtab's own text.
    */
   readonly lineOf?: (offset: number) => number;
+  /** The version of an IncrementalDtab this analysis is of: its results are kept from version to version. */
+  readonly incremental?: IncrementalVersion;
 }
 
 export class DtabAnalysis {
@@ -25,12 +28,14 @@ export class DtabAnalysis {
   private checked: readonly Diagnostic[] | undefined;
   private lineIndex: LineIndex | undefined;
   private readonly lineAt: ((offset: number) => number) | undefined;
+  private readonly incremental: IncrementalVersion | undefined;
 
   constructor(
     readonly syntax: DtabSyntax,
     options: AnalysisOptions = {},
   ) {
     this.lineAt = options.lineOf;
+    this.incremental = options.incremental;
   }
 
   get text(): string {
@@ -39,17 +44,17 @@ export class DtabAnalysis {
 
   /** The dtab of the dentries that parsed; index i is dentries[i]. */
   get dtab(): Dtab {
-    return (this.model ??= lowerDtab(this.syntax));
+    return (this.model ??= this.incremental ? this.incremental.dtab() : lowerDtab(this.syntax));
   }
 
   /** The parsed dentries (broken entries left out), in source order. */
   get dentries(): DentrySyntax[] {
-    return (this.dentryList ??= dentriesOf(this.syntax));
+    return (this.dentryList ??= this.incremental ? this.incremental.dentries : dentriesOf(this.syntax));
   }
 
   /** The quick diagnostics: syntax errors and the warnings of one walk (core/check). */
   get diagnostics(): readonly Diagnostic[] {
-    return (this.checked ??= checkDtab(this.syntax));
+    return (this.checked ??= this.incremental ? this.incremental.diagnostics() : checkDtab(this.syntax));
   }
 
   /** 0-based line of an offset, in the file that holds the dtab. */

@@ -195,20 +195,28 @@ function prefixItems(a: DtabAnalysis, span: Span, asDestination: boolean, typed:
     const p = e && e.kind === 'entry' ? (e.node.kind === 'dentry' ? e.node.prefix : e.node.prefix) : undefined;
     if (p) own = src.slice(p.start, p.end);
   }
-  const consider = (p: string, detail: string) => {
-    if (seen.size < MAX_NAMES && p.startsWith(typed) && p !== own && !seen.has(p)) seen.set(p, detail);
+  // Only what starts with `typed` is made into a string, and only until the list is full: this runs
+  // on every keystroke, over every dentry of the file.
+  const matches = (s: Span) => s.end - s.start >= typed.length && src.startsWith(typed, s.start);
+  const consider = (p: string, detail: () => string) => {
+    if (p !== own && !seen.has(p)) seen.set(p, detail());
   };
   for (const d of a.dentries) {
+    if (seen.size >= MAX_NAMES) break;
+    if (!matches(d.prefix)) continue;
     const p = src.slice(d.prefix.start, d.prefix.end);
     if (asDestination && p.includes('*')) continue;
-    consider(p, `prefix of line ${a.line(d.start) + 1}`);
+    consider(p, () => `prefix of line ${a.line(d.start) + 1}`);
   }
   if (!asDestination) {
-    for (const d of a.dentries)
+    for (const d of a.dentries) {
+      if (seen.size >= MAX_NAMES) break;
       for (const leaf of leaves(d.dst)) {
+        if (seen.size >= MAX_NAMES || !matches(leaf)) continue;
         const p = src.slice(leaf.start, leaf.end);
-        if (!p.startsWith('/#/') && !p.startsWith('/$/')) consider(p, 'used as a destination');
+        if (!p.startsWith('/#/') && !p.startsWith('/$/')) consider(p, () => 'used as a destination');
       }
+    }
   }
   return [...seen].map(([p, detail]) => ({ label: p, kind: 'path' as const, detail, edit: { span, text: p }, sortText: `1${p}` }));
 }

@@ -11,3 +11,4 @@ export { hover, delegationLines, boundByNamer, escapeMarkdown, fenced, type Hove
 export { complete, completionContext, MAX_NAMES, type Completion, type CompletionContext, type CompletionKind } from './completion.js';
 export { clusterCompletions, clusterDiagnostics, explainNegative, k8sNamerUses, type K8sNamerUse } from './cluster.js';
 export { acceptEdits, assertionAt, completeDtabTest, completionPath, dtabTestDiagnostics, expectedRange, type TestDiagnostic } from './dtab-test.js';
+export { IncrementalDtab, textChange, combineChanges, type IncrementalVersion, type TextChange } from './incremental.js';

@@ -148,6 +148,26 @@ export class Dtab {
     return out.sort((a, b) => a - b);
   }
 
+  /**
+   * This dtab with dentries [from, from + deleteCount) replaced by `inserted`. Its prefix index, if
+   * built, moves to the new dtab and is updated there: work proportional to the dentries changed,
+   * plus one walk of the index when the number of dentries changes (later indices move). This dtab
+   * builds its index again if it is asked for one.
+   */
+  splice(from: number, deleteCount: number, inserted: readonly Dentry[]): Dtab {
+    const dentries = this.dentries.slice(0, from).concat(inserted, this.dentries.slice(from + deleteCount));
+    const next = new Dtab(dentries);
+    const root = this.index;
+    if (!root) return next;
+    this.index = undefined;
+    for (let i = from; i < from + deleteCount; i++) removeEnd(root, this.dentries[i]!.prefix, i);
+    const shift = inserted.length - deleteCount;
+    if (shift !== 0) shiftEnds(root, from + deleteCount, shift);
+    for (let k = 0; k < inserted.length; k++) addEnd(root, inserted[k]!.prefix, from + k);
+    next.index = root;
+    return next;
+  }
+
   private trie(): TrieNode {
     if (this.index) return this.index;
     const root = trieNode();
@@ -177,5 +197,60 @@ function collect(root: TrieNode, path: Path, _depth: number, out: number[]): voi
     const next = node.children.get(path[depth]!);
     if (next) stack.push({ node: next, depth: depth + 1 });
     if (node.any) stack.push({ node: node.any, depth: depth + 1 });
+  }
+}
+
+/** Removes dentry `index` from the node of `prefix`, and the nodes left empty on the way. */
+function removeEnd(root: TrieNode, prefix: Prefix, index: number): void {
+  const path: { parent: TrieNode; key: PrefixElem }[] = [];
+  let node: TrieNode | undefined = root;
+  for (const e of prefix) {
+    const next: TrieNode | undefined = e === ANY ? node.any : node.children.get(e);
+    if (!next) return;
+    path.push({ parent: node, key: e });
+    node = next;
+  }
+  const k = node.ends.indexOf(index);
+  if (k >= 0) node.ends.splice(k, 1);
+  for (let d = path.length - 1; d >= 0; d--) {
+    if (node.ends.length > 0 || node.children.size > 0 || node.any) return;
+    const { parent, key } = path[d]!;
+    if (key === ANY) parent.any = undefined;
+    else parent.children.delete(key);
+    node = parent;
+  }
+}
+
+/** Adds dentry `index` at the node of `prefix`, keeping the node's indices in order. */
+function addEnd(root: TrieNode, prefix: Prefix, index: number): void {
+  let node = root;
+  for (const e of prefix) {
+    if (e === ANY) node = node.any ??= trieNode();
+    else {
+      let next = node.children.get(e);
+      if (!next) node.children.set(e, (next = trieNode()));
+      node = next;
+    }
+  }
+  const ends = node.ends;
+  let lo = 0;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ends[mid]! < index) lo = mid + 1;
+    else hi = mid;
+  }
+  ends.splice(lo, 0, index);
+}
+
+/** Moves every index from `from` on by `shift` (iterative: the trie is as deep as the longest prefix). */
+function shiftEnds(root: TrieNode, from: number, shift: number): void {
+  const stack: TrieNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const ends = node.ends;
+    for (let k = ends.length - 1; k >= 0 && ends[k]! >= from; k--) ends[k]! += shift;
+    for (const c of node.children.values()) stack.push(c);
+    if (node.any) stack.push(node.any);
   }
 }

@@ -30,11 +30,18 @@ export type SyntaxErrorCode = (typeof SYNTAX_ERROR_CODES)[number];
  * hostile document can have a million of them. `stack` is undefined.
  */
 export class DtabSyntaxError implements Error {
+  private readonly source: string | { readonly text: string };
+  private readonly rawIndex: number;
+  private readonly anchor: { readonly at: number } | undefined;
+
   constructor(
-    /** The text that was parsed (Finagle's message quotes all of it). */
-    readonly input: string,
+    /**
+     * The text that was parsed (Finagle's message quotes all of it), or a holder of it: an
+     * incremental parse keeps its errors valid as the text around them changes (see parser.ts).
+     */
+    input: string | { readonly text: string },
     /** Finagle's error index: the bracketed character (input.length at end of input). */
-    readonly index: number,
+    index: number,
     /** Finagle's `<expected>`: `'='`, `label char`, `simple`, `end of input`, ... */
     readonly expected: string,
     /** The character Finagle names as found (EOI for end of input). */
@@ -46,7 +53,24 @@ export class DtabSyntaxError implements Error {
     readonly span: Span,
     /** Set for errors that are not positional in Finagle (NumberFormatException, nesting-too-deep). */
     readonly javaMessage?: string,
-  ) {}
+    /** Moves `index` with the text around it (an incremental parse's segment). */
+    anchor?: { readonly at: number },
+  ) {
+    this.source = input;
+    this.rawIndex = index;
+    this.anchor = anchor;
+  }
+
+  /** The text that was parsed (Finagle's message quotes all of it). */
+  get input(): string {
+    const s = this.source;
+    return typeof s === 'string' ? s : s.text;
+  }
+
+  /** Finagle's error index: the bracketed character (input.length at end of input). */
+  get index(): number {
+    return this.anchor === undefined ? this.rawIndex : this.rawIndex + this.anchor.at;
+  }
 
   /** Always undefined: no stack trace is captured (see above). */
   declare readonly stack?: string;

@@ -45,6 +45,13 @@ type Context = { readonly what: 'path' | 'prefix' | 'tree' | 'dentry' | 'dtab' }
 class Parser {
   i = 0;
   readonly n: number;
+  /**
+   * Where the nodes being made are: FIXED for a plain parse (offsets as recorded); in an anchored
+   * parse, the segment (one turn of parseDtab's loop) being read, whose `at` moves its nodes later.
+   */
+  anchor: Segment = FIXED;
+  /** The text, as the nodes read it (label values): one holder that an incremental parse updates. */
+  readonly ref: TextRef;
   /** Label boundaries of every path and prefix, two numbers a label, in one buffer (see ElemsNode). */
   readonly bounds: Bounds;
   readonly comments: Span[] = [];
@@ -59,9 +66,24 @@ class Parser {
   constructor(
     readonly src: string,
     readonly ctx: Context,
+    /** Anchored: every node belongs to its segment (see parseDtabSegments); else plain objects. */
+    readonly anchored = false,
+    ref?: TextRef,
+    boundsSize = src.length + 2,
   ) {
     this.n = src.length;
-    this.bounds = { data: new Int32Array(Math.max(16, this.n + 2)), size: 0 };
+    this.ref = ref ?? { text: src };
+    this.bounds = { data: new Int32Array(Math.max(16, boundsSize)), size: 0 };
+  }
+
+  /** A span of the text being read (moving with its segment in an anchored parse). */
+  sp(start: number, end: number): Span {
+    return this.anchored ? new ASpan(this.anchor, start, end) : { start, end };
+  }
+
+  /** A node (a plain object literal) as made here: anchored in an anchored parse. */
+  node<T extends Span>(o: T): T {
+    return this.anchored ? anchorNode(this.anchor, o) : o;
   }
 
   // ---- Finagle's primitives -------------------------------------------------------------------
@@ -88,7 +110,7 @@ class Parser {
       if (c === HASH) {
         const start = i;
         while (i < n && src.charCodeAt(i) !== NEWLINE) i++;
-        this.comments.push({ start, end: i });
+        this.comments.push(this.sp(start, i));
         if (i < n) i++;
       } else if (isJavaWhitespace(c)) {
         i++;
@@ -106,7 +128,12 @@ class Parser {
     const at = this.i;
     const atEnd = at >= this.n;
     const where: Span = span ?? (atEnd ? { start: this.n, end: this.n } : { start: at, end: at + 1 });
-    return new DtabSyntaxError(this.src, at, expected, found, code, plain, where);
+    return this.syntaxError(at, expected, found, code, plain, where);
+  }
+
+  syntaxError(at: number, expected: string, found: number, code: SyntaxErrorCode, plain: string, where: Span, javaMessage?: string): DtabSyntaxError {
+    if (!this.anchored) return new DtabSyntaxError(this.src, at, expected, found, code, plain, where, javaMessage);
+    return new DtabSyntaxError(this.ref, at, expected, found, code, plain, this.sp(where.start, where.end), javaMessage, this.anchor);
   }
 
   /**
@@ -198,12 +225,12 @@ class Parser {
     this.eatWhitespace();
     const start = this.i;
     this.eatSlash('path');
-    const node = new ElemsNode('path', this.src, start, this.bounds);
+    const node = new ElemsNode('path', this.ref, start, this.bounds, this.anchor);
     if (isLabelChar(this.peek())) {
       do this.labelInto(node);
       while (this.maybeEat(SLASH));
     }
-    node.end = this.i;
+    node.e = this.i;
     return node as unknown as PathSyntax;
   }
 
@@ -239,7 +266,7 @@ class Parser {
     this.eatWhitespace();
     const start = this.i;
     this.eatSlash('prefix');
-    const node = new ElemsNode('prefix', this.src, start, this.bounds);
+    const node = new ElemsNode('prefix', this.ref, start, this.bounds, this.anchor);
     const c0 = this.peek();
     if (isLabelChar(c0) || c0 === STAR) {
       do {
@@ -249,7 +276,7 @@ class Parser {
         } else this.labelInto(node);
       } while (this.maybeEat(SLASH));
     }
-    node.end = this.i;
+    node.e = this.i;
     return node as unknown as PrefixSyntax;
   }
 
@@ -262,12 +289,12 @@ class Parser {
     const branches: TreeSyntax[] = [first];
     const bars: Span[] = [];
     while (this.peek() === PIPE) {
-      bars.push({ start: this.i, end: this.i + 1 });
+      bars.push(this.sp(this.i, this.i + 1));
       this.i++;
       branches.push(this.parseTree1());
       this.eatWhitespace();
     }
-    return { kind: 'alt', start: first.start, end: branches[branches.length - 1]!.end, branches, bars };
+    return this.node<TreeSyntax>({ kind: 'alt', start: first.start, end: branches[branches.length - 1]!.end, branches, bars });
   }
 
   parseTree1(): TreeSyntax {
@@ -275,17 +302,17 @@ class Parser {
     this.eatWhitespace();
     if (this.peek() !== AMP) {
       if (first.kind !== 'weighted') return first;
-      return { kind: 'weighted', start: first.start, end: first.end, weight: first.weight, tree: first.tree };
+      return this.node<TreeSyntax>({ kind: 'weighted', start: first.start, end: first.end, weight: first.weight, tree: first.tree });
     }
-    const branches: WeightedSyntax[] = [asWeighted(first)];
+    const branches: WeightedSyntax[] = [this.asWeighted(first)];
     const amps: Span[] = [];
     while (this.peek() === AMP) {
-      amps.push({ start: this.i, end: this.i + 1 });
+      amps.push(this.sp(this.i, this.i + 1));
       this.i++;
-      branches.push(asWeighted(this.parseWeighted()));
+      branches.push(this.asWeighted(this.parseWeighted()));
       this.eatWhitespace();
     }
-    return { kind: 'union', start: first.start, end: branches[branches.length - 1]!.end, branches, amps };
+    return this.node<TreeSyntax>({ kind: 'union', start: first.start, end: branches[branches.length - 1]!.end, branches, amps });
   }
 
   /** A term with its optional weight; unweighted terms come back as they are (no wrapper). */
@@ -307,7 +334,8 @@ class Parser {
     this.i++;
     this.eatWhitespace();
     const tree = this.parseSimple();
-    const weight: WeightSyntax = { start, end: numEnd, value, text, star: { start: starAt, end: starAt + 1 } };
+    const weight: WeightSyntax = this.node({ start, end: numEnd, value, text, star: this.sp(starAt, starAt + 1) });
+    // (Not anchored: parseTree1 makes the node it returns, parseTree1 and asWeighted read this one.)
     return { kind: 'weighted', start, end: tree.end, weight, tree };
   }
 
@@ -326,15 +354,11 @@ class Parser {
     const text = this.src.slice(start, this.i);
     if (text === '.') {
       // Finagle has consumed the `.` already: its message names '.' but brackets the next char.
-      this.fail('weight', 'lone-dot-weight', '`.` alone is not a weight: write a number such as `0.5`.', DOT, {
-        start,
-        end: this.i,
-      });
+      this.fail('weight', 'lone-dot-weight', '`.` alone is not a weight: write a number such as `0.5`.', DOT, { start, end: this.i });
     }
     if (!ascii) {
       // Java's Double.parseDouble accepts only ASCII digits: NumberFormatException, no position.
-      throw new DtabSyntaxError(
-        this.src,
+      throw this.syntaxError(
         start,
         'number',
         this.src.charCodeAt(start),
@@ -353,7 +377,7 @@ class Parser {
     const c = this.peek();
     switch (c) {
       case LPAREN: {
-        if (this.openParens.length >= MAX_NESTING) throw nestingTooDeep(this.src, start);
+        if (this.openParens.length >= MAX_NESTING) throw nestingTooDeep(this, start);
         this.i++;
         this.openParens.push(start);
         const tree = this.parseTree();
@@ -368,26 +392,31 @@ class Parser {
         }
         this.i++;
         this.openParens.pop();
-        return { kind: 'group', start, end: this.i, tree };
+        return this.node<TreeSyntax>({ kind: 'group', start, end: this.i, tree });
       }
       case SLASH: {
         const path = this.parsePath();
-        return { kind: 'leaf', start: path.start, end: path.end, path };
+        return this.node<TreeSyntax>({ kind: 'leaf', start: path.start, end: path.end, path });
       }
       case BANG:
         this.i++;
-        return { kind: 'fail', start, end: this.i };
+        return this.node<TreeSyntax>({ kind: 'fail', start, end: this.i });
       case TILDE:
         this.i++;
-        return { kind: 'neg', start, end: this.i };
+        return this.node<TreeSyntax>({ kind: 'neg', start, end: this.i });
       case DOLLAR:
         this.i++;
-        return { kind: 'empty', start, end: this.i };
+        return this.node<TreeSyntax>({ kind: 'empty', start, end: this.i });
     }
     let plain = `Expected a destination here (a path, \`~\`, \`!\`, \`$\` or \`(\`), found ${this.found()}.${this.advice()}`;
     if (c === PIPE || c === AMP) plain = `\`${String.fromCharCode(c)}\` needs a term on both sides; found it with none before it.`;
     else if (c === SEMI) plain = 'Expected a destination before `;`.';
     this.fail('simple', 'expected-term', plain);
+  }
+
+  asWeighted(t: TreeSyntax | (WeightedSyntax & { kind: 'weighted' })): WeightedSyntax {
+    if (t.kind === 'weighted') return this.node<WeightedSyntax>({ start: t.start, end: t.end, weight: t.weight, tree: t.tree });
+    return this.node<WeightedSyntax>({ start: t.start, end: t.end, weight: undefined, tree: t });
   }
 
   // ---- dentries and dtabs -------------------------------------------------------------------
@@ -417,7 +446,7 @@ class Parser {
     }
     this.i++;
     const dst = this.parseTree();
-    return new DentryNode(prefix.start, dst.end, prefix, arrowStart, dst);
+    return new DentryNode(this.anchor, prefix.start, dst.end, prefix, arrowStart, dst);
   }
 
   ensureEnd(what: string): void {
@@ -440,10 +469,15 @@ class Parser {
    * The whole-dtab rule `dtab , ws , EOI`. The first error is Finagle's; after an error, parsing
    * resumes at the next `;` or at the next line that starts a dentry, and the broken text is kept.
    */
-  parseDtab(): { entries: EntrySyntax[]; errors: DtabSyntaxError[] } {
+  parseDtab(segments?: Segment[], stop?: (at: number) => boolean): { entries: EntrySyntax[]; errors: DtabSyntaxError[] } {
     const entries: EntrySyntax[] = [];
     const errors: DtabSyntaxError[] = [];
     for (;;) {
+      // Each turn reads the same way from where it starts, whatever came before (see Segment).
+      if (segments) {
+        if (stop?.(this.i)) break;
+        segments.push((this.anchor = { start: this.i, at: 0 }));
+      }
       this.eatWhitespace();
       if (this.atEnd()) break;
       const entryStart = this.i;
@@ -465,7 +499,7 @@ class Parser {
         }
         this.eatWhitespace();
         if (this.peek() === SEMI) {
-          entry.semicolon = { start: this.i, end: this.i + 1 };
+          (entry as DentryNode).semicolonAt = this.i;
           this.i++;
           entries.push(entry);
           continue;
@@ -502,7 +536,7 @@ class Parser {
   }
 
   broken(start: number, end: number, error: DtabSyntaxError, prefix: PrefixSyntax | undefined, semicolon: Span | undefined): EntrySyntax {
-    return new BrokenNode(start, Math.max(end, Math.min(start + 1, this.n)), error, prefix, semicolon ? semicolon.start : -1);
+    return new BrokenNode(this.anchor, start, Math.max(end, Math.min(start + 1, this.n)), error, prefix, semicolon ? semicolon.start : -1);
   }
 
   /**
@@ -547,6 +581,67 @@ class Parser {
   }
 }
 
+/**
+ * A stretch of a parse whose nodes move together: one turn of parseDtab's loop (a dentry, or a
+ * broken one, with the spaces and comments before it). Nodes of an anchored parse keep the offsets
+ * they were read at and add `at`: an incremental parse moves every node after an edit by changing
+ * one number per segment, never the nodes. `start` is where the turn began (before its spaces).
+ */
+export interface Segment {
+  /** Where the turn of the loop began, as read (now at `start + at`). */
+  readonly start: number;
+  at: number;
+}
+
+/** The text that nodes read their labels from: one holder, updated by an incremental parse. */
+export interface TextRef {
+  text: string;
+}
+
+/** The segment an entry or a comment of an anchored parse belongs to (FIXED in a plain parse). */
+export function segmentOf(node: Span): Segment {
+  return (node as { seg?: Segment }).seg ?? FIXED;
+}
+
+/** The segment of a plain parse: never moved. */
+const FIXED: Segment = Object.freeze({ start: 0, at: 0 }) as Segment;
+
+/** A span in an anchored parse. */
+class ASpan implements Span {
+  constructor(
+    readonly seg: Segment,
+    private readonly s: number,
+    private readonly e: number,
+  ) {}
+  get start(): number {
+    return this.s + this.seg.at;
+  }
+  get end(): number {
+    return this.e + this.seg.at;
+  }
+}
+
+/** A tree node of an anchored parse: the literal's other fields, and start/end that move. */
+class ANode {
+  constructor(
+    readonly seg: Segment,
+    private readonly s: number,
+    private readonly e: number,
+  ) {}
+  get start(): number {
+    return this.s + this.seg.at;
+  }
+  get end(): number {
+    return this.e + this.seg.at;
+  }
+}
+
+function anchorNode<T extends Span>(seg: Segment, o: T): T {
+  const n = new ANode(seg, o.start, o.end) as unknown as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (k !== 'start' && k !== 'end') n[k] = (o as unknown as Record<string, unknown>)[k];
+  return n as unknown as T;
+}
+
 /** A label node, created on demand from its path's boundaries. */
 class Label implements LabelSyntax {
   readonly kind = 'label';
@@ -555,6 +650,23 @@ class Label implements LabelSyntax {
     readonly end: number,
     readonly value: string,
   ) {}
+}
+
+/** A label of an anchored parse. */
+class ALabel implements LabelSyntax {
+  readonly kind = 'label';
+  constructor(
+    private readonly seg: Segment,
+    private readonly s: number,
+    private readonly e: number,
+    readonly value: string,
+  ) {}
+  get start(): number {
+    return this.s + this.seg.at;
+  }
+  get end(): number {
+    return this.e + this.seg.at;
+  }
 }
 
 /**
@@ -569,7 +681,8 @@ interface Bounds {
 }
 
 class ElemsNode {
-  end = 0;
+  /** The end as read (see Segment). */
+  e = 0;
   private readonly from: number;
   private count = 0;
   private decoded: Map<number, string> | undefined;
@@ -577,11 +690,20 @@ class ElemsNode {
 
   constructor(
     readonly kind: 'path' | 'prefix',
-    private readonly src: string,
-    readonly start: number,
+    private readonly ref: TextRef,
+    private readonly s: number,
     private readonly bounds: Bounds,
+    private readonly seg: Segment,
   ) {
     this.from = bounds.size;
+  }
+
+  get start(): number {
+    return this.s + this.seg.at;
+  }
+
+  get end(): number {
+    return this.e + this.seg.at;
   }
 
   add(start: number, end: number, decoded: string | undefined): void {
@@ -606,7 +728,9 @@ class ElemsNode {
   get values(): string[] {
     const out: string[] = new Array(this.count);
     const data = this.bounds.data;
-    for (let k = 0; k < this.count; k++) out[k] = this.decoded?.get(k) ?? this.src.slice(data[this.from + 2 * k]!, data[this.from + 2 * k + 1]!);
+    const src = this.ref.text;
+    const at = this.seg.at;
+    for (let k = 0; k < this.count; k++) out[k] = this.decoded?.get(k) ?? src.slice(data[this.from + 2 * k]! + at, data[this.from + 2 * k + 1]! + at);
     return out;
   }
 
@@ -619,11 +743,18 @@ class ElemsNode {
     if (this.cache) return this.cache;
     const out: (LabelSyntax | WildcardSyntax)[] = [];
     const data = this.bounds.data;
+    const src = this.ref.text;
+    const seg = this.seg;
+    const at = seg.at;
     for (let k = 0; k < this.count; k++) {
       const start = data[this.from + 2 * k]!;
       const end = data[this.from + 2 * k + 1]!;
-      if (this.kind === 'prefix' && end - start === 1 && this.src.charCodeAt(start) === STAR) out.push({ kind: 'wildcard', start, end });
-      else out.push(new Label(start, end, this.decoded?.get(k) ?? this.src.slice(start, end)));
+      const wildcard = this.kind === 'prefix' && end - start === 1 && src.charCodeAt(start + at) === STAR;
+      if (seg === FIXED) {
+        if (wildcard) out.push({ kind: 'wildcard', start, end });
+        else out.push(new Label(start, end, this.decoded?.get(k) ?? src.slice(start, end)));
+      } else if (wildcard) out.push(anchorNode<WildcardSyntax>(seg, { kind: 'wildcard', start, end }));
+      else out.push(new ALabel(seg, start, end, this.decoded?.get(k) ?? src.slice(start + at, end + at)));
     }
     return (this.cache = out);
   }
@@ -631,11 +762,12 @@ class ElemsNode {
 
 /** A dentry: the `=>` and `;` are kept as offsets and made into spans when asked for. */
 class DentryNode implements DentrySyntax {
-  private semicolonAt = -1;
+  semicolonAt = -1;
 
   constructor(
-    readonly start: number,
-    readonly end: number,
+    readonly seg: Segment,
+    private readonly s: number,
+    private readonly e: number,
     readonly prefix: PrefixSyntax,
     private readonly arrowAt: number,
     readonly dst: TreeSyntax,
@@ -645,24 +777,36 @@ class DentryNode implements DentrySyntax {
     return 'dentry';
   }
 
+  get start(): number {
+    return this.s + this.seg.at;
+  }
+
+  get end(): number {
+    return this.e + this.seg.at;
+  }
+
   get arrow(): Span {
-    return { start: this.arrowAt, end: this.arrowAt + 2 };
+    const at = this.arrowAt + this.seg.at;
+    return { start: at, end: at + 2 };
   }
 
   get semicolon(): Span | undefined {
-    return this.semicolonAt < 0 ? undefined : { start: this.semicolonAt, end: this.semicolonAt + 1 };
+    if (this.semicolonAt < 0) return undefined;
+    const at = this.semicolonAt + this.seg.at;
+    return { start: at, end: at + 1 };
   }
 
   set semicolon(s: Span | undefined) {
-    this.semicolonAt = s ? s.start : -1;
+    this.semicolonAt = s ? s.start - this.seg.at : -1;
   }
 }
 
 /** A broken dentry (see DentryNode: the `;` is kept as an offset). */
 class BrokenNode implements BrokenDentrySyntax {
   constructor(
-    readonly start: number,
-    readonly end: number,
+    readonly seg: Segment,
+    private readonly s: number,
+    private readonly e: number,
     readonly error: DtabSyntaxError,
     readonly prefix: PrefixSyntax | undefined,
     private semicolonAt: number,
@@ -672,18 +816,23 @@ class BrokenNode implements BrokenDentrySyntax {
     return 'broken';
   }
 
+  get start(): number {
+    return this.s + this.seg.at;
+  }
+
+  get end(): number {
+    return this.e + this.seg.at;
+  }
+
   get semicolon(): Span | undefined {
-    return this.semicolonAt < 0 ? undefined : { start: this.semicolonAt, end: this.semicolonAt + 1 };
+    if (this.semicolonAt < 0) return undefined;
+    const at = this.semicolonAt + this.seg.at;
+    return { start: at, end: at + 1 };
   }
 
   set semicolon(s: Span | undefined) {
-    this.semicolonAt = s ? s.start : -1;
+    this.semicolonAt = s ? s.start - this.seg.at : -1;
   }
-}
-
-function asWeighted(t: TreeSyntax | (WeightedSyntax & { kind: 'weighted' })): WeightedSyntax {
-  if (t.kind === 'weighted') return { start: t.start, end: t.end, weight: t.weight, tree: t.tree };
-  return { start: t.start, end: t.end, weight: undefined, tree: t };
 }
 
 /**
@@ -735,9 +884,8 @@ function bytesToString(bytes: readonly number[]): string {
 }
 
 /** `(` inside MAX_NESTING open parentheses: where Finagle's own parser would recurse on and on. */
-function nestingTooDeep(src: string, at: number): DtabSyntaxError {
-  return new DtabSyntaxError(
-    src,
+function nestingTooDeep(p: Parser, at: number): DtabSyntaxError {
+  return p.syntaxError(
     at,
     'nesting',
     LPAREN,
@@ -790,4 +938,30 @@ export function parseDtab(src: string): DtabSyntax {
   const p = new Parser(src, { what: 'dtab' });
   const { entries, errors } = p.parseDtab();
   return { text: src, entries, comments: p.comments, errors };
+}
+
+/** What parseDtabSegments read: the entries, comments and errors of its segments, in source order. */
+export interface SegmentsParse {
+  readonly entries: EntrySyntax[];
+  readonly comments: Span[];
+  readonly errors: DtabSyntaxError[];
+  /** One per turn of the loop, in order (the last may hold only spaces and comments). */
+  readonly segments: Segment[];
+  /** Where reading stopped: the start of the segment `stop` accepted, or the end of the text. */
+  readonly end: number;
+}
+
+/**
+ * parseDtab from `from` (where a segment starts) until `stop` accepts the start of a segment or
+ * the text ends, with anchored nodes: every node belongs to its segment and reads the text through
+ * `ref` (see Segment). What an incremental parse re-reads after an edit.
+ */
+export function parseDtabSegments(ref: TextRef, from: number, stop?: (at: number) => boolean): SegmentsParse {
+  const src = ref.text;
+  // The boundaries buffer grows as needed: start small (a few dentries are the usual region).
+  const p = new Parser(src, { what: 'dtab' }, true, ref, stop ? 1024 : src.length - from + 2);
+  p.i = from;
+  const segments: Segment[] = [];
+  const { entries, errors } = p.parseDtab(segments, stop);
+  return { entries, comments: p.comments, errors, segments, end: p.i };
 }

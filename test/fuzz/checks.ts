@@ -33,6 +33,7 @@ import {
 import { main as cli } from '../../cli/main.js';
 import { render, renderScenario, type Recipe, type Scenario } from '../support/hostile.js';
 import { lookupAgrees, nothingLost, roundTrips } from '../support/properties.js';
+import { checkEdits, type Edit } from '../support/incremental.js';
 
 export interface CheckInfo {
   /** Heap growth during the case, in MB (delegation reports it). */
@@ -270,6 +271,12 @@ async function cliNeverThrows(c: CliCase): Promise<void> {
   if (bad) assert.fail(`the output says "${bad[0]}": ${JSON.stringify((out + err).slice(Math.max(0, bad.index - 100), bad.index + 100))}`);
 }
 
+/** A dtab (hostile or not) and edits applied one by one: incremental analysis must equal a full one after each. */
+export interface DtabEditsCase {
+  readonly start: Recipe;
+  readonly edits: readonly Edit[];
+}
+
 // ---- registry --------------------------------------------------------------------------------
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -282,5 +289,6 @@ export const checks: Record<string, (input: any) => CheckInfo | void | Promise<C
   'delegate/lookup-index': lookupByIndexAgrees,
   'config/spans-and-messages': configSpansAndMessages,
   'config/incremental': configIncremental,
+  'dtab/incremental': (c: DtabEditsCase) => checkEdits(render(c.start), c.edits),
   'cli/never-throws': cliNeverThrows,
 };

@@ -22,7 +22,8 @@ import {
   type Recipe,
   type Scenario,
 } from '../support/hostile.js';
-import type { CliCase, TypingCase } from './checks.js';
+import type { CliCase, DtabEditsCase, TypingCase } from './checks.js';
+import { edit, startText } from '../support/incremental.js';
 
 /** The parser's nesting limit, once it has one (core/syntax/parser.ts MAX_NESTING); 100 until then. */
 export const MAX_NESTING: number = typeof (parser as unknown as Record<string, unknown>).MAX_NESTING === 'number' ? ((parser as unknown as Record<string, number>).MAX_NESTING as number) : 100;
@@ -230,6 +231,23 @@ export const PROPERTIES: readonly FuzzProperty[] = [
       (path, i): TypingCase => ({ base: { t: 'file', path, edits: [] }, edits: [{ pick: 8 * i + 1, del: 0, ins: '/x' }, { pick: 8 * i + 9, del: 1, ins: '\u00a0' }, { pick: 8 * i + 17, del: 0, ins: ';' }] }),
     ),
     text: (c) => render((c as TypingCase).base),
+  },
+  {
+    id: 'dtab/incremental',
+    title: 'editing a dtab: IncrementalDtab equals a full parse and check of the new text after every edit',
+    where: 'worker',
+    quick: 25,
+    share: 1,
+    arbitrary: (max) =>
+      fc.record({
+        start: fc.oneof(startText.map((s) => text(s)), hostileDtab(Math.min(max, 20_000))),
+        edits: fc.array(edit, { minLength: 1, maxLength: 8 }),
+      }),
+    corpus: [
+      { start: text('/a => /b;\n/c => (/d\n/e => /f;\n'), edits: [{ at: 0, remove: 0, insert: '\n', hint: true, lower: true }] },
+      { start: rep('', '/a => /b;\n', 2000), edits: [{ at: 0.5, remove: 1, insert: '', hint: true, lower: true }, { at: 0.5, remove: 0, insert: ';', hint: false, lower: true }] },
+    ] satisfies DtabEditsCase[],
+    text: (c) => render((c as DtabEditsCase).start),
   },
   {
     id: 'cli/never-throws',
