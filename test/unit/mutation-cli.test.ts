@@ -42,7 +42,7 @@ async function usage(reason: string, ...args: string[]) {
   assert.equal(r.code, 2);
   assert.equal(r.out, '');
   assert.ok(r.err.startsWith(`dtab: ${reason}\nusage:\n  dtab check [--format text|json] [--finagle] [--no-deep] FILE...\n`), r.err);
-  assert.ok(r.err.endsWith('with an error of its own, l5d-err).\n'), r.err);
+  assert.ok(r.err.endsWith('6 a canary gate or stage request failed (nothing written).\n'), r.err);
 }
 
 describe('dtab check: exit codes over several files', () => {
