@@ -48,30 +48,61 @@ function noEndpoints(b: BoundName): boolean {
   return b.addr.type === 'neg' || (b.addr.type === 'bound' && b.addr.addrs.length === 0);
 }
 
-/** A delegate tree as the name tree of the bound names it ends at (not yet simplified). */
+/** The children a node's name tree is made of (a delegate or transformation passes its own through). */
+function parts(t: DelegateTree): readonly DelegateTree[] {
+  return t.type === 'delegate' ? [t.delegate] : t.type === 'alt' ? t.alt : t.type === 'union' ? t.union.map((w) => w.tree) : [];
+}
+
+/**
+ * A delegate tree as the name tree of the bound names it ends at (not yet simplified). Built
+ * children first, without recursion on the tree's depth.
+ */
 export function delegationTree(tree: DelegateTree): NameTree<BoundName> {
-  switch (tree.type) {
-    case 'delegate':
-      return delegationTree(tree.delegate);
-    case 'transformation':
-      // The outermost transformation holds the final name.
-      return noEndpoints(tree.bound) ? NEG : leaf(tree.bound);
-    case 'alt':
-      return alt(tree.alt.map(delegationTree));
-    case 'union':
-      return union(tree.union.map((w) => ({ weight: w.weight, tree: delegationTree(w.tree) })));
-    case 'leaf':
-      return noEndpoints(tree.bound) ? NEG : leaf(tree.bound);
-    case 'neg':
-      return NEG;
-    case 'fail':
-      return FAIL;
-    case 'empty':
-      return EMPTY;
-    case 'exception':
-      // A lookup that throws fails the binding (Namer.bind: no fallback on exceptions).
-      return FAIL;
+  const order: DelegateTree[] = [];
+  const stack: DelegateTree[] = [tree];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    order.push(t);
+    for (const c of parts(t)) stack.push(c);
   }
+  const built = new Map<DelegateTree, NameTree<BoundName>>();
+  for (let k = order.length - 1; k >= 0; k--) {
+    const t = order[k]!;
+    let out: NameTree<BoundName>;
+    switch (t.type) {
+      case 'delegate':
+        out = built.get(t.delegate)!;
+        break;
+      case 'transformation':
+        // The outermost transformation holds the final name.
+        out = noEndpoints(t.bound) ? NEG : leaf(t.bound);
+        break;
+      case 'alt':
+        out = alt(t.alt.map((c) => built.get(c)!));
+        break;
+      case 'union':
+        out = union(t.union.map((w) => ({ weight: w.weight, tree: built.get(w.tree)! })));
+        break;
+      case 'leaf':
+        out = noEndpoints(t.bound) ? NEG : leaf(t.bound);
+        break;
+      case 'neg':
+        out = NEG;
+        break;
+      case 'fail':
+        out = FAIL;
+        break;
+      case 'empty':
+        out = EMPTY;
+        break;
+      case 'exception':
+        // A lookup that throws fails the binding (Namer.bind: no fallback on exceptions).
+        out = FAIL;
+        break;
+    }
+    built.set(t, out);
+  }
+  return built.get(tree)!;
 }
 
 /** A bound name as a full name: its id, then the residual. */
@@ -221,25 +252,15 @@ export interface DelegationStep {
 export function delegationSteps(tree: DelegateTree): DelegationStep[] {
   const primary = primaryNodes(tree);
   const out: DelegationStep[] = [];
-  const visit = (t: DelegateTree): void => {
-    if (!primary.has(t)) return;
+  // Depth first, in order, without recursion: children are pushed last-first.
+  const stack: DelegateTree[] = [tree];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (!primary.has(t)) continue;
     out.push({ text: describeNode(t), ...(t.dentry ? { dentry: t.dentry.index, dentryText: showDentry(t.dentry.dentry) } : {}) });
-    switch (t.type) {
-      case 'delegate':
-        visit(t.delegate);
-        break;
-      case 'transformation':
-        visit(t.tree);
-        break;
-      case 'alt':
-        t.alt.forEach(visit);
-        break;
-      case 'union':
-        t.union.forEach((w) => visit(w.tree));
-        break;
-    }
-  };
-  visit(tree);
+    const kids = t.type === 'transformation' ? [t.tree] : parts(t);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+  }
   return out;
 }
 
