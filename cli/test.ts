@@ -143,7 +143,7 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
           text.push(`${where}: FAIL ${o.assertion.pathText}: expected ${o.expected}, got ${o.actual}${o.note ? ` (${o.note})` : ''}\n`);
           if (o.delegation) {
             const locate = (i: number) => `${l.where}:${l.lineOf(i)}`;
-            text.push(...renderDelegateTree(o.delegation, { locate }).trimEnd().split('\n').map((s) => `    ${s}\n`));
+            for (const line of renderDelegateTree(o.delegation, { locate }).trimEnd().split('\n')) text.push(`    ${line}\n`);
           }
         } else if (o.note) text.push(`${where}: note: ${o.assertion.pathText}: ${o.note}\n`);
       }

@@ -11,6 +11,6 @@ describe('delegationTree on a deep delegation', () => {
     t = { type: 'alt', path: ['a'], dentry: undefined, alt: [t, { type: 'neg', path: [], dentry: undefined }] };
     const tree = delegationTree(t);
     assert.equal(tree.type, 'alt');
-    assert.deepEqual((tree as { trees: unknown[] }).trees, [{ type: 'leaf', value: bound }, { type: 'neg' }]);
+    assert.deepEqual((tree as { readonly trees: readonly unknown[] }).trees, [{ type: 'leaf', value: bound }, { type: 'neg' }]);
   });
 });
