@@ -39,6 +39,7 @@ import {
   selectionSpans,
   suggestPaths,
   symbols,
+  CycleMemo,
   type DeepDiagnostic,
   type Interpreter,
   type K8sNamerUse,
@@ -79,13 +80,15 @@ export class DtabService {
 
   /**
    * The TextDocuments configuration that tells this service where each edit is (so that it need
-   * not compare the texts): `new TextDocuments(service.documents())`.
+   * not compare the texts): `new TextDocuments(service.documents())`; `onChange` hears each edit
+   * before it is applied.
    */
-  documents(): TextDocumentsConfiguration<TextDocument> {
+  documents(onChange?: (doc: TextDocument, changes: readonly TextDocumentContentChangeEvent[], version: number) => void): TextDocumentsConfiguration<TextDocument> {
     return {
       create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
       update: (doc, changes, version) => {
         this.noteChanges(doc, changes);
+        onChange?.(doc, changes, version);
         return TextDocument.update(doc, changes, version);
       },
     };
@@ -108,6 +111,7 @@ export class DtabService {
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.memos.delete(uri);
     this.deep.delete(uri);
     this.engines.delete(uri);
   }
@@ -123,6 +127,9 @@ export class DtabService {
     return a.diagnostics.map((d) => toLsp(a, d));
   }
 
+  /** Each open dtab's cycle checks, kept from one version to the next. */
+  private readonly memos = new Map<string, CycleMemo>();
+
   /** The deep findings of each document's latest version, for their quick fixes. */
   private readonly deep = new Map<string, { version: number; diagnostics: readonly DeepDiagnostic[] }>();
 
@@ -132,7 +139,9 @@ export class DtabService {
    */
   async deepDiagnostics(doc: TextDocument | Analysis, pause?: Pause, uses: readonly K8sNamerUse[] = []): Promise<LspDiagnostic[]> {
     const a = this.an(doc);
-    const found = [...(await deepDiagnostics(a, pause)), ...(await clusterDiagnostics(a, uses))];
+    let memo = this.memos.get(a.uri);
+    if (!memo) this.memos.set(a.uri, (memo = new CycleMemo()));
+    const found = [...(await deepDiagnostics(a, pause, memo)), ...(await clusterDiagnostics(a, uses))];
     this.deep.set(a.uri, { version: a.version, diagnostics: found });
     return found.map((d) => toLsp(a, d));
   }

@@ -139,3 +139,53 @@ export function toCompletionItem(a: Located, c: Completion): CompletionItem {
 export function toSymbol(a: Located, s: DtabSymbol): DocumentSymbol {
   return { name: s.name, detail: s.detail, kind: SymbolKind.Key, range: a.range(s.span), selectionRange: a.range(s.selection) };
 }
+
+/** An edit as the client sends it: a range replaced by text, or (no range) the whole document. */
+export interface ContentChange {
+  readonly range?: Range;
+  readonly text: string;
+}
+
+const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character < b.character);
+
+/**
+ * Where `p` is after `range` was replaced by `text`: a position inside the range goes to its new
+ * end; one at its start stays there as the end of something, and moves past the new text as the
+ * start of something (text inserted where a diagnostic starts comes before it).
+ */
+function movePosition(p: Position, range: Range, text: string, isStart: boolean): Position {
+  if (isStart ? before(p, range.start) : !before(range.start, p)) return p;
+  let lines = 0;
+  let last = -1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    lines++;
+    last = i;
+  }
+  const newEnd: Position = { line: range.start.line + lines, character: lines > 0 ? text.length - last - 1 : range.start.character + text.length };
+  if (before(p, range.end)) return newEnd;
+  if (p.line === range.end.line) return { line: newEnd.line, character: newEnd.character + p.character - range.end.character };
+  return { line: p.line + lines - (range.end.line - range.start.line), character: p.character };
+}
+
+/**
+ * Diagnostics of an earlier version, moved through the edits made since, so that they stay where
+ * they were until the checks of the new version replace them (no flicker while typing). One that an
+ * edit deleted entirely is dropped; a replacement of the whole document drops them all.
+ */
+export function moveDiagnostics(diagnostics: readonly LspDiagnostic[], changes: readonly ContentChange[]): LspDiagnostic[] {
+  let out = diagnostics.slice();
+  for (const c of changes) {
+    const range = c.range;
+    if (!range) return [];
+    const next: LspDiagnostic[] = [];
+    for (const d of out) {
+      const start = movePosition(d.range.start, range, c.text, true);
+      const end = movePosition(d.range.end, range, c.text, false);
+      const wasEmpty = d.range.start.line === d.range.end.line && d.range.start.character === d.range.end.character;
+      if (!wasEmpty && start.line === end.line && start.character === end.character) continue;
+      next.push({ ...d, range: { start, end } });
+    }
+    out = next;
+  }
+  return out;
+}

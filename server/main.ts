@@ -49,7 +49,7 @@ import { Cluster, DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './clust
 import { delegateInDocument } from './delegation.js';
 import { ConfigService, formatEmbeddedDtabs } from './config-service.js';
 import { DEEP_CHECKS_DELAY_MS, DtabService } from './dtab-service.js';
-import type { Analysis } from './lsp.js';
+import { moveDiagnostics, type Analysis } from './lsp.js';
 import { configActions, configCompletion, configHover } from './config-features.js';
 import { checked } from './params.js';
 import { transport } from './gate.js';
@@ -60,7 +60,13 @@ const { reader, writer } = transport();
 const connection = createConnection(ProposedFeatures.all, reader, writer);
 const service = new DtabService();
 // (The service learns where each edit is, so that it re-reads only what changed.)
-const documents = new TextDocuments(service.documents());
+const documents = new TextDocuments(
+  service.documents((doc, changes, version) => {
+    // The deep findings stay on screen, moved with the text, until the new version's replace them.
+    const deep = deepResults.get(doc.uri);
+    if (deep) deepResults.set(doc.uri, { version, diagnostics: moveDiagnostics(deep.diagnostics, changes) });
+  }),
+);
 const configs = new ConfigService();
 
 /** Dtab files are ours; any other document (YAML) may hold linkerd/namerd configs. */

@@ -1,7 +1,7 @@
 // Checks that look at how dentries interact: dentries that can never be used, and delegation
 // cycles. They cost more than the syntax checks, so editors run them after publishing those.
 
-import { ANY, type DentryMatch, type Dtab, type Prefix } from '../model/dtab.js';
+import { ANY, prefixMatches, type Dentry, type DentryMatch, type Dtab, type Prefix } from '../model/dtab.js';
 import type { NameTree } from '../model/nametree.js';
 import type { Path } from '../model/path.js';
 import { Interpreter } from '../delegate/interpreter.js';
@@ -84,7 +84,7 @@ export function findShadowed(dtab: Dtab, from = 0, to = dtab.size): Shadowing[] 
   return [...by].sort((a, b) => a[0] - b[0]).map(([index, j]) => ({ index, by: j }));
 }
 
-function prefixKey(prefix: Prefix): string {
+export function prefixKey(prefix: Prefix): string {
   return prefix.map((e) => (e === ANY ? '\u0100*' : e)).join('\u0101');
 }
 
@@ -119,6 +119,48 @@ export type CycleCheck =
 
 const cycleInterpreter = new Interpreter([], new SystemNamer(), { stepBudget: 5_000, workBudget: CYCLE_WORK_BUDGET });
 
+/** What delegating a prefix showed, whichever dentry has it. */
+type CycleOutcome = { readonly kind: 'cycle'; readonly loop: readonly string[] } | { readonly kind: 'too-complex'; readonly message: string } | { readonly kind: 'none' };
+
+/** One prefix's cycle check: its outcome, the work it took, and the paths it looked up in the dtab. */
+interface CycleAnswer {
+  readonly outcome: CycleOutcome;
+  readonly work: number;
+  /** Every path whose matching dentries the answer depends on (only when asked to record them). */
+  readonly looked: readonly Path[];
+}
+
+/** The dtab as the checks see it, noting each path looked up in it. */
+function recording(dtab: Dtab, looked: Path[]): Dtab {
+  const view = Object.create(dtab) as Dtab;
+  view.matches = (path: Path) => {
+    looked.push(path);
+    return dtab.matches(path);
+  };
+  return view;
+}
+
+function answerCycle(dtab: Dtab, prefix: Prefix, record: boolean): CycleAnswer {
+  const looked: Path[] = [];
+  const view = record ? recording(dtab, looked) : dtab;
+  const meter = { work: 0 };
+  const path = samplePath(prefix);
+  let outcome: CycleOutcome;
+  try {
+    const tree = cycleInterpreter.delegateSync(view, path, meter);
+    outcome = hasDepthException(tree) ? { kind: 'cycle', loop: traceLoop(view, path) } : { kind: 'none' };
+  } catch (e) {
+    if (e instanceof DelegateDepthError) outcome = { kind: 'cycle', loop: traceLoop(view, path) };
+    else if (e instanceof DelegationBudgetError) {
+      // A loop that fans out (`/s => /s & /s`) also runs out of budget: it is a cycle if following
+      // first rewrites comes back to a path already seen.
+      const loop = traceLoop(view, path);
+      outcome = loop.length > 1 && loop.indexOf(loop[loop.length - 1]!) !== loop.length - 1 ? { kind: 'cycle', loop } : { kind: 'too-complex', message: e.message };
+    } else outcome = { kind: 'none' };
+  }
+  return { outcome, work: meter.work, looked };
+}
+
 /**
  * Whether delegating the dentry's own prefix runs into Linkerd's recursion limit, and through what.
  * Running out of the work budget is not a cycle: it is said as such ('too-complex'). `cache`
@@ -129,22 +171,152 @@ export function checkCycle(dtab: Dtab, index: number, cache?: Map<string, CycleC
   const key = cache ? prefixKey(prefix) : '';
   const known = cache?.get(key);
   if (known) return { ...known, index } as CycleCheck;
-  const path = samplePath(prefix);
-  let result: CycleCheck;
-  try {
-    const tree = cycleInterpreter.delegateSync(dtab, path, meter);
-    result = hasDepthException(tree) ? { kind: 'cycle', index, loop: traceLoop(dtab, path) } : { kind: 'none', index };
-  } catch (e) {
-    if (e instanceof DelegateDepthError) result = { kind: 'cycle', index, loop: traceLoop(dtab, path) };
-    else if (e instanceof DelegationBudgetError) {
-      // A loop that fans out (`/s => /s & /s`) also runs out of budget: it is a cycle if following
-      // first rewrites comes back to a path already seen.
-      const loop = traceLoop(dtab, path);
-      result = loop.length > 1 && loop.indexOf(loop[loop.length - 1]!) !== loop.length - 1 ? { kind: 'cycle', index, loop } : { kind: 'too-complex', index, message: e.message };
-    } else result = { kind: 'none', index };
-  }
+  const answer = answerCycle(dtab, prefix, false);
+  if (meter) meter.work += answer.work;
+  const result = { ...answer.outcome, index } as CycleCheck;
   cache?.set(key, result);
   return result;
+}
+
+/** A kept answer of CycleMemo, shared by the dentries with its prefix. */
+export interface MemoAnswer extends CycleAnswer {
+  /** The run that last used it (its work counts once per run). */
+  run: number;
+  /** Set when a change could alter it: the dentries that hold it ask again. */
+  dropped: boolean;
+}
+
+/**
+ * The cycle checks of one document kept from one version to the next: a prefix's answer is kept
+ * until a dentry that matches one of the paths its delegation looked up is added or removed (then
+ * it could change), so an edit costs the prefixes it can affect, not the whole dtab. Answers are
+ * exactly checkCycle's, work included (a run counts a kept answer's work as if checked again).
+ */
+export class CycleMemo {
+  private readonly answers = new Map<string, MemoAnswer & { readonly key: string }>();
+  /** Each dentry's answer, found without making its prefix's key again. */
+  private byDentry = new WeakMap<Dentry, MemoAnswer & { readonly key: string }>();
+  /** Which answers looked up paths beginning with these (at most two) labels. */
+  private readonly byStart = new Map<string, Set<string>>();
+  private last: Dtab | undefined;
+  private runs = 0;
+  private checks = 0;
+
+  /** How many answers are kept (for tests and benchmarks). */
+  get size(): number {
+    return this.answers.size;
+  }
+
+  /** How many prefixes it has checked in all, kept or not (for tests and benchmarks). */
+  get checked(): number {
+    return this.checks;
+  }
+
+  /**
+   * Starts a run over `dtab` and returns its number: forgets the answers that the dentries changed
+   * since the last run's dtab can change. Dentries are compared by identity (Dtab.splice keeps the
+   * unchanged ones), so a dtab made afresh forgets everything.
+   */
+  begin(dtab: Dtab): number {
+    const last = this.last;
+    this.last = dtab;
+    this.runs++;
+    if (!last || last === dtab) return this.runs;
+    const a = last.dentries;
+    const b = dtab.dentries;
+    let s = 0;
+    const max = Math.min(a.length, b.length);
+    while (s < max && a[s] === b[s]) s++;
+    let ea = a.length;
+    let eb = b.length;
+    while (ea > s && eb > s && a[ea - 1] === b[eb - 1]) {
+      ea--;
+      eb--;
+    }
+    if (s === 0 && ea === a.length && a.length > 0 && b.length > 0) this.clear();
+    else {
+      for (let i = s; i < ea; i++) this.forget(a[i]!.prefix);
+      for (let i = s; i < eb; i++) this.forget(b[i]!.prefix);
+    }
+    return this.runs;
+  }
+
+  /** The answer for a dentry of `dtab` (the dtab of the last begin), checked now if not kept. */
+  answer(dtab: Dtab, dentry: Dentry): MemoAnswer {
+    const known = this.byDentry.get(dentry);
+    if (known && !known.dropped) return known;
+    const key = prefixKey(dentry.prefix);
+    let kept = this.answers.get(key);
+    if (!kept) {
+      kept = { ...answerCycle(dtab, dentry.prefix, true), key, run: 0, dropped: false };
+      this.checks++;
+      this.answers.set(key, kept);
+      for (const start of startsOf(kept.looked)) {
+        const set = this.byStart.get(start);
+        if (set) set.add(key);
+        else this.byStart.set(start, new Set([key]));
+      }
+    }
+    this.byDentry.set(dentry, kept);
+    return kept;
+  }
+
+  /** Ends run `run`: the answers it did not use (prefixes the dtab no longer has) are dropped. */
+  end(run: number): void {
+    for (const a of this.answers.values()) if (a.run !== run) this.drop(a.key);
+  }
+
+  private clear(): void {
+    for (const a of this.answers.values()) a.dropped = true;
+    this.answers.clear();
+    this.byStart.clear();
+    this.byDentry = new WeakMap();
+  }
+
+  /** Drops every answer whose delegation looked up a path that `prefix` matches. */
+  private forget(prefix: Prefix): void {
+    if (prefix.length === 0 || prefix[0] === ANY) {
+      this.clear();
+      return;
+    }
+    const first = prefix[0] as string;
+    const starts: string[] = [];
+    if (prefix.length >= 2 && prefix[1] !== ANY) starts.push(`${first}${SEP}${prefix[1] as string}`);
+    else for (const k of this.byStart.keys()) if (k === first || k.startsWith(first + SEP)) starts.push(k);
+    for (const start of starts) {
+      const keys = this.byStart.get(start);
+      if (!keys) continue;
+      for (const key of Array.from(keys)) {
+        const a = this.answers.get(key);
+        if (a && a.looked.some((p) => prefixMatches(prefix, p))) this.drop(key);
+      }
+    }
+  }
+
+  private drop(key: string): void {
+    const a = this.answers.get(key);
+    if (!a) return;
+    a.dropped = true;
+    this.answers.delete(key);
+    for (const start of startsOf(a.looked)) {
+      const set = this.byStart.get(start);
+      if (!set) continue;
+      set.delete(key);
+      if (set.size === 0) this.byStart.delete(start);
+    }
+  }
+}
+
+const SEP = '\u0001';
+
+/** The distinct first-two-label keys of these paths (a path of one label is its own key). */
+function startsOf(paths: readonly Path[]): Set<string> {
+  const out = new Set<string>();
+  for (const p of paths) {
+    if (p.length === 0) continue;
+    out.add(p.length === 1 ? p[0]! : `${p[0]!}${SEP}${p[1]!}`);
+  }
+  return out;
 }
 
 /** Whether delegating the dentry's own prefix runs into the recursion limit, and through what. */

@@ -4,7 +4,7 @@
 // point, so they always agree. Work is bounded (per prefix and per document), and `pause` is
 // awaited between small slices so a host can answer other requests meanwhile or abandon the run.
 
-import { checkCycle, findShadowed, mergeShadowing, CYCLE_WORK_BUDGET, type CycleCheck } from '../check/deep.js';
+import { CycleMemo, findShadowed, mergeShadowing, CYCLE_WORK_BUDGET } from '../check/deep.js';
 import type { Diagnostic } from '../check/check.js';
 import type { DtabAnalysis } from './analysis.js';
 
@@ -25,14 +25,33 @@ export type Pause = () => Promise<void>;
 
 const noPause: Pause = async () => undefined;
 
-/** Every deep diagnostic of the dtab, in source order. */
-export async function deepDiagnostics(a: DtabAnalysis, pause: Pause = noPause): Promise<DeepDiagnostic[]> {
+/**
+ * Every deep diagnostic of the dtab, in source order. `memo` keeps the cycle checks of a document
+ * from one version to the next (an editor passes the same one for each version): the findings are
+ * the same with or without it, only the work differs.
+ */
+export async function deepDiagnostics(a: DtabAnalysis, pause: Pause = noPause, memo: CycleMemo = new CycleMemo()): Promise<DeepDiagnostic[]> {
+  const steps = deepSteps(a, memo);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    await pause();
+  }
+}
+
+/** deepDiagnostics at once, without pauses (the same findings). */
+export function deepDiagnosticsSync(a: DtabAnalysis, memo: CycleMemo = new CycleMemo()): DeepDiagnostic[] {
+  const steps = deepSteps(a, memo);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/** The deep checks as steps: each `yield` is a place to pause (a slice of work is done). */
+function* deepSteps(a: DtabAnalysis, memo: CycleMemo): Generator<void, DeepDiagnostic[]> {
   const dtab = a.dtab;
   const out: DeepDiagnostic[] = [];
   const slices: ReturnType<typeof findShadowed>[] = [];
   for (let from = 0; from < dtab.size; from += 200) {
     slices.push(findShadowed(dtab, from, from + 200));
-    await pause();
+    yield;
   }
   for (const s of mergeShadowing(slices)) {
     const d = a.dentries[s.index]!;
@@ -46,14 +65,20 @@ export async function deepDiagnostics(a: DtabAnalysis, pause: Pause = noPause): 
       related: [{ span: { start: by.start, end: by.end }, message: 'the dentry that always answers first' }],
     });
   }
-  const cache = new Map<string, CycleCheck>();
-  const meter = { work: 0 };
-  let tooComplex: CycleCheck | undefined;
+  const run = memo.begin(dtab);
+  let work = 0;
+  let tooComplex: { index: number; message: string } | undefined;
   let sliceStart = performance.now();
   for (let i = 0; i < dtab.size; i++) {
-    const r = checkCycle(dtab, i, cache, meter);
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await pause();
+    const answer = memo.answer(dtab, dtab.dentries[i]!);
+    // A prefix's work counts once per run, as if no answer had been kept from an earlier version.
+    if (answer.run !== run) {
+      answer.run = run;
+      work += answer.work;
+    }
+    const r = answer.outcome;
+    if ((i & 63) === 63 && performance.now() - sliceStart > SLICE_MS) {
+      yield;
       sliceStart = performance.now();
     }
     const d = a.dentries[i]!;
@@ -64,8 +89,8 @@ export async function deepDiagnostics(a: DtabAnalysis, pause: Pause = noPause): 
         code: 'delegation-cycle',
         message: `Delegation loops: ${r.loop.map((p) => `\`${p}\``).join(' → ')} → …; Linkerd gives up after 100 rewrites ("Max recursion level reached").`,
       });
-    } else if (r.kind === 'too-complex') tooComplex ??= r;
-    if (meter.work > DOCUMENT_CYCLE_WORK && i + 1 < dtab.size) {
+    } else if (r.kind === 'too-complex') tooComplex ??= { index: i, message: r.message };
+    if (work > DOCUMENT_CYCLE_WORK && i + 1 < dtab.size) {
       const next = a.dentries[i + 1]!;
       out.push({
         span: { start: next.prefix.start, end: next.prefix.end },
@@ -76,6 +101,7 @@ export async function deepDiagnostics(a: DtabAnalysis, pause: Pause = noPause): 
       break;
     }
   }
+  memo.end(run);
   if (tooComplex) {
     const d = a.dentries[tooComplex.index]!;
     out.push({

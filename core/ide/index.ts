@@ -6,7 +6,7 @@ export { DtabAnalysis, analyzeDtab, type AnalysisOptions } from './analysis.js';
 export { definition, references, prepareRename, rename, labelProblem, RenameError, type SpanEdit } from './navigation.js';
 export { symbols, folding, selectionSpans, suggestPaths, MAX_SUGGESTIONS, type DtabSymbol, type Fold } from './structure.js';
 export { formatEdits, formatRangeEdits } from './format.js';
-export { deepDiagnostics, DOCUMENT_CYCLE_WORK, type DeepDiagnostic, type Pause } from './deep.js';
+export { deepDiagnostics, deepDiagnosticsSync, DOCUMENT_CYCLE_WORK, type DeepDiagnostic, type Pause } from './deep.js';
 export { hover, delegationLines, boundByNamer, escapeMarkdown, fenced, type HoverResult } from './hover.js';
 export { complete, completionContext, MAX_NAMES, type Completion, type CompletionContext, type CompletionKind } from './completion.js';
 export { clusterCompletions, clusterDiagnostics, explainNegative, k8sNamerUses, type K8sNamerUse } from './cluster.js';

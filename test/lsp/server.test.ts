@@ -77,6 +77,20 @@ describe('language server over stdio', () => {
     const last = client.published.get(u)!.at(-1)!.diagnostics;
     assert.equal(last.find((d) => d.code === 'delegation-cycle')!.message, `Delegation loops: '/a' → '/b' → '/a' → …; Linkerd gives up after 100 rewrites ("Max recursion level reached").`);
     assert.equal(last.find((d) => d.code === 'unreachable-dentry')!.range.start.line, 2);
+
+    // An edit: the quick diagnostics of the new version already hold the deep ones, moved with the
+    // text (a line added above, the first dentry's cycle deleted with it), so nothing flickers;
+    // then the deep checks of the new version publish what they find.
+    const shown = (ds: { code?: string | number; range: { start: { line: number; character: number }; end: { line: number; character: number } } }[]) =>
+      ds.map((d) => [String(d.code), d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]).sort();
+    const both = (async () => [await client.diagnostics(u, 2), await client.diagnostics(u, 2)] as const)();
+    await client.change(u, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: '# moved\n# down\n' }]);
+    const [quick, deepAgain] = await both;
+    assert.deepEqual(shown(quick.diagnostics), [
+      ['delegation-cycle', 2, 0, 2, 2],
+      ['unreachable-dentry', 3, 0, 3, 8],
+    ]);
+    assert.deepEqual(shown(deepAgain.diagnostics), [['unreachable-dentry', 3, 0, 3, 8]]);
   });
 
   it('completes namers with snippets, prefixes of the file and operators', async () => {

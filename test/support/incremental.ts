@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   ANY,
+  analyzeDtab,
   checkDtab,
+  CycleMemo,
+  deepDiagnosticsSync,
+  DtabAnalysis,
   IncrementalDtab,
   lowerDtab,
   parseDtab,
@@ -80,8 +84,12 @@ function dtabData(d: Dtab): unknown {
   };
 }
 
-/** Asserts that the engine's current version is what a full analysis of `text` gives. */
-export function assertSameAsFull(engine: IncrementalDtab, text: string, withDtab: boolean): void {
+/**
+ * Asserts that the engine's current version is what a full analysis of `text` gives; with `memo`,
+ * also that the deep checks, with the cycle answers kept from the earlier versions, find what they
+ * find from scratch.
+ */
+export function assertSameAsFull(engine: IncrementalDtab, text: string, withDtab: boolean, memo?: CycleMemo): void {
   const v = engine.latest;
   const full = parseDtab(text);
   assert.equal(v.syntax.text, text);
@@ -89,6 +97,10 @@ export function assertSameAsFull(engine: IncrementalDtab, text: string, withDtab
   assert.deepEqual(v.dentries.map((d) => [d.start, d.end]), full.entries.filter((e) => e.kind === 'dentry').map((d) => [d.start, d.end]));
   assert.deepEqual(v.diagnostics().map(diagnosticData), checkDtab(full).map(diagnosticData));
   if (withDtab) assert.deepEqual(dtabData(v.dtab()), dtabData(lowerDtab(full)));
+  if (withDtab && memo) {
+    const kept = deepDiagnosticsSync(new DtabAnalysis(v.syntax, { incremental: v }), memo);
+    assert.deepEqual(kept.map(diagnosticData), deepDiagnosticsSync(analyzeDtab(text)).map(diagnosticData));
+  }
 }
 
 /** An edit: where (a fraction of the text), how much to delete, what to insert. */
@@ -105,6 +117,7 @@ export interface Edit {
 const pieces = fc.constantFrom(
   '', ';', ';;', '/', '=>', '=', '>', '(', ')', '*', '\\', '\\x4', '\\x41', '#', '# c\n', '\n', ' ', '\t', '&', '|', '!', '~', '$', '.', '0.5 * ', '1', 'a', 'svc', 'x/y',
   '/a => /b', ';\n/c => /d', '/svc => /host', '/host/world => 9 * /srv/w1 & 1 * /srv/w2', '/$/inet/127.1/8080', '/$/nope/x', '/#/io.l5d.k8s/default/http/web', '/#/io.l5d.k8s/8080/Http/x',
+  '/b => /a', '/s => /s/x | /t', '/a/* => /$/inet/1', '/* => /a',
   '\u00a0', '\u2215', '\uff1b', 'é', '0 * /z', '1.005 * /q', '1e999 * /i',
 );
 
@@ -121,7 +134,8 @@ export const startText = fc.oneof(dtab, noisyDtab, fc.constant(''), fc.constant(
 /** Applies the edits one by one, checking the engine against a full analysis after each. */
 export function checkEdits(start: string, edits: readonly Edit[]): void {
   const engine = new IncrementalDtab(start);
-  assertSameAsFull(engine, start, true);
+  const memo = new CycleMemo();
+  assertSameAsFull(engine, start, true, memo);
   let text = start;
   for (const e of edits) {
     const at = Math.floor(e.at * text.length);
@@ -130,7 +144,7 @@ export function checkEdits(start: string, edits: readonly Edit[]): void {
     const change: TextChange = { start: at, oldEnd: end, newEnd: at + e.insert.length };
     engine.update(next, e.hint ? change : undefined);
     text = next;
-    assertSameAsFull(engine, text, e.lower);
+    assertSameAsFull(engine, text, e.lower, memo);
   }
 }
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { combineChanges, IncrementalDtab, textChange } from '../../core/index.js';
+import { analyzeDtab, combineChanges, CycleMemo, deepDiagnosticsSync, DtabAnalysis, IncrementalDtab, textChange } from '../../core/index.js';
 import { assertSameAsFull, checkEdits, incrementalProperty } from '../support/incremental.js';
 
 const numRuns = Number(process.env.PROPERTY_RUNS ?? 300);
@@ -37,6 +37,42 @@ describe('incremental analysis', () => {
     const reused = after.filter((e) => before.includes(e)).length;
     assert.ok(reused >= 1995, `only ${reused} of 2000 dentries kept`);
     assertSameAsFull(engine, next, true);
+  });
+
+  it('deep checks keep the cycle answers an edit cannot change, and stop at the same bound as from scratch', () => {
+    // Each /p prefix costs 6,835 units of work; a third of the dentries share one prefix (its work
+    // counts once), and the document's bound (5,000,000) is reached before the last of them.
+    const fan = Array.from({ length: 1000 }, (_, k) => `/w/${k}`).join(' & ');
+    const lines = [`/big => ${fan} ;`, '/w => /v ;', '/v => /u ;'];
+    for (let i = 0; i < 1200; i++) lines.push(`/p/${i % 3 === 0 ? 'dup' : i} => /big ;`);
+    lines.push('/loop/a => /loop/b ;', '/loop/b => /loop/a ;');
+    const text = lines.join('\n') + '\n';
+    const engine = new IncrementalDtab(text);
+    const memo = new CycleMemo();
+    const deep = () => deepDiagnosticsSync(new DtabAnalysis(engine.latest.syntax, { incremental: engine.latest }), memo);
+    const first = deep();
+    const stopped = [
+      'deep-checks-stopped',
+      'Cycle checks stopped here: checking the dentries above took 5000000 units of work (the bound), so the dentries from line 1099 on were not checked for cycles.',
+    ];
+    assert.deepEqual(first.filter((d) => d.code !== 'delegation-too-complex').map((d) => [d.code, d.message]), [stopped]);
+    // `/big`, `/w`, `/v` and the 731 distinct /p prefixes before the bound.
+    assert.equal(memo.checked, 734);
+    // An edit of one /p dentry: only the dentries read again are checked again.
+    const at = text.indexOf('/p/500 ') + 3;
+    const next = text.slice(0, at) + '9' + text.slice(at);
+    engine.update(next, { start: at, oldEnd: at, newEnd: at + 1 });
+    const again = deep();
+    assert.ok(memo.checked - 734 <= 3, `${memo.checked - 734} prefixes checked again`);
+    assert.deepEqual(again, deepDiagnosticsSync(analyzeDtab(next)));
+    assert.deepEqual(again.filter((d) => d.code !== 'delegation-too-complex').map((d) => [d.code, d.message]), [stopped]);
+    // An edit the /w fan goes through changes every /p answer: they are all checked again.
+    const v = next.indexOf('/v => /u') + 7;
+    const third = next.slice(0, v) + 't' + next.slice(v + 1);
+    const before = memo.checked;
+    engine.update(third, { start: v, oldEnd: v + 1, newEnd: v + 1 });
+    assert.deepEqual(deep(), deepDiagnosticsSync(analyzeDtab(third)));
+    assert.equal(memo.checked - before, 734);
   });
 
   it('textChange and combineChanges', () => {
