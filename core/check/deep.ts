@@ -1,7 +1,7 @@
 // Checks that look at how dentries interact: dentries that can never be used, and delegation
 // cycles. They cost more than the syntax checks, so editors run them after publishing those.
 
-import { ANY, prefixMatches, type Dentry, type DentryMatch, type Dtab, type Prefix } from '../model/dtab.js';
+import { ANY, prefixMatches, type DentryMatch, type Dtab, type Prefix } from '../model/dtab.js';
 import type { NameTree } from '../model/nametree.js';
 import type { Path } from '../model/path.js';
 import { Interpreter } from '../delegate/interpreter.js';
@@ -122,12 +122,12 @@ const cycleInterpreter = new Interpreter([], new SystemNamer(), { stepBudget: 5_
 /** What delegating a prefix showed, whichever dentry has it. */
 type CycleOutcome = { readonly kind: 'cycle'; readonly loop: readonly string[] } | { readonly kind: 'too-complex'; readonly message: string } | { readonly kind: 'none' };
 
+const NO_CYCLE: CycleOutcome = Object.freeze({ kind: 'none' });
+
 /** One prefix's cycle check: its outcome, the work it took, and the paths it looked up in the dtab. */
 interface CycleAnswer {
   readonly outcome: CycleOutcome;
   readonly work: number;
-  /** Every path whose matching dentries the answer depends on (only when asked to record them). */
-  readonly looked: readonly Path[];
 }
 
 /** The dtab as the checks see it, noting each path looked up in it. */
@@ -140,15 +140,13 @@ function recording(dtab: Dtab, looked: Path[]): Dtab {
   return view;
 }
 
-function answerCycle(dtab: Dtab, prefix: Prefix, record: boolean): CycleAnswer {
-  const looked: Path[] = [];
-  const view = record ? recording(dtab, looked) : dtab;
+function answerCycle(view: Dtab, prefix: Prefix): CycleAnswer {
   const meter = { work: 0 };
   const path = samplePath(prefix);
   let outcome: CycleOutcome;
   try {
     const tree = cycleInterpreter.delegateSync(view, path, meter);
-    outcome = hasDepthException(tree) ? { kind: 'cycle', loop: traceLoop(view, path) } : { kind: 'none' };
+    outcome = hasDepthException(tree) ? { kind: 'cycle', loop: traceLoop(view, path) } : NO_CYCLE;
   } catch (e) {
     if (e instanceof DelegateDepthError) outcome = { kind: 'cycle', loop: traceLoop(view, path) };
     else if (e instanceof DelegationBudgetError) {
@@ -156,9 +154,9 @@ function answerCycle(dtab: Dtab, prefix: Prefix, record: boolean): CycleAnswer {
       // first rewrites comes back to a path already seen.
       const loop = traceLoop(view, path);
       outcome = loop.length > 1 && loop.indexOf(loop[loop.length - 1]!) !== loop.length - 1 ? { kind: 'cycle', loop } : { kind: 'too-complex', message: e.message };
-    } else outcome = { kind: 'none' };
+    } else outcome = NO_CYCLE;
   }
-  return { outcome, work: meter.work, looked };
+  return { outcome, work: meter.work };
 }
 
 /**
@@ -171,7 +169,7 @@ export function checkCycle(dtab: Dtab, index: number, cache?: Map<string, CycleC
   const key = cache ? prefixKey(prefix) : '';
   const known = cache?.get(key);
   if (known) return { ...known, index } as CycleCheck;
-  const answer = answerCycle(dtab, prefix, false);
+  const answer = answerCycle(dtab, prefix);
   if (meter) meter.work += answer.work;
   const result = { ...answer.outcome, index } as CycleCheck;
   cache?.set(key, result);
@@ -179,12 +177,20 @@ export function checkCycle(dtab: Dtab, index: number, cache?: Map<string, CycleC
 }
 
 /** A kept answer of CycleMemo, shared by the dentries with its prefix. */
-export interface MemoAnswer extends CycleAnswer {
-  /** The run that last used it (its work counts once per run). */
+interface MemoAnswer {
+  readonly outcome: CycleOutcome;
+  readonly work: number;
+  readonly key: string;
+  /** The paths its delegation looked up, each label followed by SEP, each path by END (compact). */
+  readonly looked: string;
+  /** The run that last counted its work (a prefix's work counts once per run). */
   run: number;
   /** Set when a change could alter it: the dentries that hold it ask again. */
   dropped: boolean;
 }
+
+const SEP = '\u0001';
+const END = '\u0002';
 
 /**
  * The cycle checks of one document kept from one version to the next: a prefix's answer is kept
@@ -193,12 +199,14 @@ export interface MemoAnswer extends CycleAnswer {
  * exactly checkCycle's, work included (a run counts a kept answer's work as if checked again).
  */
 export class CycleMemo {
-  private readonly answers = new Map<string, MemoAnswer & { readonly key: string }>();
-  /** Each dentry's answer, found without making its prefix's key again. */
-  private byDentry = new WeakMap<Dentry, MemoAnswer & { readonly key: string }>();
-  /** Which answers looked up paths beginning with these (at most two) labels. */
-  private readonly byStart = new Map<string, Set<string>>();
+  private readonly answers = new Map<string, MemoAnswer>();
+  /** The answer of each dentry of the last dtab, by index (undefined: not asked yet). */
+  private byIndex: (MemoAnswer | undefined)[] = [];
+  /** The answers that looked up paths beginning with these (at most two) labels. */
+  private readonly byStart = new Map<string, MemoAnswer | Set<MemoAnswer>>();
   private last: Dtab | undefined;
+  /** Prefixes of the dentries removed since the last run: their answers may no longer be used. */
+  private removed: string[] = [];
   private runs = 0;
   private checks = 0;
 
@@ -221,8 +229,8 @@ export class CycleMemo {
     const last = this.last;
     this.last = dtab;
     this.runs++;
-    if (!last || last === dtab) return this.runs;
-    const a = last.dentries;
+    if (last === dtab) return this.runs;
+    const a = last ? last.dentries : [];
     const b = dtab.dentries;
     let s = 0;
     const max = Math.min(a.length, b.length);
@@ -233,44 +241,59 @@ export class CycleMemo {
       ea--;
       eb--;
     }
-    if (s === 0 && ea === a.length && a.length > 0 && b.length > 0) this.clear();
-    else {
-      for (let i = s; i < ea; i++) this.forget(a[i]!.prefix);
-      for (let i = s; i < eb; i++) this.forget(b[i]!.prefix);
+    if (s === 0 && ea === a.length) {
+      this.clear();
+      this.byIndex = new Array<MemoAnswer | undefined>(b.length);
+      return this.runs;
     }
+    for (let i = s; i < ea; i++) {
+      this.forget(a[i]!.prefix);
+      this.removed.push(prefixKey(a[i]!.prefix));
+    }
+    for (let i = s; i < eb; i++) this.forget(b[i]!.prefix);
+    const kept = this.byIndex;
+    this.byIndex = kept.slice(0, s).concat(new Array<MemoAnswer | undefined>(eb - s), kept.slice(ea));
     return this.runs;
   }
 
-  /** The answer for a dentry of `dtab` (the dtab of the last begin), checked now if not kept. */
-  answer(dtab: Dtab, dentry: Dentry): MemoAnswer {
-    const known = this.byDentry.get(dentry);
+  /** The answer for dentry `index` of `dtab` (the dtab of the last begin), checked now if not kept. */
+  answer(dtab: Dtab, index: number): MemoAnswer {
+    const known = this.byIndex[index];
     if (known && !known.dropped) return known;
-    const key = prefixKey(dentry.prefix);
+    const prefix = dtab.dentries[index]!.prefix;
+    const key = prefixKey(prefix);
     let kept = this.answers.get(key);
     if (!kept) {
-      kept = { ...answerCycle(dtab, dentry.prefix, true), key, run: 0, dropped: false };
+      const looked: Path[] = [];
+      const found = answerCycle(recording(dtab, looked), prefix);
+      kept = { outcome: found.outcome, work: found.work, key, looked: compactPaths(looked), run: 0, dropped: false };
       this.checks++;
       this.answers.set(key, kept);
-      for (const start of startsOf(kept.looked)) {
-        const set = this.byStart.get(start);
-        if (set) set.add(key);
-        else this.byStart.set(start, new Set([key]));
+      for (const start of startsOf(looked)) {
+        const at = this.byStart.get(start);
+        if (at === undefined) this.byStart.set(start, kept);
+        else if (at instanceof Set) at.add(kept);
+        else this.byStart.set(start, new Set([at, kept]));
       }
     }
-    this.byDentry.set(dentry, kept);
+    this.byIndex[index] = kept;
     return kept;
   }
 
-  /** Ends run `run`: the answers it did not use (prefixes the dtab no longer has) are dropped. */
+  /** Ends run `run`: the answers of removed dentries that it did not use are dropped. */
   end(run: number): void {
-    for (const a of this.answers.values()) if (a.run !== run) this.drop(a.key);
+    for (const key of this.removed) {
+      const a = this.answers.get(key);
+      if (a && a.run !== run) this.drop(a);
+    }
+    this.removed = [];
   }
 
   private clear(): void {
     for (const a of this.answers.values()) a.dropped = true;
     this.answers.clear();
     this.byStart.clear();
-    this.byDentry = new WeakMap();
+    this.removed = [];
   }
 
   /** Drops every answer whose delegation looked up a path that `prefix` matches. */
@@ -284,30 +307,50 @@ export class CycleMemo {
     if (prefix.length >= 2 && prefix[1] !== ANY) starts.push(`${first}${SEP}${prefix[1] as string}`);
     else for (const k of this.byStart.keys()) if (k === first || k.startsWith(first + SEP)) starts.push(k);
     for (const start of starts) {
-      const keys = this.byStart.get(start);
-      if (!keys) continue;
-      for (const key of Array.from(keys)) {
-        const a = this.answers.get(key);
-        if (a && a.looked.some((p) => prefixMatches(prefix, p))) this.drop(key);
-      }
+      const at = this.byStart.get(start);
+      if (at === undefined) continue;
+      for (const a of at instanceof Set ? Array.from(at) : [at]) if (lookedMatches(a.looked, prefix)) this.drop(a);
     }
   }
 
-  private drop(key: string): void {
-    const a = this.answers.get(key);
-    if (!a) return;
+  private drop(a: MemoAnswer): void {
+    if (a.dropped) return;
     a.dropped = true;
-    this.answers.delete(key);
-    for (const start of startsOf(a.looked)) {
-      const set = this.byStart.get(start);
-      if (!set) continue;
-      set.delete(key);
-      if (set.size === 0) this.byStart.delete(start);
+    this.answers.delete(a.key);
+    for (const start of startsOf(expandPaths(a.looked))) {
+      const at = this.byStart.get(start);
+      if (at === a) this.byStart.delete(start);
+      else if (at instanceof Set) {
+        at.delete(a);
+        if (at.size === 0) this.byStart.delete(start);
+      }
     }
   }
 }
 
-const SEP = '\u0001';
+/** Paths as one string: each label followed by SEP, each path by END. */
+function compactPaths(paths: readonly Path[]): string {
+  // Joined (a flat string), not concatenated piece by piece (a tree of pieces).
+  const parts: string[] = [];
+  for (const p of paths) {
+    for (const label of p) parts.push(label, SEP);
+    parts.push(END);
+  }
+  return parts.join('');
+}
+
+function expandPaths(s: string): Path[] {
+  // Every path ends with END: the last piece of the split is always empty.
+  const pieces = s.split(END);
+  pieces.pop();
+  return pieces.map((p) => (p === '' ? [] : p.slice(0, -1).split(SEP)));
+}
+
+/** Whether `prefix` matches one of the compacted paths. */
+function lookedMatches(looked: string, prefix: Prefix): boolean {
+  for (const p of expandPaths(looked)) if (prefixMatches(prefix, p)) return true;
+  return false;
+}
 
 /** The distinct first-two-label keys of these paths (a path of one label is its own key). */
 function startsOf(paths: readonly Path[]): Set<string> {

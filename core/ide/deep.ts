@@ -70,7 +70,7 @@ function* deepSteps(a: DtabAnalysis, memo: CycleMemo): Generator<void, DeepDiagn
   let tooComplex: { index: number; message: string } | undefined;
   let sliceStart = performance.now();
   for (let i = 0; i < dtab.size; i++) {
-    const answer = memo.answer(dtab, dtab.dentries[i]!);
+    const answer = memo.answer(dtab, i);
     // A prefix's work counts once per run, as if no answer had been kept from an earlier version.
     if (answer.run !== run) {
       answer.run = run;

@@ -30,14 +30,15 @@ export interface DentryMatch {
 }
 
 interface TrieNode {
-  readonly children: Map<string, TrieNode>;
+  /** Made when the first child is added: most nodes (a service's own prefix) have none. */
+  children: Map<string, TrieNode> | undefined;
   any: TrieNode | undefined;
   /** Indices of the dentries whose prefix ends here. */
   readonly ends: number[];
 }
 
 function trieNode(): TrieNode {
-  return { children: new Map(), any: undefined, ends: [] };
+  return { children: undefined, any: undefined, ends: [] };
 }
 
 export class Dtab {
@@ -89,7 +90,7 @@ export class Dtab {
       if (depth >= prefix.length) continue;
       const e = prefix[depth]!;
       if (e !== ANY) {
-        const next = node.children.get(e);
+        const next = node.children?.get(e);
         if (next) stack.push({ node: next, depth: depth + 1 });
       }
       if (node.any) stack.push({ node: node.any, depth: depth + 1 });
@@ -132,16 +133,16 @@ export class Dtab {
       if (depth >= prefix.length) {
         // Everything below: every dentry whose prefix starts like this one.
         for (const i of node.ends) out.push(i);
-        for (const c of node.children.values()) stack.push({ node: c, depth });
+        if (node.children) for (const c of node.children.values()) stack.push({ node: c, depth });
         if (node.any) stack.push({ node: node.any, depth });
         continue;
       }
       const e = prefix[depth]!;
       if (e === ANY) {
-        for (const c of node.children.values()) stack.push({ node: c, depth: depth + 1 });
+        if (node.children) for (const c of node.children.values()) stack.push({ node: c, depth: depth + 1 });
         if (node.any) stack.push({ node: node.any, depth: depth + 1 });
       } else {
-        const next = node.children.get(e);
+        const next = node.children?.get(e);
         if (next) stack.push({ node: next, depth: depth + 1 });
       }
     }
@@ -176,8 +177,8 @@ export class Dtab {
       for (const e of d.prefix) {
         if (e === ANY) node = node.any ??= trieNode();
         else {
-          let next = node.children.get(e);
-          if (!next) node.children.set(e, (next = trieNode()));
+          let next = node.children?.get(e);
+          if (!next) (node.children ??= new Map()).set(e, (next = trieNode()));
           node = next;
         }
       }
@@ -194,7 +195,7 @@ function collect(root: TrieNode, path: Path, _depth: number, out: number[]): voi
     const { node, depth } = stack.pop()!;
     for (const i of node.ends) out.push(i);
     if (depth >= path.length) continue;
-    const next = node.children.get(path[depth]!);
+    const next = node.children?.get(path[depth]!);
     if (next) stack.push({ node: next, depth: depth + 1 });
     if (node.any) stack.push({ node: node.any, depth: depth + 1 });
   }
@@ -205,7 +206,7 @@ function removeEnd(root: TrieNode, prefix: Prefix, index: number): void {
   const path: { parent: TrieNode; key: PrefixElem }[] = [];
   let node: TrieNode | undefined = root;
   for (const e of prefix) {
-    const next: TrieNode | undefined = e === ANY ? node.any : node.children.get(e);
+    const next: TrieNode | undefined = e === ANY ? node.any : node.children?.get(e);
     if (!next) return;
     path.push({ parent: node, key: e });
     node = next;
@@ -213,10 +214,10 @@ function removeEnd(root: TrieNode, prefix: Prefix, index: number): void {
   const k = node.ends.indexOf(index);
   if (k >= 0) node.ends.splice(k, 1);
   for (let d = path.length - 1; d >= 0; d--) {
-    if (node.ends.length > 0 || node.children.size > 0 || node.any) return;
+    if (node.ends.length > 0 || (node.children !== undefined && node.children.size > 0) || node.any) return;
     const { parent, key } = path[d]!;
     if (key === ANY) parent.any = undefined;
-    else parent.children.delete(key);
+    else parent.children?.delete(key);
     node = parent;
   }
 }
@@ -227,8 +228,8 @@ function addEnd(root: TrieNode, prefix: Prefix, index: number): void {
   for (const e of prefix) {
     if (e === ANY) node = node.any ??= trieNode();
     else {
-      let next = node.children.get(e);
-      if (!next) node.children.set(e, (next = trieNode()));
+      let next = node.children?.get(e);
+      if (!next) (node.children ??= new Map()).set(e, (next = trieNode()));
       node = next;
     }
   }
@@ -250,7 +251,7 @@ function shiftEnds(root: TrieNode, from: number, shift: number): void {
     const node = stack.pop()!;
     const ends = node.ends;
     for (let k = ends.length - 1; k >= 0 && ends[k]! >= from; k--) ends[k]! += shift;
-    for (const c of node.children.values()) stack.push(c);
+    if (node.children) for (const c of node.children.values()) stack.push(c);
     if (node.any) stack.push(node.any);
   }
 }

@@ -680,6 +680,28 @@ interface Bounds {
   size: number;
 }
 
+
+/**
+ * Label texts that outlive the text they were read from, as strings of their own. A slice of 13
+ * characters or more is, in V8, a view that keeps the whole text alive: after each edit of a large
+ * document, every label read from that version would keep a copy of the document. Labels repeat
+ * (`svc`, `http`, a namespace, the same service in a prefix and a destination), so one string
+ * serves them all (one-character strings are shared by V8 already).
+ */
+const owned = new Map<string, string>();
+const OWNED_MAX = 200_000;
+
+function own(label: string): string {
+  if (label.length < 2) return label;
+  const known = owned.get(label);
+  if (known !== undefined) return known;
+  if (owned.size >= OWNED_MAX) owned.clear();
+  // Joining makes a new string, with no tie to the text the label was sliced from.
+  const copy = label.length < 13 ? label : label.split('').join('');
+  owned.set(copy, copy);
+  return copy;
+}
+
 class ElemsNode {
   /** The end as read (see Segment). */
   e = 0;
@@ -730,7 +752,7 @@ class ElemsNode {
     const data = this.bounds.data;
     const src = this.ref.text;
     const at = this.seg.at;
-    for (let k = 0; k < this.count; k++) out[k] = this.decoded?.get(k) ?? src.slice(data[this.from + 2 * k]! + at, data[this.from + 2 * k + 1]! + at);
+    for (let k = 0; k < this.count; k++) out[k] = this.decoded?.get(k) ?? own(src.slice(data[this.from + 2 * k]! + at, data[this.from + 2 * k + 1]! + at));
     return out;
   }
 
@@ -752,9 +774,9 @@ class ElemsNode {
       const wildcard = this.kind === 'prefix' && end - start === 1 && src.charCodeAt(start + at) === STAR;
       if (seg === FIXED) {
         if (wildcard) out.push({ kind: 'wildcard', start, end });
-        else out.push(new Label(start, end, this.decoded?.get(k) ?? src.slice(start, end)));
+        else out.push(new Label(start, end, this.decoded?.get(k) ?? own(src.slice(start, end))));
       } else if (wildcard) out.push(anchorNode<WildcardSyntax>(seg, { kind: 'wildcard', start, end }));
-      else out.push(new ALabel(seg, start, end, this.decoded?.get(k) ?? src.slice(start + at, end + at)));
+      else out.push(new ALabel(seg, start, end, this.decoded?.get(k) ?? own(src.slice(start + at, end + at))));
     }
     return (this.cache = out);
   }
