@@ -26,6 +26,7 @@ export * from './syntax/locate.js';
 export * from './check/deep.js';
 export * from './explain.js';
 export { checkConfigText, mayHoldConfig, updateConfigText, type ConfigFileResult, type FoundConfig } from './config/config.js';
+export { YamlChunks } from './config/yaml.js';
 export { catalogue, type ConfigKind } from './config/catalogue.js';
 export { detectConfig, didYouMean, validateConfig, type EmbeddedDtab } from './config/validate.js';
 export { scalarMap, mapSpan, type ScalarMap } from './config/scalar-map.js';

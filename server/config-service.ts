@@ -5,7 +5,7 @@
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { SymbolKind, type Diagnostic as LspDiagnostic, type DocumentSymbol, type Position, type Range, type TextEdit } from 'vscode-languageserver-types';
-import { checkConfigText, formatDtab, updateConfigText, type ConfigFileResult, type EmbeddedDtab, type FoundConfig, type Span } from '../core/index.js';
+import { checkConfigText, formatDtab, updateConfigText, YamlChunks, type ConfigFileResult, type EmbeddedDtab, type FoundConfig, type Span } from '../core/index.js';
 import { Analysis, documentLines, toLsp, type Lines } from './lsp.js';
 
 export class ConfigAnalysis {
@@ -101,10 +101,19 @@ function embeddedLines(d: EmbeddedDtab, file: Lines): Lines {
 
 export class ConfigService {
   private readonly cache = new Map<string, ConfigAnalysis>();
+  /** Each open file's top-level YAML blocks, kept so that an edit re-reads only the block it is in. */
+  private readonly chunks = new Map<string, YamlChunks>();
+
+  private check(uri: string, text: string): ConfigFileResult {
+    let c = this.chunks.get(uri);
+    if (!c) this.chunks.set(uri, (c = new YamlChunks()));
+    return checkConfigText(text, c);
+  }
 
   /**
    * The analysis of the document's current text. Typing inside an embedded dtab re-checks only that
-   * dtab (updateConfigText); anything else checks the whole file.
+   * dtab (updateConfigText); anything else checks the whole file, re-reading only the top-level
+   * YAML blocks that changed (YamlChunks).
    */
   analyze(doc: TextDocument): ConfigAnalysis {
     const cached = this.cache.get(doc.uri);
@@ -113,7 +122,7 @@ export class ConfigService {
     const quick = cached ? updateConfigText(cached.result, cached.text, text) : undefined;
     const a = quick
       ? new ConfigAnalysis(doc.uri, doc.version, quick, documentLines(doc), text, true)
-      : new ConfigAnalysis(doc.uri, doc.version, checkConfigText(text), documentLines(doc), text, false);
+      : new ConfigAnalysis(doc.uri, doc.version, this.check(doc.uri, text), documentLines(doc), text, false);
     this.cache.set(doc.uri, a);
     return a;
   }
@@ -122,13 +131,14 @@ export class ConfigService {
   analyzeFully(doc: TextDocument): ConfigAnalysis {
     const a = this.analyze(doc);
     if (!a.stale) return a;
-    const full = new ConfigAnalysis(doc.uri, doc.version, checkConfigText(a.text), documentLines(doc), a.text, false);
+    const full = new ConfigAnalysis(doc.uri, doc.version, this.check(doc.uri, a.text), documentLines(doc), a.text, false);
     this.cache.set(doc.uri, full);
     return full;
   }
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.chunks.delete(uri);
   }
 
   /** Diagnostics of the configs in the document; none for YAML that holds no config. */

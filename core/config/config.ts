@@ -7,7 +7,7 @@ import { checkDtab, DTAB_CHECK_CODES, type Diagnostic } from '../check/check.js'
 import type { Span } from '../syntax/ast.js';
 import { parseDtab } from '../syntax/parser.js';
 import { mapSpan, scalarMap } from './scalar-map.js';
-import { MAX_DEPTH, parseYamlDocument, parseYamlDocuments } from './yaml.js';
+import { MAX_DEPTH, parseYamlDocument, parseYamlDocuments, type YamlChunks } from './yaml.js';
 import type { ConfigKind } from './catalogue.js';
 import { fileMapped, mapDiagnostic, namerRefDiagnostics, type EmbeddedDtab } from './embedded.js';
 import type { ConfigNamer, ConfigRouter } from './model.js';
@@ -54,12 +54,16 @@ function get(map: Node | null | undefined, key: string): Node | null | undefined
   return map.items.find((p) => isScalar(p.key) && p.key.value === key)?.value as Node | null | undefined;
 }
 
-/** Finds and checks every linkerd/namerd config in a YAML (or JSON) file; none in unrelated files. */
-export function checkConfigText(text: string): ConfigFileResult {
+/**
+ * Finds and checks every linkerd/namerd config in a YAML (or JSON) file; none in unrelated files.
+ * `chunks`, kept by an editor from one version of the file to the next, re-reads only the
+ * top-level blocks that changed (the result is the same).
+ */
+export function checkConfigText(text: string, chunks?: YamlChunks): ConfigFileResult {
   const configs: FoundConfig[] = [];
   const diagnostics: Diagnostic[] = [];
   const dtabs: EmbeddedDtab[] = [];
-  const { docs, cuts, failed } = parseYamlDocuments(text, PARSE);
+  const { docs, cuts, failed } = chunks?.parse(text, PARSE) ?? parseYamlDocuments(text, PARSE);
   if (failed !== undefined) {
     if (mayHoldConfig(text)) diagnostics.push(unreadable(text, failed, (s) => s));
     return { configs, diagnostics: withinText(diagnostics, text.length), dtabs };
