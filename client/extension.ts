@@ -36,17 +36,31 @@ export interface Api {
   readonly tests: DtabTestExplorer;
   /** Milliseconds from loading this module to the end of activate(). */
   readonly activationMs: number;
+  /**
+   * When features work: milliseconds from loading this module until the language client chunk is
+   * loaded (`chunkMs`) and the server has answered `initialize` (`readyMs`); NaN until then.
+   */
+  readonly startup: { chunkMs: number; readyMs: number };
 }
 
 export function activate(context: vscode.ExtensionContext): Api {
   const outputChannel = vscode.window.createOutputChannel('Dtab (Linkerd)');
   // The language client library is loaded after the UI is registered (see language-client.ts);
   // a runtime require keeps it out of this bundle.
-  const start: typeof startLanguageClient = (...args) =>
+  const startup = { chunkMs: Number.NaN, readyMs: Number.NaN };
+  const start: typeof startLanguageClient = (...args) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (require(path.join(__dirname, 'language-client.js')) as typeof import('./language-client')).startLanguageClient(...args);
+    const chunk = require(path.join(__dirname, 'language-client.js')) as typeof import('./language-client');
+    startup.chunkMs = performance.now() - moduleStart;
+    return chunk.startLanguageClient(...args);
+  };
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => start(serverModule, outputChannel, () => vscode.workspace.isTrusted)).then((c) => (client = c));
+  const ready = new Promise<void>((resolve) => setImmediate(resolve))
+    .then(() => start(serverModule, outputChannel, () => vscode.workspace.isTrusted))
+    .then((c) => {
+      startup.readyMs = performance.now() - moduleStart;
+      return (client = c);
+    });
   ready.catch((e: unknown) => outputChannel.appendLine(`The language server did not start: ${(e as Error).stack ?? String(e)}`));
   const delegation = new DelegationView(() => ready);
   const clusterBar = new ClusterStatusBar();
@@ -162,7 +176,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     }),
     vscode.commands.registerCommand('linkerdDtab.refreshDelegation', () => delegation.refresh()),
   );
-  return { ready, delegation, cluster: clusterBar, namerd, responses, traces, canary, tests, activationMs: performance.now() - moduleStart };
+  return { ready, delegation, cluster: clusterBar, namerd, responses, traces, canary, tests, activationMs: performance.now() - moduleStart, startup };
 }
 
 /** Where to ask for a delegation: a namerd namespace, or a linkerd router's delegator. */

@@ -684,20 +684,20 @@ interface Bounds {
 /**
  * Label texts that outlive the text they were read from, as strings of their own. A slice of 13
  * characters or more is, in V8, a view that keeps the whole text alive: after each edit of a large
- * document, every label read from that version would keep a copy of the document. Labels repeat
- * (`svc`, `http`, a namespace, the same service in a prefix and a destination), so one string
- * serves them all (one-character strings are shared by V8 already).
+ * document, every label read from that version would keep a copy of the document. Long labels
+ * repeat (the same service in a prefix and a destination), so one string serves them all.
  */
 const owned = new Map<string, string>();
 const OWNED_MAX = 200_000;
 
 function own(label: string): string {
-  if (label.length < 2) return label;
+  // Shorter slices are copies already (and interning them costs more time than it saves memory).
+  if (label.length < 13) return label;
   const known = owned.get(label);
   if (known !== undefined) return known;
   if (owned.size >= OWNED_MAX) owned.clear();
   // Joining makes a new string, with no tie to the text the label was sliced from.
-  const copy = label.length < 13 ? label : label.split('').join('');
+  const copy = label.split('').join('');
   owned.set(copy, copy);
   return copy;
 }
