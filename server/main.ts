@@ -357,9 +357,24 @@ function validate(doc: TextDocument): void {
   }, DEEP_CHECKS_DELAY_MS);
 }
 
-// (TextDocuments fires onDidChangeContent on open too: one validation per version.)
-documents.onDidChangeContent(({ document }) => validate(document));
+// (TextDocuments fires onDidChangeContent on open too.) Validation waits for the changes that have
+// already arrived: a burst of keystrokes read in one go is checked once, at its last version.
+const pendingValidation = new Map<string, NodeJS.Immediate>();
+documents.onDidChangeContent(({ document }) => {
+  const uri = document.uri;
+  if (pendingValidation.has(uri)) return;
+  pendingValidation.set(
+    uri,
+    setImmediate(() => {
+      pendingValidation.delete(uri);
+      const doc = documents.get(uri);
+      if (doc) validate(doc);
+    }),
+  );
+});
 documents.onDidClose(({ document }) => {
+  clearImmediate(pendingValidation.get(document.uri));
+  pendingValidation.delete(document.uri);
   service.forget(document.uri);
   configs.forget(document.uri);
   configUris.delete(document.uri);

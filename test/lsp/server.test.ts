@@ -64,6 +64,24 @@ describe('language server over stdio', () => {
     assert.equal(d[0]!.code, 'split-arrow');
   });
 
+  it('a burst of edits sent at once ends with the diagnostics of its last version, in order', async () => {
+    const u = 'file:///work/burst.dtab';
+    assert.equal((await client.open(u, '/a => /b ;\n')).length, 0);
+    const last = client.diagnostics(u, 5);
+    // Four edits sent without waiting: break the arrow, mend it, break it again, add a dentry.
+    const at = (c: number) => ({ line: 0, character: c });
+    await Promise.all([
+      client.change(u, 2, [{ range: { start: at(4), end: at(5) }, text: '' }]),
+      client.change(u, 3, [{ range: { start: at(4), end: at(4) }, text: '>' }]),
+      client.change(u, 4, [{ range: { start: at(3), end: at(4) }, text: '= ' }]),
+      client.change(u, 5, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '/c => /d ;\n' }]),
+    ]);
+    const d = (await last).diagnostics;
+    assert.deepEqual(d.map((x) => [x.code, x.range.start.line, x.range.start.character, x.range.end.character]), [['split-arrow', 0, 4, 5]]);
+    // Nothing older was published after it.
+    assert.equal(client.published.get(u)!.at(-1)!.version, 5);
+  });
+
   it('adds the deep checks (cycles, never-used dentries) shortly after', async () => {
     const u = 'file:///work/deep.dtab';
     // The quick diagnostics come first, then the same version again with the deep ones.
