@@ -1,17 +1,12 @@
 // The delegation view's data: the core's delegate tree, annotated for the client's tree view
 // (primary path, status, one-line descriptions, the dentry of each step with its range).
 
-import { boundByNamer, describeBound, describeNode, lowerPath, nodeStatus, parsePath, primaryNodes, showDentry, showPath, unionShares, type DelegateTree, type Interpreter } from '../core/index.js';
+import { boundByNamer, describeBound, describeNode, lowerPath, nodeStatuses, parsePath, primaryNodes, showDentry, showPath, unionShares, type DelegateTree, type Interpreter } from '../core/index.js';
 import type { DelegateResult, DelegationNode } from '../protocol/messages.js';
 import type { Analysis } from './lsp.js';
 
-/** Linkerd's reading of a node; a chain of rewrites ending in an unresolved leaf is unresolved. */
-function status(node: DelegateTree): DelegationNode['status'] {
-  let t = node;
-  while (t.type === 'delegate') t = t.delegate;
-  if (t.type === 'leaf' && t.bound.addr.type === 'pending' && t.bound.addr.unresolvedBy) return 'unresolved';
-  return nodeStatus(node);
-}
+/** Whether a node is a leaf a namer left unresolved (in the editor, without the cluster). */
+const unresolvedLeaf = (t: DelegateTree) => t.type === 'leaf' && t.bound.addr.type === 'pending' && !!t.bound.addr.unresolvedBy;
 
 /**
  * `whyNegative` says, for a negative `/#/` leaf, why in the cluster's words ("no port named grpc on
@@ -74,6 +69,9 @@ export function delegationNodes(
   options: { dentry?: (d: NonNullable<DelegateTree['dentry']>) => DelegationNode['dentry'] | undefined; reasons?: ReadonlyMap<DelegateTree, string> } = {},
 ): DelegationNode {
   const primary = primaryNodes(tree);
+  const statuses = nodeStatuses(tree);
+  // Linkerd's reading of each node; a chain of rewrites ending in an unresolved leaf is unresolved.
+  const unresolved = new Set<DelegateTree>();
   // Built without recursion on the tree's depth: children first, parents after.
   const built = new Map<DelegateTree, DelegationNode>();
   const order: { t: DelegateTree; weight?: { value: number; percent: number } }[] = [];
@@ -92,11 +90,12 @@ export function delegationNodes(
     const { t, weight } = order[k]!;
     const d = t.dentry;
     const dentry = d ? (options.dentry ? options.dentry(d) : { text: showDentry(d.dentry) }) : undefined;
+    if (unresolvedLeaf(t) || (t.type === 'delegate' && unresolved.has(t.delegate))) unresolved.add(t);
     built.set(t, {
       path: t.type === 'neg' && t.path.length === 0 ? '~' : showPath(t.path),
       type: t.type,
       primary: primary.has(t),
-      status: status(t),
+      status: unresolved.has(t) ? 'unresolved' : statuses.get(t)!,
       description: options.reasons?.get(t) ?? (t.type === 'delegate' ? '' : describeNode(t).replace(/^\S+\s+/, '')),
       ...(dentry ? { dentry } : {}),
       ...(weight ? { weight } : {}),

@@ -13,32 +13,43 @@ export interface RenderOptions {
   readonly locate?: (index: number) => string | undefined;
 }
 
+/** Levels shown before a deeper tree (one a server sent) is cut, so that indentation stays bounded. */
+export const RENDER_MAX_DEPTH = 200;
+
 export function renderDelegateTree(tree: DelegateTree, options: RenderOptions = {}): string {
   const primary = primaryNodes(tree);
   const lines: string[] = [];
-  const visit = (t: DelegateTree, indent: string, weight: string): void => {
+  // Without recursion: a tree decoded from a server can be as deep as the server makes it.
+  const stack: { t: DelegateTree; depth: number; weight: string }[] = [{ t: tree, depth: 0, weight: '' }];
+  while (stack.length > 0) {
+    const { t, depth, weight } = stack.pop()!;
+    const indent = '  '.repeat(depth);
+    if (depth > RENDER_MAX_DEPTH) {
+      lines.push(`  ${indent}… deeper than ${RENDER_MAX_DEPTH} levels: not shown`);
+      continue;
+    }
     const mark = primary.has(t) ? '*' : ' ';
     const via = t.dentry ? `  <- ${showDentry(t.dentry.dentry)}${locateSuffix(options, t.dentry.index)}` : '';
     lines.push(`${mark} ${indent}${weight}${describeNode(t)}${via}`);
-    const inner = indent + '  ';
+    const children: { t: DelegateTree; weight: string }[] = [];
     switch (t.type) {
       case 'delegate':
-        visit(t.delegate, inner, '');
+        children.push({ t: t.delegate, weight: '' });
         break;
       case 'transformation':
-        visit(t.tree, inner, '');
+        children.push({ t: t.tree, weight: '' });
         break;
       case 'alt':
-        for (const c of t.alt) visit(c, inner, '');
+        for (const c of t.alt) children.push({ t: c, weight: '' });
         break;
       case 'union': {
         const total = t.union.reduce((s, w) => s + w.weight, 0);
-        for (const w of t.union) visit(w.tree, inner, `${percent(w.weight, total, t.union.length)} `);
+        for (const w of t.union) children.push({ t: w.tree, weight: `${percent(w.weight, total, t.union.length)} ` });
         break;
       }
     }
-  };
-  visit(tree, '', '');
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ ...children[i]!, depth: depth + 1 });
+  }
   return lines.join('\n') + '\n';
 }
 

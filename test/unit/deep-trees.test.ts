@@ -2,7 +2,8 @@
 // decoded without a depth limit): reading their status and primary path must not recurse on depth.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nodeStatus, primaryNodes, type DelegateTree } from '../../core/index.js';
+import { boundName, nodeStatus, primaryNodes, renderDelegateTree, type DelegateTree } from '../../core/index.js';
+import { delegationNodes } from '../../server/delegation.js';
 
 const DEPTH = 100_000;
 
@@ -20,6 +21,13 @@ describe('delegate trees 100,000 deep', () => {
     const t = chain(fail, (c, i) => ({ type: 'delegate', path: ['p', String(i)], dentry: undefined, delegate: c }));
     assert.equal(nodeStatus(t), 'fail');
     assert.equal(primaryNodes(t).size, DEPTH + 1);
+    // Shown to 200 levels, then one line says the rest is not.
+    const lines = renderDelegateTree(t).split('\n');
+    assert.equal(lines.length, 203);
+    assert.equal(lines[0], '* /p/99999');
+    assert.equal(lines[200], `* ${'  '.repeat(200)}/p/99799`);
+    assert.equal(lines[201], `  ${'  '.repeat(201)}… deeper than 200 levels: not shown`);
+    assert.equal(lines[202], '');
   });
 
   it('alternatives nested in their second branch: the first non-neg branch is followed, the negs are not', () => {
@@ -40,5 +48,19 @@ describe('delegate trees 100,000 deep', () => {
     const tr: DelegateTree = { type: 'transformation', path: ['t'], dentry: undefined, name: 'io.l5d.port', bound: { addr: { type: 'neg' } } as never, tree: inner };
     assert.equal(nodeStatus(tr), 'neg');
     assert.deepEqual([...primaryNodes(tr)], [tr, inner, fail]);
+  });
+
+  it('the Delegation view reads each node once: statuses, the primary path, unresolved chains', () => {
+    const pending: DelegateTree = { type: 'leaf', path: ['#', 'io.l5d.k8s', 'ns', 'http', 'web'], dentry: undefined, bound: boundName(['#', 'io.l5d.k8s'], ['ns', 'http', 'web'], { type: 'pending', unresolvedBy: 'io.l5d.k8s' }) };
+    const t = chain(pending, (c, i) => ({ type: 'delegate', path: ['p', String(i)], dentry: undefined, delegate: c }));
+    let node = delegationNodes(t);
+    for (let depth = 0; depth < DEPTH; depth++) {
+      assert.equal(node.status, 'unresolved');
+      assert.equal(node.primary, true);
+      node = node.children[0]!;
+    }
+    assert.deepEqual([node.type, node.status, node.path, node.children.length], ['leaf', 'unresolved', '/#/io.l5d.k8s/ns/http/web', 0]);
+    const alts = delegationNodes(chain(fail, (c, i) => ({ type: 'alt', path: ['a', String(i)], dentry: undefined, alt: [neg, c] })));
+    assert.deepEqual([alts.status, alts.children[0]!.status, alts.children[0]!.primary, alts.children[1]!.status, alts.children[1]!.primary], ['fail', 'neg', false, 'fail', true]);
   });
 });
