@@ -298,6 +298,8 @@ function checkPrintedWeight(w: WeightSyntax, out: Diagnostic[]): void {
     });
     return;
   }
+  // Whole weights print as they are (`9` is stored as `9.00`): the common case, without formatting.
+  if (Number.isSafeInteger(w.value)) return;
   const printed = formatFixed2(w.value);
   if (Number(printed) === w.value) return;
   const toZero = Number(printed) === 0;
@@ -327,14 +329,20 @@ function checkSystemNamer(src: string, t: LeafSyntax, out: Diagnostic[]): void {
 }
 
 const PORT_NAMES = ['http', 'https', 'grpc', 'h2', 'http2', 'admin', 'thrift', 'incoming', 'outgoing', 'web'];
+const PORT_NAME_MIN = Math.min(...PORT_NAMES.map((p) => p.length));
+const PORT_NAME_MAX = Math.max(...PORT_NAMES.map((p) => p.length));
 
 /** Whether the span is (case-insensitively) a common port name, without making a string. */
 function isPortName(src: string, s: number, e: number): boolean {
-  return PORT_NAMES.some((name) => {
-    if (name.length !== e - s) return false;
-    for (let i = 0; i < name.length; i++) if ((src.charCodeAt(s + i) | 0x20) !== name.charCodeAt(i)) return false;
-    return true;
-  });
+  const n = e - s;
+  if (n < PORT_NAME_MIN || n > PORT_NAME_MAX) return false;
+  for (const name of PORT_NAMES) {
+    if (name.length !== n) continue;
+    let same = true;
+    for (let i = 0; i < n && same; i++) same = (src.charCodeAt(s + i) | 0x20) === name.charCodeAt(i);
+    if (same) return true;
+  }
+  return false;
 }
 
 /** Character-level tests on a span of the source (no strings made: this runs on every k8s leaf). */
