@@ -46,43 +46,52 @@ export function showPrefix(prefix: Prefix): string {
   return out;
 }
 
-/** NameTree.show, generic over the leaf printer. */
+/**
+ * NameTree.show, generic over the leaf printer: Finagle's show / show1 / showSimple, case for case.
+ * A one-tree Alt or Union is its tree at every level (so `Alt(Alt(a, b))` shows as `a | b`), an empty
+ * Alt or Union shows as nothing at the top and `()` inside another tree.
+ */
 export function showTree<T>(tree: NameTree<T>, showLeaf: (v: T) => string): string {
   return showTop(tree, showLeaf);
 }
 
-function showTop<T>(tree: NameTree<T>, showLeaf: (v: T) => string): string {
-  if (tree.type === 'alt' && tree.trees.length >= 2) return tree.trees.map((t) => showUnionLevel(t, showLeaf)).join(' | ');
-  return showUnionLevel(tree, showLeaf);
-}
-
-function showUnionLevel<T>(tree: NameTree<T>, showLeaf: (v: T) => string): string {
-  if (tree.type === 'alt' && tree.trees.length === 1) return showUnionLevel(tree.trees[0]!, showLeaf);
-  if (tree.type === 'union') {
-    if (tree.trees.length === 1) return showUnionLevel(tree.trees[0]!.tree, showLeaf);
-    if (tree.trees.length >= 2) {
-      return tree.trees
-        .map((w) => (w.weight === 1.0 ? '' : `${formatFixed2(w.weight)}*`) + showSimple(w.tree, showLeaf))
-        .join(' & ');
-    }
+/** Finagle's `case Union(Weighted(_, tree))` and `case Alt(tree)`: a one-tree Alt or Union is its tree. */
+function single<T>(tree: NameTree<T>): NameTree<T> {
+  for (;;) {
+    if (tree.type === 'alt' && tree.trees.length === 1) tree = tree.trees[0]!;
+    else if (tree.type === 'union' && tree.trees.length === 1) tree = tree.trees[0]!.tree;
+    else return tree;
   }
-  return showSimple(tree, showLeaf);
 }
 
+/** `show`: alternatives joined by ` | `, each shown by show1. */
+function showTop<T>(tree: NameTree<T>, showLeaf: (v: T) => string): string {
+  const t = single(tree);
+  if (t.type === 'alt') return t.trees.map((x) => show1(x, showLeaf)).join(' | ');
+  return show1(t, showLeaf);
+}
+
+/** `show1`: a union's weighted trees joined by ` & ` (weight 1 unprinted), an Alt in parentheses. */
+function show1<T>(tree: NameTree<T>, showLeaf: (v: T) => string): string {
+  const t = single(tree);
+  if (t.type === 'union') return t.trees.map((w) => (w.weight === 1.0 ? '' : `${formatFixed2(w.weight)}*`) + showSimple(w.tree, showLeaf)).join(' & ');
+  if (t.type === 'alt') return `(${showTop(t, showLeaf)})`;
+  return showSimple(t, showLeaf);
+}
+
+/** `showSimple`: a leaf or token, or any Alt or Union in parentheses. */
 function showSimple<T>(tree: NameTree<T>, showLeaf: (v: T) => string): string {
-  switch (tree.type) {
+  const t = single(tree);
+  switch (t.type) {
     case 'leaf':
-      return showLeaf(tree.value);
+      return showLeaf(t.value);
     case 'neg':
     case 'fail':
     case 'empty':
-      return TOKEN_TEXT[tree.type];
+      return TOKEN_TEXT[t.type];
     case 'alt':
-      if (tree.trees.length === 1) return showSimple(tree.trees[0]!, showLeaf);
-      return `(${showTop(tree, showLeaf)})`;
     case 'union':
-      if (tree.trees.length === 1) return showSimple(tree.trees[0]!.tree, showLeaf);
-      return `(${showTop(tree, showLeaf)})`;
+      return `(${showTop(t, showLeaf)})`;
   }
 }
 

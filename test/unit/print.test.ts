@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDtab, formatFixed2, javaDouble, lowerDtab, parseDtab, showDtab } from '../../core/index.js';
+import { alt, EMPTY, FAIL, formatDtab, formatFixed2, javaDouble, leaf, lowerDtab, NEG, parseDtab, showDtab, showTree, union, type NameTree } from '../../core/index.js';
 
 describe('Java number formatting', () => {
   it('formats weights like %.2f with HALF_UP on the shortest decimal', () => {
@@ -80,5 +80,35 @@ describe('formatter (namerctl style)', () => {
 
   it('keeps CRLF line endings', () => {
     assert.equal(fmt('/a=>/b;\r\n/cc=>/d;\r\n'), '/a   => /b ;\r\n/cc  => /d ;\r\n');
+  });
+});
+
+describe("NameTree.show: Finagle's show / show1 / showSimple case for case", () => {
+  const a = leaf('/a');
+  const b = leaf('/b');
+  const c = leaf('/c');
+  const show = (t: NameTree<string>) => showTree(t, (v) => v);
+  it('a one-tree Alt or Union is its tree at every level, with no parentheses added', () => {
+    assert.equal(show(alt([alt([a, b])])), '/a | /b');
+    assert.equal(show(union([{ weight: 1, tree: alt([a, b]) }])), '/a | /b');
+    assert.equal(show(union([{ weight: 0.5, tree: alt([alt([a, b])]) }])), '/a | /b');
+    assert.equal(show(alt([union([{ weight: 2, tree: a }, { weight: 1, tree: b }])])), '2.00*/a & /b');
+    assert.equal(show(alt([c, alt([union([{ weight: 1, tree: alt([a, b]) }])])])), '/c | (/a | /b)');
+    assert.equal(show(union([{ weight: 0.25, tree: alt([a]) }, { weight: 1, tree: alt([a, b]) }])), '0.25*/a & (/a | /b)');
+  });
+  it('an empty Alt or Union is nothing at the top and () inside (no endless recursion)', () => {
+    assert.equal(show(alt([])), '');
+    assert.equal(show(union([])), '');
+    assert.equal(show(alt([a, alt([])])), '/a | ()');
+    assert.equal(show(alt([a, union([])])), '/a | ');
+    assert.equal(show(union([{ weight: 1, tree: a }, { weight: 1, tree: union([]) }])), '/a & ()');
+    assert.equal(show(union([{ weight: 1, tree: a }, { weight: 3, tree: alt([]) }])), '/a & 3.00*()');
+  });
+  it('alternatives of unions and unions of alternatives', () => {
+    assert.equal(show(alt([union([{ weight: 1, tree: a }, { weight: 1, tree: b }]), c])), '/a & /b | /c');
+    assert.equal(show(union([{ weight: 1, tree: alt([a, b]) }, { weight: 1, tree: c }])), '(/a | /b) & /c');
+    assert.equal(show(union([{ weight: 1, tree: union([{ weight: 1, tree: a }, { weight: 1, tree: b }]) }, { weight: 1, tree: c }])), '(/a & /b) & /c');
+    assert.equal(show(alt([a, alt([b, c])])), '/a | (/b | /c)');
+    assert.equal(show(alt([NEG, FAIL, EMPTY])), '~ | ! | $');
   });
 });
