@@ -12,7 +12,8 @@
 // schema of the version written through. So quantities can only be written through v1alpha1:
 // a split whose weights are quantities is read (and then written) through v1alpha1.
 
-import { ApisApi, AppsV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Scale } from '@kubernetes/client-node';
+import type { KubeConfig, V1Scale } from '@kubernetes/client-node';
+import { clientNode } from './client-node.js';
 import { weightStyleOf, weightValue, replicasForPercent, type Weight, type WeightStyle } from '../core/canary/k8s-weights.js';
 import { describeCluster, describeError } from './k8s.js';
 
@@ -160,7 +161,7 @@ const tsTarget = (namespace: string, name: string, verb: string): Target => ({ r
 
 /** The split.smi-spec.io versions the cluster serves, its preferred one first. */
 export async function trafficSplitVersions(kc: KubeConfig, namespace: string, name: string): Promise<string[]> {
-  const list = await call(kc, { ...tsTarget(namespace, name, 'get'), rbacResource: 'the API discovery (/apis)' }, () => kc.makeApiClient(ApisApi).getAPIVersions());
+  const list = await call(kc, { ...tsTarget(namespace, name, 'get'), rbacResource: 'the API discovery (/apis)' }, () => kc.makeApiClient(clientNode().ApisApi).getAPIVersions());
   const group = list.groups.find((g) => g.name === SMI_GROUP);
   if (!group || group.versions.length === 0) {
     throw new K8sCanaryError(
@@ -201,7 +202,7 @@ function parseTrafficSplit(kc: KubeConfig, namespace: string, name: string, vers
 }
 
 async function getTrafficSplitObject(kc: KubeConfig, namespace: string, name: string, version: string): Promise<Obj> {
-  const custom = kc.makeApiClient(CustomObjectsApi);
+  const custom = kc.makeApiClient(clientNode().CustomObjectsApi);
   return (await call(kc, tsTarget(namespace, name, 'get'), () => custom.getNamespacedCustomObject({ group: SMI_GROUP, version, namespace, plural: 'trafficsplits', name }))) as Obj;
 }
 
@@ -264,9 +265,9 @@ export async function setTrafficSplitWeights(
   if (rv !== current.resourceVersion) throw staleError(kc, current, rv);
   const backends = newBackends(kc, current, weights);
   const version = versionOf(current.apiVersion);
-  const custom = kc.makeApiClient(CustomObjectsApi);
+  const custom = kc.makeApiClient(clientNode().CustomObjectsApi);
   const written = await call(kc, tsTarget(namespace, name, 'patch'), () =>
-    custom.patchNamespacedCustomObject({ group: SMI_GROUP, version, namespace, plural: 'trafficsplits', name, body: { metadata: { resourceVersion: rv }, spec: { backends } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
+    custom.patchNamespacedCustomObject({ group: SMI_GROUP, version, namespace, plural: 'trafficsplits', name, body: { metadata: { resourceVersion: rv }, spec: { backends } } }, clientNode().setHeaderOptions('Content-Type', clientNode().PatchStrategy.MergePatch)),
   );
   return parseTrafficSplit(kc, namespace, name, version, written);
 }
@@ -296,7 +297,7 @@ export async function restoreTrafficSplit(kc: KubeConfig, namespace: string, nam
   const rv = opts.resourceVersion ?? current.resourceVersion;
   if (rv !== current.resourceVersion) throw staleError(kc, current, rv);
   const body = { ...now, metadata: { ...(now.metadata as Obj), resourceVersion: rv }, spec: JSON.parse(JSON.stringify(original.spec)) as Obj };
-  const custom = kc.makeApiClient(CustomObjectsApi);
+  const custom = kc.makeApiClient(clientNode().CustomObjectsApi);
   const written = await call(kc, tsTarget(namespace, name, 'update'), () => custom.replaceNamespacedCustomObject({ group: SMI_GROUP, version, namespace, plural: 'trafficsplits', name, body }));
   return parseTrafficSplit(kc, namespace, name, version, written);
 }
@@ -311,13 +312,13 @@ function replicasOf(d: DeploymentRef, s: V1Scale): Replicas {
 
 /** A Deployment's spec.replicas and resourceVersion, through its scale subresource. */
 export async function readReplicas(kc: KubeConfig, d: DeploymentRef): Promise<Replicas> {
-  const apps = kc.makeApiClient(AppsV1Api);
+  const apps = kc.makeApiClient(clientNode().AppsV1Api);
   return replicasOf(d, await call(kc, scaleTarget(d, 'get'), () => apps.readNamespacedDeploymentScale({ namespace: d.namespace, name: d.name })));
 }
 
 /** Writes spec.replicas through the scale subresource, on condition of `resourceVersion`. */
 async function writeReplicas(kc: KubeConfig, d: DeploymentRef, replicas: number, resourceVersion: string, note?: string): Promise<Replicas> {
-  const apps = kc.makeApiClient(AppsV1Api);
+  const apps = kc.makeApiClient(clientNode().AppsV1Api);
   const body: V1Scale = { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: d.name, namespace: d.namespace, resourceVersion }, spec: { replicas } };
   return replicasOf(d, await call(kc, scaleTarget(d, 'update'), () => apps.replaceNamespacedDeploymentScale({ namespace: d.namespace, name: d.name, body }), note));
 }

@@ -7,7 +7,8 @@
 // (since when), `unauthorized`, `forbidden` or `unreachable`, with the API's own message, and the
 // watch is restarted with backoff.
 
-import { CoreV1Api, KubeConfig, ListWatch, Watch, type Informer, type KubernetesObject, type V1Endpoints, type V1Service } from '@kubernetes/client-node';
+import type { CoreV1Api, Informer, KubeConfig, KubernetesObject, V1Endpoints, V1Service, Watch } from '@kubernetes/client-node';
+import { clientNode } from './client-node.js';
 import type { Endpoints, K8sSource, Service, SourceStatus } from '../core/index.js';
 
 export interface ClusterOptions {
@@ -35,7 +36,7 @@ export function kubeconfigFiles(list: string): string[] {
 
 /** Loads a kubeconfig the standard way, or the one given; picks the context. */
 export function loadKubeConfig(options: Pick<ClusterOptions, 'kubeconfig' | 'context' | 'server'> = {}): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new (clientNode().KubeConfig)();
   if (options.server) {
     // Plain HTTP (kubectl proxy) has no TLS to verify; client-node refuses http: unless this is set.
     kc.loadFromClusterAndUser({ name: options.server, server: options.server, skipTLSVerify: options.server.startsWith('http:') }, { name: 'anonymous' });
@@ -100,36 +101,41 @@ function safeJson(s: string): unknown {
  * the informer watches again from its resourceVersion without listing, and only this says the
  * cache is live again.
  */
-class ObservedWatch extends Watch {
-  constructor(
-    kc: KubeConfig,
-    private readonly established: () => void,
-    /** Whether the source is closed: a watch that opens after that is aborted at once. */
-    private readonly closed: () => boolean,
-    /** Every open watch, so that closing the source aborts them all. */
-    private readonly open: Set<AbortController>,
-  ) {
-    super(kc);
-  }
+type ObservedWatchClass = new (kc: KubeConfig, established: () => void, closed: () => boolean, open: Set<AbortController>) => Watch;
+let observedWatchClass: ObservedWatchClass | undefined;
+/** The class, made once client-node is loaded (it extends client-node's Watch). */
+function ObservedWatch(): ObservedWatchClass {
+  return (observedWatchClass ??= class ObservedWatch extends clientNode().Watch {
+    constructor(
+      kc: KubeConfig,
+      private readonly established: () => void,
+      /** Whether the source is closed: a watch that opens after that is aborted at once. */
+      private readonly closed: () => boolean,
+      /** Every open watch, so that closing the source aborts them all. */
+      private readonly open: Set<AbortController>,
+    ) {
+      super(kc);
+    }
 
-  override async watch(path: string, query: Record<string, string | number | boolean | undefined>, callback: (phase: string, obj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void): Promise<AbortController> {
-    let failed = false;
-    const opened: { controller?: AbortController } = {};
-    const controller = await super.watch(path, query, callback, (err: unknown) => {
-      if (err) failed = true;
-      if (opened.controller) this.open.delete(opened.controller);
-      if (!this.closed()) done(err);
-    });
-    opened.controller = controller;
-    // client-node's ListWatch does not look at `stopped` after its list: a watch may open after close.
-    if (this.closed()) {
-      controller.abort();
+    override async watch(path: string, query: Record<string, string | number | boolean | undefined>, callback: (phase: string, obj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void): Promise<AbortController> {
+      let failed = false;
+      const opened: { controller?: AbortController } = {};
+      const controller = await super.watch(path, query, callback, (err: unknown) => {
+        if (err) failed = true;
+        if (opened.controller) this.open.delete(opened.controller);
+        if (!this.closed()) done(err);
+      });
+      opened.controller = controller;
+      // client-node's ListWatch does not look at `stopped` after its list: a watch may open after close.
+      if (this.closed()) {
+        controller.abort();
+        return controller;
+      }
+      this.open.add(controller);
+      if (!failed) this.established();
       return controller;
     }
-    this.open.add(controller);
-    if (!failed) this.established();
-    return controller;
-  }
+  });
 }
 
 /** A namespace (or service) name as Kubernetes allows it: a DNS-1123 label. */
@@ -174,7 +180,7 @@ export class ClusterSource implements K8sSource {
     this.kc = loadKubeConfig(options);
     this.name = describeCluster(this.kc, options.server);
     this.api = options.server ?? this.kc.getCurrentCluster()?.server ?? '(no server in the kubeconfig)';
-    this.core = this.kc.makeApiClient(CoreV1Api);
+    this.core = this.kc.makeApiClient(clientNode().CoreV1Api);
   }
 
   endpoints(namespace: string, name: string): Endpoints | undefined | Promise<Endpoints | undefined> {
@@ -342,7 +348,7 @@ export class ClusterSource implements K8sSource {
         throw e;
       }
     };
-    const informer = new ListWatch<T>(path, new ObservedWatch(this.kc, () => this.healthy(w, watched), () => this.closed, this.open), listFn, false);
+    const informer = new (clientNode().ListWatch<T>)(path, new (ObservedWatch())(this.kc, () => this.healthy(w, watched), () => this.closed, this.open), listFn, false);
     const watched: Watched<T> = { informer, objects, ready, listed: false, healthy: false, failures: 0 };
     const put = (o: T) => {
       if (o.metadata?.name) objects.set(o.metadata.name, o);

@@ -35,6 +35,12 @@ function isNotification(m: Message): m is NotificationMessage {
 /** A reader that lets through only what the protocol allows now, answering the rest itself. */
 export class GateReader implements MessageReader {
   private state: State = 'new';
+  /**
+   * The newest version of each document that a `didChange` read so far carries. Read messages wait
+   * in the connection's queue (it handles one per turn of the event loop), so a version below this
+   * one has a later change already on its way.
+   */
+  private readonly changesRead = new Map<string, number>();
 
   constructor(
     private readonly inner: MessageReader,
@@ -56,7 +62,10 @@ export class GateReader implements MessageReader {
   listen(callback: DataCallback): Disposable {
     return this.inner.listen((m) => {
       const verdict = this.admit(m);
-      if (verdict === true) callback(m);
+      if (verdict === true) {
+        this.note(m);
+        callback(m);
+      }
       else if (verdict !== false && isRequest(m)) void this.writer.write({ jsonrpc: '2.0', id: m.id, error: verdict } as Message);
     });
   }
@@ -76,13 +85,27 @@ export class GateReader implements MessageReader {
     return true;
   }
 
+  /** Whether a change of `uri` newer than `version` has been read and waits to be handled. */
+  changeQueued(uri: string, version: number): boolean {
+    const read = this.changesRead.get(uri);
+    return read !== undefined && read > version;
+  }
+
+  private note(m: Message): void {
+    if (!isNotification(m) || (m.method !== 'textDocument/didChange' && m.method !== 'textDocument/didClose')) return;
+    const doc = (m.params as { textDocument?: { uri?: unknown; version?: unknown } } | undefined)?.textDocument;
+    if (typeof doc?.uri !== 'string') return;
+    if (m.method === 'textDocument/didClose') this.changesRead.delete(doc.uri);
+    else if (typeof doc.version === 'number') this.changesRead.set(doc.uri, doc.version);
+  }
+
   dispose(): void {
     this.inner.dispose();
   }
 }
 
 /** The transport VS Code and other editors start us with: `--node-ipc` or `--stdio` (default). */
-export function transport(): { reader: MessageReader; writer: MessageWriter } {
+export function transport(): { reader: GateReader; writer: MessageWriter } {
   let reader: MessageReader;
   let writer: MessageWriter;
   if (process.argv.includes('--node-ipc')) {

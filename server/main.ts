@@ -358,7 +358,9 @@ function validate(doc: TextDocument): void {
 }
 
 // (TextDocuments fires onDidChangeContent on open too.) Validation waits for the changes that have
-// already arrived: a burst of keystrokes read in one go is checked once, at its last version.
+// already arrived: a burst of keystrokes read in one go is checked once, at its last version. (The
+// connection handles one message per turn of the event loop, so a change read but not yet applied
+// is asked of the reader: its own onDidChangeContent validates.)
 const pendingValidation = new Map<string, NodeJS.Immediate>();
 documents.onDidChangeContent(({ document }) => {
   const uri = document.uri;
@@ -368,7 +370,7 @@ documents.onDidChangeContent(({ document }) => {
     setImmediate(() => {
       pendingValidation.delete(uri);
       const doc = documents.get(uri);
-      if (doc) validate(doc);
+      if (doc && !reader.changeQueued(uri, doc.version)) validate(doc);
     }),
   );
 });

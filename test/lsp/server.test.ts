@@ -82,6 +82,27 @@ describe('language server over stdio', () => {
     assert.equal(client.published.get(u)!.at(-1)!.version, 5);
   });
 
+  it('a burst read in one go is validated once, at its last version (no publication of the ones between)', async () => {
+    const u = 'file:///work/burst-together.dtab';
+    assert.equal((await client.open(u, '/a => /b ;\n')).length, 0);
+    const last = client.diagnostics(u, 5);
+    const at = (c: number) => ({ line: 0, character: c });
+    const change = (version: number, range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string) => ({
+      method: 'textDocument/didChange',
+      params: { textDocument: { uri: u, version }, contentChanges: [{ range, text }] },
+    });
+    client.sendTogether([
+      change(2, { start: at(4), end: at(5) }, ''),
+      change(3, { start: at(4), end: at(4) }, '>'),
+      change(4, { start: at(3), end: at(4) }, '= '),
+      change(5, { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, '/c => /d ;\n'),
+    ]);
+    assert.deepEqual((await last).diagnostics.map((x) => [x.code, x.range.start.line, x.range.start.character, x.range.end.character]), [['split-arrow', 0, 4, 5]]);
+    // A later document's diagnostics mark the end: by then anything about versions 2-4 would be out.
+    await client.open('file:///work/burst-after.dtab', '/x => /y ;\n');
+    assert.deepEqual(client.published.get(u)!.map((p) => p.version).filter((v) => v !== 1 && v !== 5), []);
+  });
+
   it('adds the deep checks (cycles, never-used dentries) shortly after', async () => {
     const u = 'file:///work/deep.dtab';
     // The quick diagnostics come first, then the same version again with the deep ones.

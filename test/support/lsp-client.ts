@@ -69,6 +69,18 @@ export class LspClient {
     await this.connection.sendNotification(InitializedNotification.type, {});
   }
 
+  /**
+   * Notifications written to the server in one write (a few KB: the pipe delivers them together),
+   * so that the server reads them in one go, as it does a burst of keystrokes it was too busy to read.
+   */
+  sendTogether(notifications: readonly { method: string; params: unknown }[]): void {
+    const bytes = notifications.map((n) => {
+      const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...n }), 'utf8');
+      return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+    });
+    this.process.stdin!.write(Buffer.concat(bytes));
+  }
+
   /** The next diagnostics published for `uri` (at `version`, if given). */
   diagnostics(uri: string, version?: number, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve, reject) => {

@@ -668,7 +668,7 @@ describe('the packaged extension (what vsce puts in the .vsix)', () => {
   it('every packaged bundle that names a source map ships it (node build.mjs)', { skip: !existsSync(join(root, 'dist', 'client.js')) && 'dist/ is not built (node build.mjs)' }, async () => {
     const files = await packaged();
     const bundles = [...files].filter((f) => f.startsWith('dist/') && f.endsWith('.js'));
-    assert.deepEqual(bundles.sort(), ['dist/cli.js', 'dist/client.js', 'dist/language-client.js', 'dist/server.js']);
+    assert.deepEqual(bundles.sort(), ['dist/cli.js', 'dist/client-node.js', 'dist/client.js', 'dist/language-client.js', 'dist/server.js']);
     for (const f of bundles) {
       const text = readFileSync(join(root, f), 'utf8');
       const map = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(text.slice(-500))?.[1];
