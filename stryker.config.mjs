@@ -4,7 +4,7 @@
 // listed below (the fast exact-value files first: the first failing file ends a mutant's run).
 //
 // A full run over every scope is long on a 2-core machine, so it is split by scope:
-//   MUTATION_SCOPE=syntax npm run mutation        (scopes: syntax, check, ide, cli, server; comma-separated)
+//   MUTATION_SCOPE=syntax npm run mutation        (scopes: see SCOPES below; comma-separated)
 // Each scope set keeps its own incremental file, so a re-run after a small change only runs the
 // mutants whose code or covering tests changed.
 
@@ -30,6 +30,41 @@ const SCOPES = {
   server: {
     mutate: ['server/lsp.ts'],
     tests: ['test/unit/mutation-lsp.test.ts'],
+  },
+  // The model and Finagle's printed forms.
+  model: {
+    mutate: ['core/model/**/*.ts', 'core/print/**/*.ts'],
+    tests: ['test/unit/print.test.ts', 'test/unit/delegate.test.ts', 'test/unit/mutation-syntax.test.ts', 'test/unit/parser.test.ts', 'test/unit/check.test.ts', 'test/unit/ide.test.ts'],
+  },
+  // Delegation, its rendering and the plain-language explanation.
+  delegate: {
+    mutate: ['core/delegate/**/*.ts', 'core/explain.ts'],
+    tests: ['test/unit/delegate.test.ts', 'test/unit/dtab-test-core.test.ts', 'test/unit/ide.test.ts', 'test/unit/mutation-ide.test.ts', 'test/unit/deep-trees.test.ts', 'test/unit/impact.test.ts', 'test/unit/k8s-namers.test.ts'],
+  },
+  // Text utilities, routing impact, namerd and linkerd formats.
+  text: {
+    mutate: ['core/text/**/*.ts', 'core/impact/**/*.ts', 'core/namerd/**/*.ts', 'core/linkerd/**/*.ts'],
+    tests: ['test/unit/diff-merge.test.ts', 'test/unit/impact.test.ts', 'test/unit/namerd-core.test.ts', 'test/unit/linkerd-headers.test.ts', 'test/unit/move-diagnostics.test.ts', 'test/unit/ide.test.ts'],
+  },
+  // Routing assertions (.dtab-test) and Zipkin traces.
+  assert: {
+    mutate: ['core/assert/**/*.ts', 'core/trace/**/*.ts'],
+    tests: ['test/unit/dtab-test-core.test.ts', 'test/unit/dtab-test-deep.test.ts', 'test/unit/trace-render.test.ts', 'test/unit/trace-tree.test.ts', 'test/unit/trace-html.test.ts'],
+  },
+  // Linkerd and namerd configs.
+  config: {
+    mutate: ['core/config/**/*.ts'],
+    tests: ['test/unit/config-model.test.ts', 'test/unit/config-namers.test.ts', 'test/unit/config.test.ts', 'test/unit/config-catalogue.test.ts', 'test/unit/schemas.test.ts', 'test/unit/config-incremental.test.ts'],
+  },
+  // Kubernetes paths, namers and snapshots; the namer registry.
+  k8s: {
+    mutate: ['core/k8s/**/*.ts', 'core/namers/**/*.ts'],
+    tests: ['test/unit/k8s-paths.test.ts', 'test/unit/k8s-namers.test.ts', 'test/unit/k8s-snapshot.test.ts', 'test/unit/config-namers.test.ts'],
+  },
+  // Canary shifts: weights, rewrites, state, gates.
+  canary: {
+    mutate: ['core/canary/**/*.ts'],
+    tests: ['test/unit/canary-core.test.ts', 'test/unit/k8s-canary.test.ts'],
   },
 };
 

@@ -116,7 +116,7 @@ export function simplify<T>(tree: NameTree<T>): NameTree<T> {
 /** NameTree.eval: undefined for "no destination", else the set of leaves (weights ignored). */
 export function evaluate<T>(tree: NameTree<T>): Set<T> | undefined {
   const r = evaluateInto(tree);
-  return r === undefined ? undefined : new Set(r.values());
+  return typeof r === 'string' ? undefined : new Set(r.values());
 }
 
 /**
@@ -128,7 +128,13 @@ function keyOf(v: unknown): unknown {
   return Array.isArray(v) ? `${v.length}\u0100${v.join('\u0100')}` : v;
 }
 
-function evaluateInto<T>(tree: NameTree<T>): Map<unknown, T> | undefined {
+/**
+ * Finagle's private eval, whose result is `Fail`, `Neg` or a leaf of the set: an Alt stops at the
+ * first alternative whose eval is `Fail` (a `!`, or an Alt that failed, at any depth) and skips
+ * those that are `Neg`; a Union gathers its branches' sets, dropping `Fail` and `Neg` alike (a union
+ * with none left is `Neg`, so an enclosing Alt goes on to the next alternative).
+ */
+function evaluateInto<T>(tree: NameTree<T>): Map<unknown, T> | 'neg' | 'fail' {
   switch (tree.type) {
     case 'leaf':
       return new Map([[keyOf(tree.value), tree.value]]);
@@ -136,25 +142,23 @@ function evaluateInto<T>(tree: NameTree<T>): Map<unknown, T> | undefined {
       return new Map();
     case 'neg':
     case 'fail':
-      return undefined;
+      return tree.type;
     case 'alt': {
-      // Only a literal `!` among the alternatives stops the search (Finagle's `case Alt(Fail, _*)`).
       for (const child of tree.trees) {
-        if (child.type === 'fail' && tree.trees.length > 1) return undefined;
         const r = evaluateInto(child);
-        if (r !== undefined) return r;
+        if (r !== 'neg') return r;
       }
-      return undefined;
+      return 'neg';
     }
     case 'union': {
       let out: Map<unknown, T> | undefined;
       for (const w of tree.trees) {
         const r = evaluateInto(w.tree);
-        if (r === undefined) continue;
+        if (typeof r === 'string') continue;
         out ??= new Map();
         for (const [k, v] of r) out.set(k, v);
       }
-      return out;
+      return out ?? 'neg';
     }
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { alt, EMPTY, FAIL, formatDtab, formatFixed2, javaDouble, leaf, lowerDtab, NEG, parseDtab, showDtab, showTree, union, type NameTree } from '../../core/index.js';
+import { alt, EMPTY, FAIL, formatDtab, evaluate, formatFixed2, javaDouble, leaf, lowerDtab, NEG, parseDtab, showDtab, showTree, union, type NameTree } from '../../core/index.js';
 
 describe('Java number formatting', () => {
   it('formats weights like %.2f with HALF_UP on the shortest decimal', () => {
@@ -110,5 +110,38 @@ describe("NameTree.show: Finagle's show / show1 / showSimple case for case", () 
     assert.equal(show(union([{ weight: 1, tree: union([{ weight: 1, tree: a }, { weight: 1, tree: b }]) }, { weight: 1, tree: c }])), '(/a & /b) & /c');
     assert.equal(show(alt([a, alt([b, c])])), '/a | (/b | /c)');
     assert.equal(show(alt([NEG, FAIL, EMPTY])), '~ | ! | $');
+  });
+});
+
+describe("NameTree.eval: Finagle's eval, Fail and Neg kept apart at every depth", () => {
+  const a = leaf('/a');
+  const b = leaf('/b');
+  const ev = (t: NameTree<string>) => {
+    const r = evaluate(t);
+    return r === undefined ? 'None' : [...r].sort();
+  };
+  it('an Alt stops at an alternative whose eval is Fail, however deep the ! is', () => {
+    assert.equal(ev(alt([alt([FAIL, a]), b])), 'None');
+    assert.equal(ev(alt([alt([FAIL]), b])), 'None');
+    assert.equal(ev(alt([alt([alt([NEG, FAIL]), a]), b])), 'None');
+    assert.equal(ev(alt([FAIL, a])), 'None');
+    assert.equal(ev(alt([NEG, alt([NEG, FAIL]), b])), 'None');
+  });
+  it('an Alt skips alternatives whose eval is Neg, a union of failures among them', () => {
+    assert.deepEqual(ev(alt([union([{ weight: 1, tree: FAIL }, { weight: 1, tree: FAIL }]), b])), ['/b']);
+    assert.deepEqual(ev(alt([alt([NEG, NEG]), alt([]), union([]), b])), ['/b']);
+    assert.deepEqual(ev(alt([alt([NEG, a]), b])), ['/a']);
+    assert.deepEqual(ev(alt([NEG, EMPTY, a])), []);
+    assert.equal(ev(alt([NEG, NEG])), 'None');
+    assert.equal(ev(alt([])), 'None');
+  });
+  it('a Union gathers the sets of its branches, dropping Fail and Neg; none left is Neg', () => {
+    assert.deepEqual(ev(union([{ weight: 1, tree: alt([FAIL, a]) }, { weight: 2, tree: b }])), ['/b']);
+    assert.deepEqual(ev(union([{ weight: 1, tree: a }, { weight: 1, tree: a }, { weight: 1, tree: EMPTY }])), ['/a']);
+    assert.equal(ev(union([{ weight: 1, tree: FAIL }, { weight: 1, tree: NEG }])), 'None');
+    assert.equal(ev(union([])), 'None');
+    assert.equal(ev(FAIL), 'None');
+    assert.equal(ev(NEG), 'None');
+    assert.deepEqual(ev(EMPTY), []);
   });
 });
