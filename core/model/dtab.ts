@@ -59,6 +59,7 @@ export class Dtab {
   matches(path: Path): DentryMatch[] {
     const found: number[] = [];
     collect(this.trie(), path, 0, found);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: sorting zero or one index is a no-op
     if (found.length > 1) found.sort((a, b) => b - a);
     return found.map((index) => {
       const dentry = this.dentries[index]!;
@@ -89,6 +90,7 @@ export class Dtab {
       for (const i of node.ends) out.push(i);
       if (depth >= prefix.length) continue;
       const e = prefix[depth]!;
+      // Stryker disable next-line ConditionalExpression: children is keyed by strings, so children.get(ANY) is undefined, as if skipped
       if (e !== ANY) {
         const next = node.children?.get(e);
         if (next) stack.push({ node: next, depth: depth + 1 });
@@ -106,6 +108,7 @@ export class Dtab {
   reachingNames(max = Number.POSITIVE_INFINITY): Path[] {
     const out: Path[] = [];
     const literal = (i: number) => !this.dentries[i]!.prefix.includes(ANY);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: `out.length < max` only ends the scan early; the check before each push already stops at max
     for (let i = 0; i < this.dentries.length && out.length < max; i++) {
       if (!literal(i)) continue;
       const d = this.dentries[i]!;
@@ -163,6 +166,7 @@ export class Dtab {
     this.index = undefined;
     for (let i = from; i < from + deleteCount; i++) removeEnd(root, this.dentries[i]!.prefix, i);
     const shift = inserted.length - deleteCount;
+    // Stryker disable next-line ConditionalExpression: shifting by 0 changes nothing
     if (shift !== 0) shiftEnds(root, from + deleteCount, shift);
     for (let k = 0; k < inserted.length; k++) addEnd(root, inserted[k]!.prefix, from + k);
     next.index = root;
@@ -206,17 +210,21 @@ function removeEnd(root: TrieNode, prefix: Prefix, index: number): void {
   const path: { parent: TrieNode; key: PrefixElem }[] = [];
   let node: TrieNode | undefined = root;
   for (const e of prefix) {
+    // Stryker disable next-line OptionalChaining: a removed dentry's prefix is in the index, so a literal step always has children
     const next: TrieNode | undefined = e === ANY ? node.any : node.children?.get(e);
+    // Stryker disable next-line ConditionalExpression: a removed dentry's prefix is in the index, so next is never undefined
     if (!next) return;
     path.push({ parent: node, key: e });
     node = next;
   }
   const k = node.ends.indexOf(index);
+  // Stryker disable next-line ConditionalExpression: a removed dentry's index is always in its node's ends, so k >= 0
   if (k >= 0) node.ends.splice(k, 1);
   for (let d = path.length - 1; d >= 0; d--) {
     if (node.ends.length > 0 || (node.children !== undefined && node.children.size > 0) || node.any) return;
     const { parent, key } = path[d]!;
     if (key === ANY) parent.any = undefined;
+    // Stryker disable next-line OptionalChaining: a literal key was found in parent.children, so it is defined
     else parent.children?.delete(key);
     node = parent;
   }

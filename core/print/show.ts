@@ -12,6 +12,7 @@ const HEX = '0123456789abcdef';
 
 /** One element: as text if every byte is showable, otherwise every byte as `\xhh`. */
 export function showElem(elem: string): string {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty element prints as '' either way
   let plain = elem.length > 0;
   for (let i = 0; i < elem.length; i++) {
     if (!isShowable(elem.charCodeAt(i))) {
@@ -75,6 +76,7 @@ function showTop<T>(tree: NameTree<T>, showLeaf: (v: T) => string): string {
 function show1<T>(tree: NameTree<T>, showLeaf: (v: T) => string): string {
   const t = single(tree);
   if (t.type === 'union') return t.trees.map((w) => (w.weight === 1.0 ? '' : `${formatFixed2(w.weight)}*`) + showSimple(w.tree, showLeaf)).join(' & ');
+  // Stryker disable next-line ConditionalExpression,StringLiteral: showSimple parenthesizes an Alt the same way
   if (t.type === 'alt') return `(${showTop(t, showLeaf)})`;
   return showSimple(t, showLeaf);
 }

@@ -48,7 +48,6 @@ const dtab = (src: string): Dtab => lowerDtab(parseDtab(src));
 const tree = (src: string): NameTree<Path> => dtab(`/x=>${src}`).dentries[0]!.dst;
 const p = (s: string): Path => (s === '/' ? [] : s.split('/').slice(1));
 const show = (t: NameTree<Path>) => showPathTree(t);
-const dentry = (src: string): Dentry => dtab(src).dentries[0]!;
 
 // ---------------------------------------------------------------------------------------------
 describe('model/dtab.ts', () => {
