@@ -34,7 +34,7 @@ const SCOPES = {
   // The model and Finagle's printed forms.
   model: {
     mutate: ['core/model/**/*.ts', 'core/print/**/*.ts'],
-    tests: ['test/unit/print.test.ts', 'test/unit/delegate.test.ts', 'test/unit/mutation-syntax.test.ts', 'test/unit/parser.test.ts', 'test/unit/check.test.ts', 'test/unit/ide.test.ts'],
+    tests: ['test/unit/mutation-model.test.ts', 'test/unit/print.test.ts', 'test/unit/delegate.test.ts', 'test/unit/mutation-syntax.test.ts', 'test/unit/parser.test.ts', 'test/unit/check.test.ts', 'test/unit/ide.test.ts'],
   },
   // Delegation, its rendering and the plain-language explanation.
   delegate: {
