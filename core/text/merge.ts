@@ -200,10 +200,13 @@ function render(text: string, uy: readonly Unit[], fates: readonly Fate[], inser
   let out = text.slice(0, uy[0]!.start);
   const before = inserts.get(-1);
   if (before) {
+    // On the lines before your first dentry's, which keeps its indentation.
+    const indent = /[ \t]*$/.exec(out)![0];
+    out = out.slice(0, out.length - indent.length);
     if (out !== '' && !out.endsWith('\n')) out += '\n';
-    out += lines(before);
+    out += lines(before) + indent;
   }
-  const atLineStart = (): boolean => out === '' || /\n[ \t]*$/.test(out) || /^[ \t]*$/.test(out);
+  const atLineStart = (): boolean => /\n[ \t]*$/.test(out) || /^[ \t]*$/.test(out);
   for (let i = 0; i < uy.length; i++) {
     const u = uy[i]!;
     const fate = fates[i]!;
@@ -226,15 +229,15 @@ function render(text: string, uy: readonly Unit[], fates: readonly Fate[], inser
         }
         break;
       case 'conflict': {
-        if (!atLineStart()) out += '\n';
+        // The block on lines of its own: no trailing blanks left on the line before it.
         out = out.replace(/[ \t]*$/, '');
+        if (!atLineStart()) out += '\n';
         // A comment after your dentry on its line stays with it, on your side of the block.
         const lines = [...fate.lines];
-        const comment = /^[ \t]*#[^\n]*/.exec(gap);
-        if (comment && lines[1] !== CONFLICT_BASE) {
-          lines[1] += comment[0];
-          gap = gap.slice(comment[0].length);
-        }
+        // (Blanks after it on its line are dropped: the block ends the line.)
+        const rest = /^[ \t]*(#[^\n]*)?/.exec(gap)!;
+        if (rest[1] !== undefined) lines[1] += rest[0];
+        gap = gap.slice(rest[0].length);
         out += lines.join('\n');
         if (!gap.startsWith('\n')) gap = '\n' + gap;
         break;
@@ -248,11 +251,9 @@ function render(text: string, uy: readonly Unit[], fates: readonly Fate[], inser
     // Theirs' additions go on the lines right after this one.
     const nl = gap.indexOf('\n');
     if (nl >= 0) out += gap.slice(0, nl + 1) + lines(group) + gap.slice(nl + 1);
-    else {
-      out += '\n' + lines(group);
-      if (i + 1 < uy.length) out += gap;
-      else out = out.slice(0, -1) + gap;
-    }
+    else if (i + 1 < uy.length) out += '\n' + lines(group) + gap;
+    // After your last dentry: what follows it on its line (a comment) stays there; no newline added at the end.
+    else out += gap + '\n' + lines(group).slice(0, -1);
   }
   return out;
 }
