@@ -44,7 +44,7 @@ const SCOPES = {
   // Text utilities, routing impact, namerd and linkerd formats.
   text: {
     mutate: ['core/text/**/*.ts', 'core/impact/**/*.ts', 'core/namerd/**/*.ts', 'core/linkerd/**/*.ts'],
-    tests: ['test/unit/diff-merge.test.ts', 'test/unit/impact.test.ts', 'test/unit/namerd-core.test.ts', 'test/unit/linkerd-headers.test.ts', 'test/unit/move-diagnostics.test.ts', 'test/unit/ide.test.ts'],
+    tests: ['test/unit/mutation-text.test.ts', 'test/unit/diff-merge.test.ts', 'test/unit/impact.test.ts', 'test/unit/namerd-core.test.ts', 'test/unit/linkerd-headers.test.ts', 'test/unit/move-diagnostics.test.ts', 'test/unit/ide.test.ts'],
   },
   // Routing assertions (.dtab-test) and Zipkin traces.
   assert: {

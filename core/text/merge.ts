@@ -58,6 +58,7 @@ function units(syntax: DtabSyntax): Unit[] {
   const seen = new Map<string, number>();
   const out: Unit[] = [];
   for (const e of syntax.entries) {
+    // Stryker disable next-line ConditionalExpression: the only other entry kind, 'broken', comes with a syntax error, and mergeDtabs returns before units() then
     if (e.kind !== 'dentry') continue;
     const prefix = showPrefix(lowerPrefix(e.prefix));
     const n = (seen.get(prefix) ?? 0) + 1;
@@ -74,6 +75,7 @@ function unit(text: string, d: DentrySyntax, key: string): Unit {
 
 /** The tree as one string: structure, paths and exact weights (iterative). */
 function treeKey(tree: NameTree<Path>): string {
+  // Stryker disable next-line StringLiteral: a constant start of every key leaves which keys are equal unchanged
   let out = '';
   const stack: (string | NameTree<Path>)[] = [tree];
   while (stack.length > 0) {
@@ -191,6 +193,7 @@ function render(text: string, uy: readonly Unit[], fates: readonly Fate[], inser
     return more === '' ? text : text + (text === '' || text.endsWith('\n') ? '' : '\n') + more;
   }
   // Whether some dentry is written after your dentry i (then it needs its `;`).
+  // Stryker disable next-line ArrayDeclaration,BooleanLiteral: the loop below writes every element before any is read
   const laterDentry: boolean[] = new Array<boolean>(uy.length).fill(false);
   let seen = false;
   for (let i = uy.length - 1; i >= 0; i--) {
