@@ -101,7 +101,12 @@ export class DtabService {
    */
   documents(onChange?: (doc: TextDocument, changes: readonly TextDocumentContentChangeEvent[], version: number) => void): TextDocumentsConfiguration<TextDocument> {
     return {
-      create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+      create: (uri, languageId, version, content) => {
+        // A document opened again (without a close) is a new text: the next analysis compares it whole.
+        const state = this.engines.get(uri);
+        if (state) state.pending = null;
+        return TextDocument.create(uri, languageId, version, content);
+      },
       update: (doc, changes, version) => {
         this.noteChanges(doc, changes);
         onChange?.(doc, changes, version);

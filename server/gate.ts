@@ -32,15 +32,46 @@ function isNotification(m: Message): m is NotificationMessage {
   return 'method' in m && !('id' in m);
 }
 
+/** The document a `textDocument/didChange` notification is about. */
+function changeUri(m: Message): string | undefined {
+  if (!isNotification(m) || m.method !== 'textDocument/didChange') return undefined;
+  const uri = (m.params as { textDocument?: { uri?: unknown } } | undefined)?.textDocument?.uri;
+  return typeof uri === 'string' ? uri : undefined;
+}
+
 /** A reader that lets through only what the protocol allows now, answering the rest itself. */
 export class GateReader implements MessageReader {
   private state: State = 'new';
   /**
-   * The newest version of each document that a `didChange` read so far carries. Read messages wait
-   * in the connection's queue (it handles one per turn of the event loop), so a version below this
-   * one has a later change already on its way.
+   * How many `didChange` notifications of each document have been read and not yet handled: read
+   * messages wait in the connection's queue, which handles one per turn of the event loop.
    */
-  private readonly changesRead = new Map<string, number>();
+  private readonly changesWaiting = new Map<string, number>();
+  /** Called when the last waiting change of a document has been handled (applied or not). */
+  onChangesHandled: (uri: string) => void = () => {};
+
+  /**
+   * The connection's message strategy: counts each `didChange` out as it is handled, whatever the
+   * handler did with it (applied, ignored for a closed document, refused as malformed). (Not named
+   * `messageStrategy`: createConnection would take a reader with that property for its options.)
+   */
+  readonly handling = {
+    handleMessage: (message: Message, next: (message: Message) => void): void => {
+      try {
+        next(message);
+      } finally {
+        const uri = changeUri(message);
+        if (uri !== undefined) {
+          const n = (this.changesWaiting.get(uri) ?? 1) - 1;
+          if (n > 0) this.changesWaiting.set(uri, n);
+          else {
+            this.changesWaiting.delete(uri);
+            this.onChangesHandled(uri);
+          }
+        }
+      }
+    },
+  };
 
   constructor(
     private readonly inner: MessageReader,
@@ -63,7 +94,8 @@ export class GateReader implements MessageReader {
     return this.inner.listen((m) => {
       const verdict = this.admit(m);
       if (verdict === true) {
-        this.note(m);
+        const uri = changeUri(m);
+        if (uri !== undefined) this.changesWaiting.set(uri, (this.changesWaiting.get(uri) ?? 0) + 1);
         callback(m);
       }
       else if (verdict !== false && isRequest(m)) void this.writer.write({ jsonrpc: '2.0', id: m.id, error: verdict } as Message);
@@ -85,18 +117,9 @@ export class GateReader implements MessageReader {
     return true;
   }
 
-  /** Whether a change of `uri` newer than `version` has been read and waits to be handled. */
-  changeQueued(uri: string, version: number): boolean {
-    const read = this.changesRead.get(uri);
-    return read !== undefined && read > version;
-  }
-
-  private note(m: Message): void {
-    if (!isNotification(m) || (m.method !== 'textDocument/didChange' && m.method !== 'textDocument/didClose')) return;
-    const doc = (m.params as { textDocument?: { uri?: unknown; version?: unknown } } | undefined)?.textDocument;
-    if (typeof doc?.uri !== 'string') return;
-    if (m.method === 'textDocument/didClose') this.changesRead.delete(doc.uri);
-    else if (typeof doc.version === 'number') this.changesRead.set(doc.uri, doc.version);
+  /** Whether a change of `uri` has been read and waits to be handled. */
+  changeQueued(uri: string): boolean {
+    return this.changesWaiting.has(uri);
   }
 
   dispose(): void {

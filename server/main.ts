@@ -57,7 +57,7 @@ import { DtabTestService, isDtabTestDocument } from './test-service.js';
 import { readSmallFile } from '../remote/sources.js';
 
 const { reader, writer } = transport();
-const connection = createConnection(ProposedFeatures.all, reader, writer);
+const connection = createConnection(ProposedFeatures.all, reader, writer, { messageStrategy: reader.handling });
 const service = new DtabService();
 // (The service learns where each edit is, so that it re-reads only what changed.)
 const documents = new TextDocuments(
@@ -358,25 +358,33 @@ function validate(doc: TextDocument): void {
 }
 
 // (TextDocuments fires onDidChangeContent on open too.) Validation waits for the changes that have
-// already arrived: a burst of keystrokes read in one go is checked once, at its last version. (The
-// connection handles one message per turn of the event loop, so a change read but not yet applied
-// is asked of the reader: its own onDidChangeContent validates.)
+// already arrived: a burst of keystrokes read in one go is checked once, at its last version. The
+// connection handles one message per turn of the event loop, so the reader says whether a change of
+// the document was read and waits; when the last one has been handled (applied, or ignored as
+// malformed or for a closed document), a validation put off for it runs.
 const pendingValidation = new Map<string, NodeJS.Immediate>();
-documents.onDidChangeContent(({ document }) => {
-  const uri = document.uri;
+const putOff = new Set<string>();
+function scheduleValidation(uri: string): void {
   if (pendingValidation.has(uri)) return;
   pendingValidation.set(
     uri,
     setImmediate(() => {
       pendingValidation.delete(uri);
       const doc = documents.get(uri);
-      if (doc && !reader.changeQueued(uri, doc.version)) validate(doc);
+      if (!doc) return;
+      if (reader.changeQueued(uri)) putOff.add(uri);
+      else validate(doc);
     }),
   );
-});
+}
+documents.onDidChangeContent(({ document }) => scheduleValidation(document.uri));
+reader.onChangesHandled = (uri) => {
+  if (putOff.delete(uri)) scheduleValidation(uri);
+};
 documents.onDidClose(({ document }) => {
   clearImmediate(pendingValidation.get(document.uri));
   pendingValidation.delete(document.uri);
+  putOff.delete(document.uri);
   service.forget(document.uri);
   configs.forget(document.uri);
   configUris.delete(document.uri);

@@ -154,6 +154,9 @@ function evaluateInto<T>(tree: NameTree<T>): Map<unknown, T> | 'neg' | 'fail' {
       return 'neg';
     }
     case 'union': {
+      // Finagle's `case Union(Weighted(_, tree)) => eval(tree)`: a one-tree union is its tree (a
+      // failure stays a failure); only a union of several drops its failed branches.
+      if (tree.trees.length === 1) return evaluateInto(tree.trees[0]!.tree);
       let out: Map<unknown, T> | undefined;
       for (const w of tree.trees) {
         const r = evaluateInto(w.tree);

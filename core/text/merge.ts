@@ -242,7 +242,7 @@ function render(text: string, uy: readonly Unit[], fates: readonly Fate[], inser
         if (rest[1] !== undefined) lines[1] += rest[0];
         gap = gap.slice(rest[0].length);
         out += lines.join('\n');
-        if (!gap.startsWith('\n')) gap = '\n' + gap;
+        if (!gap.startsWith('\n') && !gap.startsWith('\r\n')) gap = '\n' + gap;
         break;
       }
     }

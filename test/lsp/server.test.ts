@@ -103,6 +103,25 @@ describe('language server over stdio', () => {
     assert.deepEqual(client.published.get(u)!.map((p) => p.version).filter((v) => v !== 1 && v !== 5), []);
   });
 
+  it('a burst whose last change is dropped (no changes, or for a closed document) still ends validated at the version applied', async () => {
+    const u = 'file:///work/burst-dropped.dtab';
+    assert.equal((await client.open(u, '/a => /b ;\n')).length, 0);
+    const v2 = client.diagnostics(u, 2);
+    const change = (uri: string, version: number, contentChanges: unknown[]) => ({ method: 'textDocument/didChange', params: { textDocument: { uri, version }, contentChanges } });
+    client.sendTogether([
+      change(u, 2, [{ range: { start: { line: 0, character: 4 }, end: { line: 0, character: 5 } }, text: '' }]),
+      change(u, 3, []),
+      change('file:///work/never-opened.dtab', 7, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'x' }]),
+    ]);
+    assert.deepEqual((await v2).diagnostics.map((x) => [x.code, x.range.start.line, x.range.start.character, x.range.end.character]), [['split-arrow', 0, 4, 5]]);
+  });
+
+  it('a document opened after a stray change of the same URI (higher version, while closed) is validated', async () => {
+    const u = 'file:///work/stray.dtab';
+    client.sendTogether([{ method: 'textDocument/didChange', params: { textDocument: { uri: u, version: 9 }, contentChanges: [{ text: '/x => /y ;\n' }] } }]);
+    assert.deepEqual((await client.open(u, '/a = > /b ;\n')).map((d) => d.code), ['split-arrow']);
+  });
+
   it('adds the deep checks (cycles, never-used dentries) shortly after', async () => {
     const u = 'file:///work/deep.dtab';
     // The quick diagnostics come first, then the same version again with the deep ones.

@@ -58,6 +58,13 @@ describe('unifiedDiff', () => {
 const BASE = lines('/a => /x;', '/b => /y;', '/c => /z;');
 
 describe('mergeDtabs', () => {
+  it('a conflict block in a CRLF text is followed by the next line, with no blank line between', () => {
+    const base = '/a => /x;\r\n/b => /y;\r\n/c => /d;\r\n';
+    assert.deepEqual(mergeDtabs(base, '/a => /x;\r\n/b => /t;\r\n/c => /d;\r\n', '/a => /x;\r\n/b => /u;\r\n/c => /d;\r\n'), {
+      text: '/a => /x;\r\n<<<<<<< yours\n/b => /u;\n||||||| base\n/b => /y;\n=======\n/b => /t;\n>>>>>>> theirs (namerd)\r\n/c => /d;\r\n',
+      conflicts: 1,
+    });
+  });
   it('takes your text when theirs did not change, theirs when you did not', () => {
     assert.deepEqual(mergeDtabs(BASE, BASE, '# mine\n' + BASE), { text: '# mine\n' + BASE, conflicts: 0 });
     assert.deepEqual(mergeDtabs(BASE, '/a=>/x;/c=>/z', BASE), { text: '/a=>/x;/c=>/z', conflicts: 0 });

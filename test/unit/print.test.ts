@@ -126,6 +126,9 @@ describe("NameTree.eval: Finagle's eval, Fail and Neg kept apart at every depth"
     assert.equal(ev(alt([alt([alt([NEG, FAIL]), a]), b])), 'None');
     assert.equal(ev(alt([FAIL, a])), 'None');
     assert.equal(ev(alt([NEG, alt([NEG, FAIL]), b])), 'None');
+    // A one-tree union is its tree (Finagle's `case Union(Weighted(_, tree)) => eval(tree)`): still a failure.
+    assert.equal(ev(alt([union([{ weight: 0.5, tree: FAIL }]), b])), 'None');
+    assert.deepEqual(ev(alt([union([{ weight: 0.5, tree: NEG }]), b])), ['/b']);
   });
   it('an Alt skips alternatives whose eval is Neg, a union of failures among them', () => {
     assert.deepEqual(ev(alt([union([{ weight: 1, tree: FAIL }, { weight: 1, tree: FAIL }]), b])), ['/b']);

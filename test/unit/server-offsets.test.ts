@@ -44,4 +44,17 @@ describe('DtabService: a burst of changes applied before the analysis reads them
     assert.deepEqual(service.diagnostics(doc), fresh);
     assert.equal(doc.getText(), '/a> /b ;\n/e => xy/f ;\n/g => (\n/g => (\n');
   });
+
+  it('a document opened again before its pending change was read is compared whole, not trusted to the change', () => {
+    const service = new DtabService();
+    const config = service.documents();
+    let doc = config.create('file:///reopen.dtab', 'linkerd-dtab', 1, '/a => /b ;\n/c => /d ;\n');
+    service.analyze(doc);
+    doc = config.update(doc, [{ range: { start: { line: 1, character: 6 }, end: { line: 1, character: 6 } }, text: 'x' }], 2);
+    // Opened again (no close between), same length, different outside the noted change.
+    doc = config.create('file:///reopen.dtab', 'linkerd-dtab', 3, '/a = > /b ;\n/c => /d ;\n');
+    const fresh = new DtabService().diagnostics(TextDocument.create('file:///reopen.dtab', 'linkerd-dtab', 3, doc.getText()));
+    assert.deepEqual(service.diagnostics(doc), fresh);
+    assert.deepEqual(fresh.map((d) => d.code), ['split-arrow']);
+  });
 });
