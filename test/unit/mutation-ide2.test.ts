@@ -5,17 +5,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  acceptEdits,
   analyzeDtab,
+  assertionAt,
   complete,
+  completeDtabTest,
   completionContext,
+  completionPath,
   definition,
+  dtabTestDiagnostics,
   hover,
   interpreterFor,
+  lowerDtab,
   MAX_NAMES,
+  parseDtab,
+  parseDtabTestFile,
   prepareRename,
   references,
   rename,
   RenameError,
+  runAssertionsSync,
   type Completion,
   type CompletionContext,
 } from '../../core/index.js';
@@ -403,5 +412,172 @@ describe('navigation at every offset', () => {
     const e = new RenameError('m');
     assert.equal(e.name, 'RenameError');
     assert.equal(String(e), 'RenameError: m');
+  });
+});
+
+const TESTED = analyzeDtab('/svc => /$/inet/127.1/1;\n/svc/x => /b;\n/a/*/c => /d;\n/svc => /c;\n');
+const testItem = (c: Completion): string => [c.label, c.kind, c.detail ?? '', c.edit ? `${c.edit.span.start}-${c.edit.span.end}:${c.edit.text}` : '', c.insertText ?? '', c.sortText ?? '', c.filterText ?? ''].join('|');
+const isNamer = (c: Completion): boolean => c.kind === 'namer' || c.kind === 'system-namer';
+
+/**
+ * For each .dtab-test text, at every offset: the assertion's path, completionPath, how many namer
+ * items (and their spans), then every other item of completeDtabTest (with the tested dtab at odd
+ * offsets, and an actual result `/ACT` at offsets divisible by 3).
+ */
+const DTAB_TEST_COMPLETION: [string, string[]][] = [
+  ["/svc/q => ~\r\n/s\r\n/svc/x => /b | /c\r\n/t => /$/inet/127.1/1 @ 127.0.0.1:1\n", [
+    "/svc/q - 0x /svc/x|path|asserted on line 3|0-0:/svc/x||100000| ; /t|path|asserted on line 4|0-0:/t||100001|", // 0
+    "/svc/q - 0x /svc|path|a prefix of the tested dtab|0-1:/svc||100000| ; /svc/x|path|a prefix of the tested dtab|0-1:/svc/x||100001| ; /t|path|asserted on line 4|0-1:/t||100002|", // 1
+    "/svc/q - 0x /svc/x|path|asserted on line 3|0-2:/svc/x||100000|", // 2
+    "/svc/q - 0x /svc|path|a prefix of the tested dtab|0-3:/svc||100000| ; /svc/x|path|a prefix of the tested dtab|0-3:/svc/x||100001|", // 3
+    "/svc/q - 0x /svc/x|path|asserted on line 3|0-4:/svc/x||100000|", // 4
+    "/svc/q - 0x /svc/x|path|a prefix of the tested dtab|0-5:/svc/x||100000|", // 5
+    "/svc/q - 0x ", // 6
+    "/svc/q [\"svc\",\"q\"] 0x =>|operator|rewrite to||=> |0|", // 7
+    "/svc/q [\"svc\",\"q\"] 0x ", // 8
+    "/svc/q [\"svc\",\"q\"] 27x9-9 /ACT|path|what this path routes to now|9-9:/ACT||0|/ACT ; ~|token|negative: not handled here, fall back|||4~| ; !|token|fail: the request fails, no fallback|||4!| ; $|token|empty: exists, but no endpoints|||4$| ; weight * path|snippet|a weighted union branch||${1:1} * ${2:/path}|5|", // 9
+    "/svc/q [\"svc\",\"q\"] 27x10-10 ~|token|negative: not handled here, fall back|||4~| ; !|token|fail: the request fails, no fallback|||4!| ; $|token|empty: exists, but no endpoints|||4$| ; weight * path|snippet|a weighted union branch||${1:1} * ${2:/path}|5|", // 10
+    "/svc/q [\"svc\",\"q\"] 0x ||operator|alternative: fall back if the left side is negative||| || ; &|operator|union: split traffic by weight||& || ; @|operator|the addresses the result resolves to (with cluster data)||@ ||", // 11
+    "/svc/q [\"svc\",\"q\"] 0x ||operator|alternative: fall back if the left side is negative||| || ; &|operator|union: split traffic by weight||& || ; @|operator|the addresses the result resolves to (with cluster data)||@ ||", // 12
+    "- - 0x /svc|path|a prefix of the tested dtab|13-13:/svc||100000| ; /svc/x|path|a prefix of the tested dtab|13-13:/svc/x||100001| ; /svc/q|path|asserted on line 1|13-13:/svc/q||100002| ; /t|path|asserted on line 4|13-13:/t||100003|", // 13
+    "- - 0x /svc/q|path|asserted on line 1|13-14:/svc/q||100000| ; /svc/x|path|asserted on line 3|13-14:/svc/x||100001| ; /t|path|asserted on line 4|13-14:/t||100002|", // 14
+    "- - 0x /svc|path|a prefix of the tested dtab|13-15:/svc||100000| ; /svc/x|path|a prefix of the tested dtab|13-15:/svc/x||100001| ; /svc/q|path|asserted on line 1|13-15:/svc/q||100002|", // 15
+    "- - 0x ", // 16
+    "/svc/x - 0x /svc|path|a prefix of the tested dtab|17-17:/svc||100000| ; /svc/x|path|a prefix of the tested dtab|17-17:/svc/x||100001| ; /svc/q|path|asserted on line 1|17-17:/svc/q||100002| ; /t|path|asserted on line 4|17-17:/t||100003|", // 17
+    "/svc/x - 0x /svc/q|path|asserted on line 1|17-18:/svc/q||100000| ; /t|path|asserted on line 4|17-18:/t||100001|", // 18
+    "/svc/x - 0x /svc|path|a prefix of the tested dtab|17-19:/svc||100000| ; /svc/x|path|a prefix of the tested dtab|17-19:/svc/x||100001| ; /svc/q|path|asserted on line 1|17-19:/svc/q||100002|", // 19
+    "/svc/x - 0x /svc/q|path|asserted on line 1|17-20:/svc/q||100000|", // 20
+    "/svc/x - 0x /svc|path|a prefix of the tested dtab|17-21:/svc||100000| ; /svc/x|path|a prefix of the tested dtab|17-21:/svc/x||100001| ; /svc/q|path|asserted on line 1|17-21:/svc/q||100002|", // 21
+    "/svc/x - 0x /svc/q|path|asserted on line 1|17-22:/svc/q||100000|", // 22
+    "/svc/x - 0x /svc/x|path|a prefix of the tested dtab|17-23:/svc/x||100000|", // 23
+    "/svc/x [\"svc\",\"x\"] 0x =>|operator|rewrite to||=> |0|", // 24
+    "/svc/x [\"svc\",\"x\"] 0x ", // 25
+    "/svc/x [\"svc\",\"x\"] 27x26-26 ~|token|negative: not handled here, fall back|||4~| ; !|token|fail: the request fails, no fallback|||4!| ; $|token|empty: exists, but no endpoints|||4$| ; weight * path|snippet|a weighted union branch||${1:1} * ${2:/path}|5|", // 26
+    "/svc/x [\"svc\",\"x\"] 27x27-27 /ACT|path|what this path routes to now|27-27:/ACT||0|/ACT ; ~|token|negative: not handled here, fall back|||4~| ; !|token|fail: the request fails, no fallback|||4!| ; $|token|empty: exists, but no endpoints|||4$| ; weight * path|snippet|a weighted union branch||${1:1} * ${2:/path}|5|", // 27
+    "/svc/x [\"svc\",\"x\"] 27x27-28 ", // 28
+    "/svc/x [\"svc\",\"x\"] 0x ", // 29
+    "/svc/x [\"svc\",\"x\"] 0x ||operator|alternative: fall back if the left side is negative||| || ; &|operator|union: split traffic by weight||& || ; @|operator|the addresses the result resolves to (with cluster data)||@ ||", // 30
+    "/svc/x [\"svc\",\"x\"] 27x31-31 ~|token|negative: not handled here, fall back|||4~| ; !|token|fail: the request fails, no fallback|||4!| ; $|token|empty: exists, but no endpoints|||4$| ; weight * path|snippet|a weighted union branch||${1:1} * ${2:/path}|5|", // 31
+    "/svc/x [\"svc\",\"x\"] 27x32-32 ~|token|negative: not handled here, fall back|||4~| ; !|token|fail: the request fails, no fallback|||4!| ; $|token|empty: exists, but no endpoints|||4$| ; weight * path|snippet|a weighted union branch||${1:1} * ${2:/path}|5|", // 32
+    "/svc/x [\"svc\",\"x\"] 27x32-33 /ACT|path|what this path routes to now|32-33:/ACT||0|/", // 33
+    "/svc/x [\"svc\",\"x\"] 0x ", // 34
+    "/svc/x [\"svc\",\"x\"] 0x ", // 35
+    "/t - 0x /svc/q|path|asserted on line 1|36-36:/svc/q||100000| ; /svc/x|path|asserted on line 3|36-36:/svc/x||100001|", // 36
+    "/t - 0x /svc|path|a prefix of the tested dtab|36-37:/svc||100000| ; /svc/x|path|a prefix of the tested dtab|36-37:/svc/x||100001| ; /svc/q|path|asserted on line 1|36-37:/svc/q||100002|", // 37
+    "/t - 0x ", // 38
+    "/t [\"t\"] 0x =>|operator|rewrite to||=> |0|", // 39
+    "/t [\"t\"] 0x ", // 40
+    "/t [\"t\"] 27x41-41 ~|token|negative: not handled here, fall back|||4~| ; !|token|fail: the request fails, no fallback|||4!| ; $|token|empty: exists, but no endpoints|||4$| ; weight * path|snippet|a weighted union branch||${1:1} * ${2:/path}|5|", // 41
+    "/t [\"t\"] 27x42-42 /ACT|path|what this path routes to now|42-42:/ACT||0|/ACT ; ~|token|negative: not handled here, fall back|||4~| ; !|token|fail: the request fails, no fallback|||4!| ; $|token|empty: exists, but no endpoints|||4$| ; weight * path|snippet|a weighted union branch||${1:1} * ${2:/path}|5|", // 42
+    "/t [\"t\"] 27x42-43 ", // 43
+    "/t [\"t\"] 15x42-44 ", // 44
+    "/t [\"t\"] 15x42-45 /ACT|path|what this path routes to now|42-45:/ACT||0|/$/", // 45
+    "/t [\"t\"] 15x42-46 ", // 46
+    "/t [\"t\"] 15x42-47 ", // 47
+    "/t [\"t\"] 15x42-48 /ACT|path|what this path routes to now|42-48:/ACT||0|/$/ine", // 48
+    "/t [\"t\"] 15x42-49 ", // 49
+    "/t [\"t\"] 15x42-50 ", // 50
+    "/t [\"t\"] 15x42-51 /ACT|path|what this path routes to now|42-51:/ACT||0|/$/inet/1", // 51
+    "/t [\"t\"] 15x42-52 ", // 52
+    "/t [\"t\"] 15x42-53 ", // 53
+    "/t [\"t\"] 15x42-54 /ACT|path|what this path routes to now|42-54:/ACT||0|/$/inet/127.", // 54
+    "/t [\"t\"] 15x42-55 ", // 55
+    "/t [\"t\"] 15x42-56 ", // 56
+    "/t [\"t\"] 15x42-57 /ACT|path|what this path routes to now|42-57:/ACT||0|/$/inet/127.1/1", // 57
+    "/t [\"t\"] 0x ||operator|alternative: fall back if the left side is negative||| || ; &|operator|union: split traffic by weight||& || ; @|operator|the addresses the result resolves to (with cluster data)||@ ||", // 58
+    "/t [\"t\"] 0x ", // 59
+    "/t [\"t\"] 0x ", // 60
+    "/t [\"t\"] 0x ", // 61
+    "/t [\"t\"] 0x ", // 62
+    "/t [\"t\"] 0x ", // 63
+    "/t [\"t\"] 0x ", // 64
+    "/t [\"t\"] 0x ", // 65
+    "/t [\"t\"] 0x ", // 66
+    "/t [\"t\"] 0x ", // 67
+    "/t [\"t\"] 0x ", // 68
+    "/t [\"t\"] 0x ", // 69
+    "/t [\"t\"] 0x ", // 70
+    "/t [\"t\"] 0x ", // 71
+    "- - 0x /svc/q|path|asserted on line 1|72-72:/svc/q||100000| ; /svc/x|path|asserted on line 3|72-72:/svc/x||100001| ; /t|path|asserted on line 4|72-72:/t||100002|", // 72
+  ]],
+  ["# dtab: x.dtab\n/svc/y => /$/\n/svc/q", [
+    "- - 0x ", // 0
+    "- - 0x ", // 1
+    "- - 0x ", // 2
+    "- - 0x ", // 3
+    "- - 0x ", // 4
+    "- - 0x ", // 5
+    "- - 0x ", // 6
+    "- - 0x ", // 7
+    "- - 0x ", // 8
+    "- - 0x ", // 9
+    "- - 0x ", // 10
+    "- - 0x ", // 11
+    "- - 0x ", // 12
+    "- - 0x ", // 13
+    "- - 0x ", // 14
+    "- - 0x /svc|path|a prefix of the tested dtab|15-15:/svc||100000| ; /svc/x|path|a prefix of the tested dtab|15-15:/svc/x||100001|", // 15
+    "- - 0x ", // 16
+    "- - 0x /svc|path|a prefix of the tested dtab|15-17:/svc||100000| ; /svc/x|path|a prefix of the tested dtab|15-17:/svc/x||100001|", // 17
+    "- - 0x ", // 18
+    "- - 0x /svc|path|a prefix of the tested dtab|15-19:/svc||100000| ; /svc/x|path|a prefix of the tested dtab|15-19:/svc/x||100001|", // 19
+    "- - 0x ", // 20
+    "- - 0x ", // 21
+    "- - 0x =>|operator|rewrite to||=> |0|", // 22
+    "- - 0x ", // 23
+    "- [\"svc\",\"y\"] 27x24-24 /ACT|path|what this path routes to now|24-24:/ACT||0|/ACT ; ~|token|negative: not handled here, fall back|||4~| ; !|token|fail: the request fails, no fallback|||4!| ; $|token|empty: exists, but no endpoints|||4$| ; weight * path|snippet|a weighted union branch||${1:1} * ${2:/path}|5|", // 24
+    "- [\"svc\",\"y\"] 27x25-25 ~|token|negative: not handled here, fall back|||4~| ; !|token|fail: the request fails, no fallback|||4!| ; $|token|empty: exists, but no endpoints|||4$| ; weight * path|snippet|a weighted union branch||${1:1} * ${2:/path}|5|", // 25
+    "- [\"svc\",\"y\"] 27x25-26 ", // 26
+    "- [\"svc\",\"y\"] 15x25-27 /ACT|path|what this path routes to now|25-27:/ACT||0|/$", // 27
+    "- [\"svc\",\"y\"] 15x25-28 ", // 28
+    "- - 0x /svc|path|a prefix of the tested dtab|29-29:/svc||100000| ; /svc/x|path|a prefix of the tested dtab|29-29:/svc/x||100001|", // 29
+    "- - 0x ", // 30
+    "- - 0x /svc|path|a prefix of the tested dtab|29-31:/svc||100000| ; /svc/x|path|a prefix of the tested dtab|29-31:/svc/x||100001|", // 31
+    "- - 0x ", // 32
+    "- - 0x /svc|path|a prefix of the tested dtab|29-33:/svc||100000| ; /svc/x|path|a prefix of the tested dtab|29-33:/svc/x||100001|", // 33
+    "- - 0x ", // 34
+    "- - 0x ", // 35
+  ]],
+];
+
+describe('dtab-test completion at every offset', () => {
+  for (const [text, rows] of DTAB_TEST_COMPLETION) {
+    it(JSON.stringify(text), () => {
+      const f = parseDtabTestFile(text);
+      const got: string[] = [];
+      for (let o = 0; o <= text.length; o++) {
+        const a = assertionAt(f, o);
+        const p = completionPath(f, o);
+        const items = completeDtabTest(f, o, o % 2 ? TESTED : undefined, o % 3 ? undefined : '/ACT').filter((c) => !isNamer(c));
+        const ns = completeDtabTest(f, o, TESTED).filter(isNamer).map((c) => `${c.edit!.span.start}-${c.edit!.span.end}`);
+        got.push(`${a ? a.pathText : '-'} ${p ? JSON.stringify(p) : '-'} ${ns.length}x${[...new Set(ns)].join(',')} ${items.map(testItem).join(' ; ')}`);
+      }
+      assert.deepEqual(got, rows);
+    });
+  }
+});
+
+/** [text, source problem, every diagnostic, the accept edits of every outcome]. */
+const DTAB_TEST_DIAGNOSTICS: [string, string | undefined, unknown, unknown][] = [
+  ["/inet => /$/inet/127.1/9 @ 127.0.0.1:10\n/svc/a => /#/io.l5d.k8s/default/http/a @ 10.0.0.1:80\n/a/* => /b\n/x => /z\n/inet => /$/inet/127.1/9 @ 127.0.0.1:9\n", "src", [{"span":{"start":0,"end":39},"severity":"error","code":"test-source","message":"src"},{"span":{"start":9,"end":39},"severity":"error","code":"assertion-failed","message":"/inet: expected /$/inet/127.1/9 @ 127.0.0.1:10, got /$/inet/127.1/9 @ 127.0.0.1:9","fix":{"title":"Accept the actual result","edits":[{"span":{"start":9,"end":24},"text":"/$/inet/127.1/9"},{"span":{"start":25,"end":39},"text":"@ 127.0.0.1:9"}]}},{"span":{"start":50,"end":92},"severity":"information","code":"addresses-unchecked","message":"addresses not checked: a name is bound by a namer with no cluster data here (give a snapshot or a cluster)"},{"span":{"start":96,"end":97},"severity":"error","code":"test-path","message":"The path of an assertion is one name: `*` is only for dentry prefixes."},{"span":{"start":110,"end":112},"severity":"error","code":"assertion-failed","message":"/x: expected /z, got ~","fix":{"title":"Accept the actual result","edits":[{"span":{"start":110,"end":112},"text":"~"}]}}], [[{"span":{"start":9,"end":24},"text":"/$/inet/127.1/9"},{"span":{"start":25,"end":39},"text":"@ 127.0.0.1:9"}],[{"span":{"start":50,"end":78},"text":"/#/io.l5d.k8s/default/http/a"},{"span":{"start":79,"end":92},"text":""}],[{"span":{"start":110,"end":112},"text":"~"}],[{"span":{"start":122,"end":137},"text":"/$/inet/127.1/9"},{"span":{"start":138,"end":151},"text":"@ 127.0.0.1:9"}]]],
+  ["/x => /z", "no newline", [{"span":{"start":0,"end":8},"severity":"error","code":"test-source","message":"no newline"},{"span":{"start":6,"end":8},"severity":"error","code":"assertion-failed","message":"/x: expected /z, got ~","fix":{"title":"Accept the actual result","edits":[{"span":{"start":6,"end":8},"text":"~"}]}}], [[{"span":{"start":6,"end":8},"text":"~"}]]],
+  ["\n/x => /y", "empty first line", [{"span":{"start":0,"end":0},"severity":"error","code":"test-source","message":"empty first line"},{"span":{"start":7,"end":9},"severity":"error","code":"assertion-failed","message":"/x: expected /y, got ~","fix":{"title":"Accept the actual result","edits":[{"span":{"start":7,"end":9},"text":"~"}]}}], [[{"span":{"start":7,"end":9},"text":"~"}]]],
+  ["# dtab: a.dtab\n/x => /z @ 1.2.3.4:5\n", undefined, [{"span":{"start":21,"end":35},"severity":"error","code":"assertion-failed","message":"/x: expected /z @ 1.2.3.4:5, got ~","fix":{"title":"Accept the actual result","edits":[{"span":{"start":21,"end":23},"text":"~"},{"span":{"start":24,"end":35},"text":""}]}}], [[{"span":{"start":21,"end":23},"text":"~"},{"span":{"start":24,"end":35},"text":""}]]],
+];
+
+describe('dtab-test diagnostics, whole', () => {
+  const i = interpreterFor({});
+  const d = lowerDtab(parseDtab('/svc => /#/io.l5d.k8s/default/http; /inet => /$/inet/127.1/9; /x => /y;'));
+  for (const [text, source, diagnostics, edits] of DTAB_TEST_DIAGNOSTICS) {
+    it(JSON.stringify(text), () => {
+      const f = parseDtabTestFile(text);
+      const out = runAssertionsSync(f, (p) => i.delegateSync(d, p));
+      assert.deepEqual(dtabTestDiagnostics(f, out, source), diagnostics);
+      assert.deepEqual(out.map((o) => acceptEdits(o) ?? null), edits);
+    });
+  }
+  it('without outcomes: only the file\'s problems', () => {
+    const f = parseDtabTestFile('/a/* => /b\n/x => /z\n');
+    assert.deepEqual(dtabTestDiagnostics(f, undefined), [{ span: { start: 3, end: 4 }, severity: 'error', code: 'test-path', message: 'The path of an assertion is one name: `*` is only for dentry prefixes.' }]);
   });
 });
