@@ -12,9 +12,12 @@ import {
   completeDtabTest,
   completionContext,
   completionPath,
+  deepDiagnostics,
+  deepDiagnosticsSync,
   definition,
   dtabTestDiagnostics,
   folding,
+  formatRangeEdits,
   hover,
   interpreterFor,
   lowerDtab,
@@ -618,4 +621,38 @@ describe('outline, folding, suggestions and selection, whole', () => {
     const text2 = '# /c1 /c2\n' + n(198).map((i) => `/p${i} => /d${i} ;\n`).join('');
     assert.deepEqual(suggestPaths(analyzeDtab(text2)), [...n(198).map((i) => `/p${i}`), '/c1', '/c2']);
   });
+});
+
+/** [text, at every offset o: `edits of [o, o] | edits of [o, o + 3]`]. */
+const RANGE_FORMAT: [string, string[]][] = [
+  ["/a=>/b;\n/cc  =>  /d|/e ; # c\n/f => /g # in\n| /h ;\n/i=>/j;/k=>/l;\n",["0-7:/a   => /b ; | 0-7:/a   => /b ;","0-7:/a   => /b ; | 0-7:/a   => /b ;","0-7:/a   => /b ; | 0-7:/a   => /b ;","0-7:/a   => /b ; | 0-7:/a   => /b ;","0-7:/a   => /b ; | 0-7:/a   => /b ;","0-7:/a   => /b ; | 0-7:/a   => /b ; ; 8-24:/cc  => /d | /e ;","0-7:/a   => /b ; | 0-7:/a   => /b ; ; 8-24:/cc  => /d | /e ;","0-7:/a   => /b ; | 0-7:/a   => /b ; ; 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;","8-24:/cc  => /d | /e ; | 8-24:/cc  => /d | /e ;"," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | 50-57:/i   => /j ;"," | 50-57:/i   => /j ;"," | 50-57:/i   => /j ;","50-57:/i   => /j ; | 50-57:/i   => /j ;","50-57:/i   => /j ; | 50-57:/i   => /j ;","50-57:/i   => /j ; | 50-57:/i   => /j ;","50-57:/i   => /j ; | 50-57:/i   => /j ;","50-57:/i   => /j ; | 50-57:/i   => /j ; ; 57-64:/k   => /l ;","50-57:/i   => /j ; | 50-57:/i   => /j ; ; 57-64:/k   => /l ;","50-57:/i   => /j ; | 50-57:/i   => /j ; ; 57-64:/k   => /l ;","50-57:/i   => /j ; ; 57-64:/k   => /l ; | 50-57:/i   => /j ; ; 57-64:/k   => /l ;","57-64:/k   => /l ; | 57-64:/k   => /l ;","57-64:/k   => /l ; | 57-64:/k   => /l ;","57-64:/k   => /l ; | 57-64:/k   => /l ;","57-64:/k   => /l ; | 57-64:/k   => /l ;","57-64:/k   => /l ; | 57-64:/k   => /l ;","57-64:/k   => /l ; | 57-64:/k   => /l ;","57-64:/k   => /l ; | 57-64:/k   => /l ;"," | "]],
+  ["/a=>/b;\n/c => /d /e\n",[" | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "," | "]],
+];
+
+describe('range formatting at every offset', () => {
+  for (const [text, rows] of RANGE_FORMAT) {
+    it(JSON.stringify(text), () => {
+      const a = analyzeDtab(text);
+      const got: string[] = [];
+      for (let o = 0; o <= text.length; o++) got.push([o, o + 3].map((to) => formatRangeEdits(a, o, to).map((e) => `${e.span.start}-${e.span.end}:${e.text}`).join(' ; ')).join(' | '));
+      assert.deepEqual(got, rows);
+    });
+  }
+});
+
+/** [text, every deep diagnostic]. */
+const DEEP: [string, unknown][] = [
+  ["/x => /y ;\n/x => /$/inet/127.1/80 ;\n",[{"span":{"start":0,"end":8},"severity":"warning","code":"unreachable-dentry","unnecessary":true,"message":"Never used: line 2 (`/x => /$/inet/127.1/80`) comes later, matches every path this dentry matches and always answers, so Linkerd never falls back to this one.","related":[{"span":{"start":11,"end":33},"message":"the dentry that always answers first"}]}]],
+  ["/a/b => /c ;\n/a => /$/inet/127.1/80 ;\n/q => /q ;\n",[{"span":{"start":0,"end":10},"severity":"warning","code":"unreachable-dentry","unnecessary":true,"message":"Never used: line 2 (`/a => /$/inet/127.1/80`) comes later, matches every path this dentry matches and always answers, so Linkerd never falls back to this one.","related":[{"span":{"start":13,"end":35},"message":"the dentry that always answers first"}]},{"span":{"start":38,"end":40},"severity":"warning","code":"delegation-cycle","message":"Delegation loops: `/q` → `/q` → …; Linkerd gives up after 100 rewrites (\"Max recursion level reached\")."}]],
+  ["/a => /b ;\n/b => /c/x ;\n/c => /a ;\n/q => /q/r ;\n",[{"span":{"start":0,"end":2},"severity":"warning","code":"delegation-cycle","message":"Delegation loops: `/a` → `/b` → `/c/x` → `/a/x` → `/b/x` → `/c/x/x` → `/a/x/x` → `/b/x/x` → `/c/x/x/x` → `/a/x/x/x` → `/b/x/x/x` → `/c/x/x/x/x` → …; Linkerd gives up after 100 rewrites (\"Max recursion level reached\")."},{"span":{"start":11,"end":13},"severity":"warning","code":"delegation-cycle","message":"Delegation loops: `/b` → `/c/x` → `/a/x` → `/b/x` → `/c/x/x` → `/a/x/x` → `/b/x/x` → `/c/x/x/x` → `/a/x/x/x` → `/b/x/x/x` → `/c/x/x/x/x` → `/a/x/x/x/x` → …; Linkerd gives up after 100 rewrites (\"Max recursion level reached\")."},{"span":{"start":24,"end":26},"severity":"warning","code":"delegation-cycle","message":"Delegation loops: `/c` → `/a` → `/b` → `/c/x` → `/a/x` → `/b/x` → `/c/x/x` → `/a/x/x` → `/b/x/x` → `/c/x/x/x` → `/a/x/x/x` → `/b/x/x/x` → …; Linkerd gives up after 100 rewrites (\"Max recursion level reached\")."},{"span":{"start":35,"end":37},"severity":"warning","code":"delegation-cycle","message":"Delegation loops: `/q` → `/q/r` → `/q/r/r` → `/q/r/r/r` → `/q/r/r/r/r` → `/q/r/r/r/r/r` → `/q/r/r/r/r/r/r` → `/q/r/r/r/r/r/r/r` → `/q/r/r/r/r/r/r/r/r` → `/q/r/r/r/r/r/r/r/r/r` → `/q/r/r/r/r/r/r/r/r/r/r` → `/q/r/r/r/r/r/r/r/r/r/r/r` → …; Linkerd gives up after 100 rewrites (\"Max recursion level reached\")."}]],
+  ["/x => /y ;\n/x => /z ;\n/p => /p ;\n",[{"span":{"start":22,"end":24},"severity":"warning","code":"delegation-cycle","message":"Delegation loops: `/p` → `/p` → …; Linkerd gives up after 100 rewrites (\"Max recursion level reached\")."}]],
+];
+
+describe('deep diagnostics, whole', () => {
+  for (const [text, diagnostics] of DEEP) {
+    it(JSON.stringify(text), async () => {
+      assert.deepEqual(deepDiagnosticsSync(analyzeDtab(text)), diagnostics);
+      assert.deepEqual(await deepDiagnostics(analyzeDtab(text)), diagnostics);
+    });
+  }
 });
