@@ -656,3 +656,35 @@ describe('deep diagnostics, whole', () => {
     });
   }
 });
+
+describe('completion context at every offset, among many comments', () => {
+  it('none inside each comment, up to its end', () => {
+    const text = "# 1\n/a => /b ; # 2\n# 3\n/c => /d ; # 4\n# 5\n# 6\n/e => /f ;# 7\n";
+    const a = analyzeDtab(text);
+    const got: string[] = [];
+    for (let o = 0; o <= text.length; o++) {
+      const c = completionContext(a, o);
+      got.push(c.kind + ('token' in c ? String(c.token) : ''));
+    }
+    assert.deepEqual(got, ["prefix0","none","none","none","prefix4","prefix4","prefix4","arrow","none","term9","term10","term10","term10","operator","prefix14","prefix15","none","none","none","prefix19","none","none","none","prefix23","prefix23","prefix23","arrow","none","term28","term29","term29","term29","operator","prefix33","prefix34","none","none","none","prefix38","none","none","none","prefix42","none","none","none","prefix46","prefix46","prefix46","arrow","none","term51","term52","term52","term52","operator","prefix56","none","none","none","prefix60"]);
+  });
+});
+
+describe('analysis with a line mapper, and syntax errors about a backtick', () => {
+  it('lines come from lineOf', async () => {
+    const a = analyzeDtab('# c\n/a => /b ;\n/a => /c ;\n', { lineOf: (o) => o * 10 });
+    assert.equal(a.line(5), 50);
+    assert.deepEqual([a.lineOf(0), a.lineOf(1)], [41, 151]);
+    assert.deepEqual(folding(a), [
+      { startLine: 40, endLine: 120, kind: 'region' },
+      { startLine: 150, endLine: 230, kind: 'region' },
+    ]);
+    assert.equal((await hover(a, 16, interpreterFor()))?.markdown, '**`/a => /c`**\n\nRequests for `/a/…` are sent to `/c/…`.\n\nLater dentries are tried first: for these requests this one is tried before line 41 (`/a => /b`), which is only used if this one is negative.');
+  });
+  it("the backtick in Finagle's message becomes a quote", async () => {
+    assert.deepEqual(await hover(analyzeDtab('/a => /b`c ;'), 8, interpreterFor()), {
+      markdown: "**Syntax error**\n\nExpected `;` or the end of the text after the dentry, found ```.\n\nFinagle: `end of input expected but ''' found at '/a => /b[']c ;'`",
+      span: { start: 8, end: 9 },
+    });
+  });
+});
