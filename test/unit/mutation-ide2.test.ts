@@ -688,3 +688,14 @@ describe('analysis with a line mapper, and syntax errors about a backtick', () =
     });
   });
 });
+
+describe('dtab-test: a delegation that fails has nothing to accept', () => {
+  it('no fix on the diagnostic, no accept edits', () => {
+    const d = lowerDtab(parseDtab('/x => /x;'));
+    const f = parseDtabTestFile('/x => /y\n');
+    const i = interpreterFor({});
+    const out = runAssertionsSync(f, (p) => i.delegateSync(d, p));
+    assert.deepEqual(dtabTestDiagnostics(f, out), [{ span: { start: 6, end: 8 }, severity: 'error', code: 'assertion-failed', message: '/x: expected /y, got fails: Max recursion level reached.' }]);
+    assert.deepEqual(out.map((o) => acceptEdits(o)), [undefined]);
+  });
+});
