@@ -224,7 +224,6 @@ const HOVERS2: [string, number, boolean, string | undefined, number, number][] =
   ["/a => ;\n", 3, false, undefined, 0, 0],
   ["/a => ;\n", 4, false, undefined, 0, 0],
   ["/a => ;\n", 5, false, "**Syntax error**\n\nExpected a destination before `;`.\n\nFinagle: `simple expected but ';' found at '/a => [;]\n'`", 6, 7],
-  ["/a => ;\n", 6, false, undefined, 0, 0],
   ["/a => ;\n", 7, false, undefined, 0, 0],
   ["/a => ;\n", 8, false, undefined, 0, 0],
   ["/a =>\n", 0, false, undefined, 0, 0],
@@ -244,7 +243,6 @@ const HOVERS2: [string, number, boolean, string | undefined, number, number][] =
   ["/a => 1.5.5 * /b ;", 10, false, "**Syntax error**\n\nA weight has at most one `.`.\n\nFinagle: `number char expected but '.' found at '/a => 1.5[.]5 * /b ;'`", 9, 10],
   ["/a => 1.5.5 * /b ;", 11, false, undefined, 0, 0],
   ["/a => /b & ;", 10, false, "**Syntax error**\n\nExpected a destination before `;`.\n\nFinagle: `simple expected but ';' found at '/a => /b & [;]'`", 11, 12],
-  ["/a => /b & ;", 11, false, undefined, 0, 0],
   ["/q => /$/inet/127.1/80 ;\n/r => /q ;\n", 31, true, "**`/q`** in this dtab\n\n```text\n→ /q\n→   /$/inet/127.1/80/x: 127.0.0.1:80 (tx)\n→     before: /$/inet/127.1/80: 127.0.0.1:80   (line 1)\n```\n\n**Routes to**\n\n- 100% → /$/inet/127.1/80/x (127.0.0.1:80)", 31, 33],
 ];
 
