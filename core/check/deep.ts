@@ -7,6 +7,7 @@ import type { Path } from '../model/path.js';
 import { Interpreter } from '../delegate/interpreter.js';
 import { DelegateDepthError, DelegationBudgetError } from '../delegate/errors.js';
 import type { DelegateTree } from '../delegate/delegate-tree.js';
+import { primaryNodes } from '../delegate/explain.js';
 import { SystemNamer } from '../delegate/system-namers.js';
 import { showPath } from '../print/show.js';
 
@@ -368,25 +369,14 @@ export function findCycle(dtab: Dtab, index: number): Cycle | undefined {
   return r.kind === 'cycle' ? { index, loop: r.loop } : undefined;
 }
 
+/**
+ * Whether routing (not just the delegator's picture) runs into the recursion limit: the limit counts
+ * only on the path Namer.bind takes, through the first alternative that is not negative. The
+ * delegator expands every alternative, so `/p => /p ; /p => /$/inet/127.1/80` shows a depth exception
+ * in its second branch while routing uses the first and never loops.
+ */
 function hasDepthException(root: DelegateTree): boolean {
-  const stack: DelegateTree[] = [root];
-  while (stack.length > 0) {
-    const t = stack.pop()!;
-    switch (t.type) {
-      case 'exception':
-        if (t.message === 'Max recursion level reached.') return true;
-        break;
-      case 'delegate':
-        stack.push(t.delegate);
-        break;
-      case 'alt':
-        for (const c of t.alt) stack.push(c);
-        break;
-      case 'union':
-        for (const w of t.union) stack.push(w.tree);
-        break;
-    }
-  }
+  for (const t of primaryNodes(root)) if (t.type === 'exception' && t.message === 'Max recursion level reached.') return true;
   return false;
 }
 

@@ -142,6 +142,24 @@ describe('deep checks, exactly', () => {
       assert.deepEqual((await deepDiagnostics(analyzeDtab(text))).map((d) => [d.code, d.span]), [], text);
   });
 
+  it('a loop only where routing takes it: the delegator expands every alternative, routing the first that answers', async () => {
+    const deep = async (text: string) => (await deepDiagnostics(analyzeDtab(text))).map((d) => [d.code, d.span.start, d.span.end, d.message]);
+    // The later `/p` dentry always answers, so the earlier `/p => /p` is never used: not a loop.
+    assert.deepEqual(await deep('/p => /p ;\n/p => /$/inet/127.1/80 ;'), [
+      ['unreachable-dentry', 0, 8, 'Never used: line 2 (`/p => /$/inet/127.1/80`) comes later, matches every path this dentry matches and always answers, so Linkerd never falls back to this one.'],
+    ]);
+    // The other way round routing tries `/p => /p` first and loops.
+    const loop = 'Delegation loops: `/p` → `/p` → …; Linkerd gives up after 100 rewrites ("Max recursion level reached").';
+    assert.deepEqual(await deep('/p => /$/inet/127.1/80 ;\n/p => /p ;'), [['delegation-cycle', 0, 2, loop], ['delegation-cycle', 25, 27, loop]]);
+    // An alternative does not fall back past a failure, so a loop in its first branch is a loop.
+    assert.deepEqual(await deep('/p => /p | /$/inet/127.1/1 ;'), [['delegation-cycle', 0, 2, loop]]);
+    // A loop in a later branch that routing never reaches is none.
+    assert.deepEqual(await deep('/p => /$/inet/127.1/1 | /p ;'), []);
+    const d = lowerDtab(parseDtab('/p => /p ;\n/p => /$/inet/127.1/80 ;'));
+    assert.equal(findCycle(d, 0), undefined);
+    assert.equal(findCycle(d, 1), undefined);
+  });
+
   it('findCycle and findShadowed by value', () => {
     const d = lowerDtab(parseDtab('/a => /b ;\n/b => /a ;\n/c => /d ;\n/s => /s/x | /t ;'));
     assert.deepEqual(findCycle(d, 0), { index: 0, loop: ['/a', '/b', '/a'] });
