@@ -80,7 +80,8 @@ export class RenameError extends Error {
 
 /**
  * Renames the label under the cursor everywhere it names the same thing: the same label at the
- * same depth after the same leading labels, in prefixes and destination paths alike. Undefined
+ * same depth after the same leading labels (any label where the cursor's prefix has a wildcard), in
+ * prefixes and destination paths alike. Undefined
  * when the cursor is not on a label; throws RenameError for a name that is not a label.
  */
 export function rename(a: DtabAnalysis, offset: number, newName: string): SpanEdit[] | undefined {
@@ -99,6 +100,8 @@ export function rename(a: DtabAnalysis, offset: number, newName: string): SpanEd
     if (list.length <= k) return;
     for (let i = 0; i <= k; i++) {
       const e = list[i]!;
+      // A wildcard before the renamed label stands for any label there (`/a/*/x` names `/a/b/x`).
+      if (lead[i] === undefined && i < k) continue;
       if (e.kind !== 'label' || e.value !== lead[i]) return;
     }
     edits.push({ span: { start: list[k]!.start, end: list[k]!.end }, text: newName });

@@ -301,9 +301,9 @@ const NAVIGATION: [string, string[]][] = [
     " 31-37,26-28,56-60,69-73 26-28,56-60,69-73 32-33:a 1-2,14-15,27-28,32-33,42-43,57-58,70-71", // 33
     " 31-37,26-28,56-60,69-73 26-28,56-60,69-73 - -", // 34
     " 31-37,26-28,56-60,69-73 26-28,56-60,69-73 - -", // 35
-    // Rename of a label after a wildcard gives no edits today (a known bug): not asserted ("?").
-    " 31-37,26-28,56-60,69-73 26-28,56-60,69-73 36-37:x ?", // 36
-    " 31-37,26-28,56-60,69-73 26-28,56-60,69-73 36-37:x ?", // 37
+    // After a wildcard: the wildcard stands for any label (no `/a/<label>/x` path here but its own).
+    " 31-37,26-28,56-60,69-73 26-28,56-60,69-73 36-37:x 36-37", // 36
+    " 31-37,26-28,56-60,69-73 26-28,56-60,69-73 36-37:x 36-37", // 37
     "   - -", // 38
     "   - -", // 39
     "   - -", // 40
@@ -410,12 +410,20 @@ describe('navigation at every offset', () => {
         const pr = prepareRename(a, o);
         const rn = rename(a, o, 'Z');
         assert.ok(rn === undefined || rn.every((e) => e.text === 'Z'));
-        const renamed = rows[o]?.endsWith(' ?') ? '?' : rn ? spans(rn.map((e) => e.span)) : '-';
+        const renamed = rn ? spans(rn.map((e) => e.span)) : '-';
         got.push([spans(definition(a, o)), spans(references(a, o, true)), spans(references(a, o, false)), pr ? `${pr.span.start}-${pr.span.end}:${pr.placeholder}` : '-', renamed].join(' '));
       }
       assert.deepEqual(got, rows);
     });
   }
+  it('rename after a wildcard: every label the wildcard stands for, never the wildcard from a concrete path', () => {
+    const text = "/a/*/x => /b ;\n/c => /a/q/x | /a/q/x/y | /a/x ;\n/a/r/x => /d ;\n/a/*/*/x => /e ;\n";
+    const at = (rn: { span: { start: number; end: number } }[] | undefined) => (rn ?? []).map((e) => text.slice(0, e.span.end).split('\n').length + ':' + text.slice(e.span.start - 4, e.span.end));
+    assert.deepEqual(at(rename(analyzeDtab(text), 5, 'y')), ['1:a/*/x', '2:a/q/x', '2:a/q/x', '3:a/r/x']);
+    // From `/a/q/x` only paths through `q`: renaming the wildcard dentry would move other paths too.
+    assert.deepEqual(at(rename(analyzeDtab(text), 26, 'y')), ['2:a/q/x', '2:a/q/x']);
+    assert.deepEqual(at(rename(analyzeDtab(text), 70, 'y')), ['4:*/*/x']);
+  });
   it('RenameError is named', () => {
     const e = new RenameError('m');
     assert.equal(e.name, 'RenameError');
