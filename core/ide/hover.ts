@@ -54,11 +54,16 @@ export async function hover(
   const chain = locate(a.syntax, offset);
   const entry = chain[0];
   if (!entry || entry.kind !== 'entry') return undefined;
-  if (entry.node.kind === 'broken') {
-    const e = entry.node.error;
-    if (offset < e.span.start - 1 || offset > Math.max(e.span.end, e.span.start + 1)) return undefined;
+  // The syntax error under the cursor: the entry's own, or the one of the entry before it, whose
+  // error can lie where this one starts (`/a => /b\n/c`: the missing `;` is reported at `/c`).
+  for (const i of [entry.index, entry.index - 1]) {
+    const broken = a.syntax.entries[i];
+    if (broken?.kind !== 'broken') continue;
+    const e = broken.error;
+    if (offset < e.span.start - 1 || offset > Math.max(e.span.end, e.span.start + 1)) continue;
     return { markdown: md(['**Syntax error**', e.plain, `Finagle: \`${e.elidedFinagleMessage(120).replace(/`/g, "'")}\``]), span: e.span };
   }
+  if (entry.node.kind === 'broken') return undefined;
   const index = a.dentries.indexOf(entry.node);
   const inner = chain[chain.length - 1]!;
   const inDst = chain.some((l) => l.kind === 'tree');

@@ -178,6 +178,9 @@ export function describeChar(c: number, atEnd: boolean): string {
       return 'a carriage return';
     case 0x09:
       return 'a tab';
+    case 0x60:
+      // Not quoted in backticks: Markdown (hovers) would read the three as one code fence.
+      return 'a backtick (U+0060)';
   }
   if (c < 0x20 || c === 0x7f) return `the control character U+${hex4(c)}`;
   if (c > 0x7e) return `\`${String.fromCharCode(c)}\` (U+${hex4(c)})`;

@@ -208,6 +208,9 @@ describe('plain descriptions of characters', () => {
     assert.equal(describeChar(0x0a, false), 'a line break');
     assert.equal(describeChar(0x0d, false), 'a carriage return');
     assert.equal(describeChar(0x09, false), 'a tab');
+    assert.equal(describeChar(0x60, false), 'a backtick (U+0060)');
+    assert.equal(describeChar(0x5f, false), '`_`');
+    assert.equal(describeChar(0x61, false), '`a`');
     assert.equal(describeChar(0x41, true), 'the end of the text');
     assert.equal(describeChar(0x00, false), 'the control character U+0000');
     assert.equal(describeChar(0x1f, false), 'the control character U+001F');
