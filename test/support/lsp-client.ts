@@ -3,6 +3,9 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { PassThrough, type Writable } from 'node:stream';
+import { GateReader } from '../../server/gate.js';
+import { startServer } from '../../server/server.js';
 import { freshDist } from './fresh-dist.js';
 import {
   createProtocolConnection,
@@ -21,10 +24,18 @@ import {
 } from 'vscode-languageserver-protocol/node';
 
 export const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
+/**
+ * The server started in this process on in-memory streams, from the sources (no build): what
+ * mutation testing needs, since its mutants live in the sources. Never sent `exit` (the connection
+ * would end this process) and started without a processId (its parent watch would keep it alive).
+ */
+export const IN_PROCESS = 'in-process';
 
 export class LspClient {
   readonly connection: ProtocolConnection;
-  private readonly process: ChildProcess;
+  private readonly process: ChildProcess | undefined;
+  /** Where the client writes to the server. */
+  private readonly input: Writable;
   private readonly waiters: { uri: string; version: number | undefined; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   readonly published = new Map<string, PublishDiagnosticsParams[]>();
   private stderr = '';
@@ -32,15 +43,34 @@ export class LspClient {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   /** `env` is added to the server's environment (e.g. KUBECONFIG for a stand-in cluster). */
-  constructor(settings: Record<string, unknown> = {}, server = SERVER, env: NodeJS.ProcessEnv = {}) {
-    // Never a stale bundle: built first if a source is newer (see fresh-dist.ts).
-    if (server === SERVER) freshDist('server.js');
-    this.process = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal })));
-    this.process.stderr!.on('data', (c: Buffer) => (this.stderr = (this.stderr + c.toString()).slice(-20_000)));
-    // Writing to a server that died fails with EPIPE: the caller sees it through `alive`/`exited`.
-    this.process.stdin!.on('error', () => {});
-    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+  /**
+   * `server`: a server bundle to spawn, or IN_PROCESS; by default dist/server.js, or IN_PROCESS when
+   * LSP_SERVER=in-process (mutation testing runs the LSP suites that way, see stryker.config.mjs).
+   */
+  constructor(settings: Record<string, unknown> = {}, server = process.env.LSP_SERVER === IN_PROCESS ? IN_PROCESS : SERVER, env: NodeJS.ProcessEnv = {}) {
+    if (server === IN_PROCESS) {
+      // The server reads this process's environment (KUBECONFIG, HOME): the test's settings go there.
+      Object.assign(process.env, env);
+      const toServer = new PassThrough();
+      const fromServer = new PassThrough();
+      const writer = new StreamMessageWriter(fromServer);
+      startServer(new GateReader(new StreamMessageReader(toServer), writer), writer);
+      this.process = undefined;
+      this.input = toServer;
+      this.exited = new Promise(() => {});
+      this.connection = createProtocolConnection(new StreamMessageReader(fromServer), new StreamMessageWriter(toServer));
+    } else {
+      // Never a stale bundle: built first if a source is newer (see fresh-dist.ts).
+      if (server === SERVER) freshDist('server.js');
+      const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+      this.process = child;
+      this.input = child.stdin!;
+      this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+      child.stderr!.on('data', (c: Buffer) => (this.stderr = (this.stderr + c.toString()).slice(-20_000)));
+      // Writing to a server that died fails with EPIPE: the caller sees it through `alive`/`exited`.
+      child.stdin!.on('error', () => {});
+      this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    }
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       const list = this.published.get(p.uri) ?? [];
       list.push(p);
@@ -61,7 +91,7 @@ export class LspClient {
   /** `rootUri`: a workspace folder (file:// URI), as an editor opens a folder. */
   async start(rootUri: string | null = null): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
+      processId: this.process ? process.pid : null,
       rootUri,
       ...(rootUri ? { workspaceFolders: [{ uri: rootUri, name: 'workspace' }] } : {}),
       capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
@@ -78,7 +108,7 @@ export class LspClient {
       const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...n }), 'utf8');
       return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
     });
-    this.process.stdin!.write(Buffer.concat(bytes));
+    this.input.write(Buffer.concat(bytes));
   }
 
   /** The next diagnostics published for `uri` (at `version`, if given). */
@@ -104,11 +134,11 @@ export class LspClient {
 
   /** Whether the server process is still running. */
   get alive(): boolean {
-    return this.process.exitCode === null && this.process.signalCode === null;
+    return !this.process || (this.process.exitCode === null && this.process.signalCode === null);
   }
 
   get pid(): number | undefined {
-    return this.process.pid;
+    return this.process?.pid;
   }
 
   /** The end of what the server wrote to stderr. */
@@ -119,18 +149,30 @@ export class LspClient {
   /** Ends the server at once (a hung one cannot answer shutdown). */
   async kill(): Promise<void> {
     this.connection.dispose();
+    if (!this.process) throw new Error('an in-process server cannot be killed');
     if (this.alive) this.process.kill('SIGKILL');
     await this.exited;
   }
 
   async stop(): Promise<void> {
+    if (!this.process) {
+      // Shut down (watches, sockets and timers closed), then end the streams: nothing is left running.
+      try {
+        await this.connection.sendRequest(ShutdownRequest.type);
+      } finally {
+        this.connection.dispose();
+        this.input.end();
+      }
+      return;
+    }
+    const child = this.process;
     try {
       await this.connection.sendRequest(ShutdownRequest.type);
       await this.connection.sendNotification(ExitNotification.type);
     } finally {
       this.connection.dispose();
-      const exited = new Promise((r) => this.process.once('exit', r));
-      setTimeout(() => this.process.kill('SIGKILL'), 2000).unref();
+      const exited = new Promise((r) => child.once('exit', r));
+      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
       await exited;
     }
   }
