@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+
 // Mutation testing (StrykerJS): `npm run mutation`; see "Mutation testing" in the README.
 // Each test file is one Stryker "test": the tap runner runs it as `node --import tsx <file>` and
 // records which mutants it reaches, so a mutant only runs the files that reach it, in the order
@@ -7,6 +9,12 @@
 //   MUTATION_SCOPE=syntax npm run mutation        (scopes: see SCOPES below; comma-separated)
 // Each scope set keeps its own incremental file, so a re-run after a small change only runs the
 // mutants whose code or covering tests changed.
+
+/**
+ * The .ts files of a folder but `except`, listed (a `!` pattern would also drop them from the other
+ * scopes of a combined run).
+ */
+const filesIn = (dir, except) => readdirSync(dir).filter((f) => f.endsWith('.ts') && !except.includes(f)).map((f) => `${dir}/${f}`);
 
 /** What each scope mutates, and the test files that can kill its mutants (fastest first). */
 const SCOPES = {
@@ -29,9 +37,21 @@ const SCOPES = {
     mutate: ['cli/main.ts'],
     tests: ['test/unit/mutation-cli.test.ts', 'test/unit/cli.test.ts', 'test/unit/cli-diff.test.ts', 'test/unit/fs-namer.test.ts'],
   },
+  // Every command, run in memory (test/support/cli.ts) against the stand-ins.
+  'cli-all': {
+    mutate: filesIn('cli', ['main.ts']),
+    tests: ['test/unit/mutation-cli.test.ts', 'test/unit/namerd-cli.test.ts', 'test/unit/canary-cli.test.ts', 'test/unit/zipkin-cli.test.ts', 'test/unit/linkerd-cli.test.ts', 'test/unit/dtab-test-cli.test.ts', 'test/unit/canary-k8s-cli.test.ts', 'test/unit/cli-diff.test.ts'],
+  },
   server: {
     mutate: ['server/lsp.ts'],
     tests: ['test/unit/mutation-lsp.test.ts'],
+  },
+  // The rest of the server, through the LSP suites with the server in-process (LSP_SERVER=in-process,
+  // set below): its mutants are in the sources, which a spawned dist/server.js would not run.
+  'server-all': {
+    mutate: filesIn('server', ['lsp.ts', 'main.ts']),
+    tests: ['test/lsp/server.test.ts', 'test/lsp/config.test.ts', 'test/lsp/dtab-test.test.ts', 'test/lsp/protocol.test.ts', 'test/lsp/cluster.test.ts', 'test/lsp/network.test.ts', 'test/lsp/zipkin.test.ts'],
+    env: { LSP_SERVER: 'in-process' },
   },
   // The model and Finagle's printed forms.
   model: {
@@ -76,6 +96,8 @@ const asked = (process.env.MUTATION_SCOPE ?? Object.keys(SCOPES).join(','))
   .filter(Boolean);
 for (const s of asked) if (!(s in SCOPES)) throw new Error(`MUTATION_SCOPE: unknown scope ${s}; known: ${Object.keys(SCOPES).join(', ')}`);
 const chosen = asked.map((s) => SCOPES[s]);
+// The test processes inherit this process's environment.
+for (const s of chosen) Object.assign(process.env, s.env ?? {});
 const unique = (xs) => [...new Set(xs)];
 const name = asked.join('+');
 
