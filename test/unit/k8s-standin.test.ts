@@ -625,9 +625,11 @@ describe('k8s stand-in: faults', () => {
       answered = true;
       return r;
     });
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(answered, false);
+    // Held, not merely slow: the stand-in has the request, and answers a later one first.
+    for (let i = 0; i < 1500 && f.hits === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(f.hits, 1);
     assert.equal((await call(`${k8s.url}/api/v1/endpoints`)).status, 200);
+    assert.equal(answered, false);
     await f.clear();
     assert.equal((await pending).status, 200);
   });
