@@ -81,7 +81,7 @@ const SCOPES = {
   // Kubernetes paths, namers and snapshots; the namer registry.
   k8s: {
     mutate: ['core/k8s/**/*.ts', 'core/namers/**/*.ts'],
-    tests: ['test/unit/k8s-paths.test.ts', 'test/unit/k8s-namers.test.ts', 'test/unit/k8s-snapshot.test.ts', 'test/unit/config-namers.test.ts'],
+    tests: ['test/unit/mutation-k8s.test.ts', 'test/unit/k8s-paths.test.ts', 'test/unit/k8s-namers.test.ts', 'test/unit/k8s-snapshot.test.ts', 'test/unit/config-namers.test.ts'],
   },
   // Canary shifts: weights, rewrites, state, gates.
   canary: {
