@@ -76,7 +76,7 @@ const SCOPES = {
   // Linkerd and namerd configs.
   config: {
     mutate: ['core/config/**/*.ts'],
-    tests: ['test/unit/config-model.test.ts', 'test/unit/config-namers.test.ts', 'test/unit/config.test.ts', 'test/unit/config-catalogue.test.ts', 'test/unit/schemas.test.ts', 'test/unit/config-incremental.test.ts'],
+    tests: ['test/unit/mutation-config.test.ts', 'test/unit/config-model.test.ts', 'test/unit/config-namers.test.ts', 'test/unit/config.test.ts', 'test/unit/config-catalogue.test.ts', 'test/unit/schemas.test.ts', 'test/unit/config-incremental.test.ts'],
   },
   // Kubernetes paths, namers and snapshots; the namer registry.
   k8s: {
