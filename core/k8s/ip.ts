@@ -55,13 +55,14 @@ function parseIPv6(text: string): { bytes: number[]; scope?: string } | undefine
   if (!s.includes(':')) return undefined;
   const halves = s.split('::');
   if (halves.length > 2) return undefined;
-  const parseHalf = (h: string): number[] | undefined => {
+  // A dotted IPv4 part may only end the address: in the half after `::` if there is one.
+  const parseHalf = (h: string, last: boolean): number[] | undefined => {
     if (h === '') return [];
     const out: number[] = [];
     const parts = h.split(':');
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
-      if (i === parts.length - 1 && p.includes('.')) {
+      if (last && i === parts.length - 1 && p.includes('.')) {
         const v4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(p) ? p.split('.').map(Number) : undefined;
         if (!v4 || v4.some((n) => n > 255)) return undefined;
         out.push(...v4);
@@ -73,8 +74,8 @@ function parseIPv6(text: string): { bytes: number[]; scope?: string } | undefine
     }
     return out;
   };
-  const head = parseHalf(halves[0]!);
-  const tail = halves.length === 2 ? parseHalf(halves[1]!) : [];
+  const head = parseHalf(halves[0]!, halves.length === 1);
+  const tail = halves.length === 2 ? parseHalf(halves[1]!, true) : [];
   if (head === undefined || tail === undefined) return undefined;
   if (halves.length === 1) return head.length === 16 ? { bytes: head, scope } : undefined;
   if (head.length + tail.length > 14) return undefined;

@@ -190,7 +190,9 @@ function toJs(doc: Document, text: string, name: string | undefined): unknown {
   } catch (e) {
     const m = describe(e);
     const offset = /alias/i.test(m) ? aliasOffset(text) : undefined;
-    throw new SnapshotError(/alias/i.test(m) ? `YAML aliases expand too far (${firstLine(m)})` : `not YAML or JSON: ${firstLine(m)}`, offset, name);
+    // The yaml library's alias-bomb error; another alias error (an unresolved one) is just bad YAML.
+    const bomb = /excessive alias count/i.test(m);
+    throw new SnapshotError(bomb ? `YAML aliases expand too far (${firstLine(m)})` : `not YAML or JSON: ${firstLine(m)}`, offset, name);
   }
 }
 
@@ -264,7 +266,7 @@ function nestingOverflow(text: string): number | undefined {
         if (c === '\\' && quote === '"') i++;
         else if (c === quote) quote = undefined;
       } else if (c === '"' || c === "'") quote = c;
-      else if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t')) {
+      else if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t' || text[i - 1] === '\n')) {
         while (i < n && text[i] !== '\n') i++;
         break;
       } else if (c === '[' || c === '{') {

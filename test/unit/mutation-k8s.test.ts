@@ -165,6 +165,11 @@ describe('ip.ts', () => {
       ['1::ffff:1.2.3.4', '1:0:0:0:0:ffff:102:304'],
       ['::1:ffff:1.2.3.4', '0:0:0:0:1:ffff:102:304'],
       ['1.2.3.4:1::', '1.2.3.4:1::'],
+      // Dotted IPv4 only at the very end: not just before `::` (Java rejects these).
+      ['1.2.3.4::', '1.2.3.4::'],
+      ['1.2.3.4::5', '1.2.3.4::5'],
+      ['1:1.2.3.4::', '1:1.2.3.4::'],
+      ['1:2:3:4:5:6:1.2.3.4', '1:2:3:4:5:6:102:304'],
       ['::1.2.3.4.5', '::1.2.3.4.5'],
       ['::1.2.3', '::1.2.3'],
       ['::a1.2.3.4', '::a1.2.3.4'],
@@ -929,6 +934,15 @@ const nesting = (text: string): number | 'ok' => {
   return 'ok';
 };
 
+describe('snapshot.ts: comments', () => {
+  it('a comment at the start of any line is a comment: its brackets do not nest', () => {
+    assert.equal(nesting(`x: 1\n#${'['.repeat(64)}\n`), 'ok');
+    assert.equal(nesting(`#${'['.repeat(64)}\nx: 1\n`), 'ok');
+    // The line itself is one level: its 64th bracket is the 65th.
+    assert.equal(nesting(`x: 1\n${'['.repeat(65)}`), 5 + 63);
+  });
+});
+
 const lines = (n: number, indent: string, text: string, from = 0) => Array.from({ length: n }, (_, i) => indent.repeat(i + from) + text).join('\n');
 
 describe('snapshot.ts: SnapshotError', () => {
@@ -981,6 +995,8 @@ describe('snapshot.ts: reading', () => {
     assert.deepEqual(fails(bomb), [reason, bomb.indexOf('*a')]);
     const spaced = `# see * and #*x\n${bomb.replace('[*a,', '[ *a,')}`;
     assert.deepEqual(fails(spaced), [reason, spaced.indexOf('*a')]);
+    // An alias to no anchor is bad YAML, not a bomb; still located at the alias.
+    assert.deepEqual(fails('a: *x\n'), ['not YAML or JSON: Unresolved alias (the anchor must be set before the alias): x', 3]);
     // A few aliases are fine.
     assert.deepEqual(parseSnapshot('kind: Service\nmetadata: &m {name: a, namespace: b}\nx: [*m, *m]\n').services, [{ kind: 'Service', apiVersion: 'v1', metadata: { name: 'a', namespace: 'b' } }]);
   });
