@@ -31,7 +31,7 @@ const SCOPES = {
     // incremental.ts is held to a full analysis by the random-edit property (incremental.test.ts,
     // about 30 s a run): too slow to run per mutant, so it is left out of this scope.
     mutate: ['core/ide/**/*.ts', '!core/ide/incremental.ts'],
-    tests: ['test/unit/mutation-ide2.test.ts', 'test/unit/mutation-ide.test.ts', 'test/unit/ide.test.ts', 'test/unit/check.test.ts', 'test/unit/snippets.test.ts', 'test/unit/dtab-test-core.test.ts'],
+    tests: ['test/unit/mutation-ide2.test.ts', 'test/unit/mutation-cluster.test.ts', 'test/unit/mutation-ide.test.ts', 'test/unit/ide.test.ts', 'test/unit/check.test.ts', 'test/unit/snippets.test.ts', 'test/unit/dtab-test-core.test.ts'],
   },
   cli: {
     mutate: ['cli/main.ts'],

@@ -82,7 +82,8 @@ export async function clusterDiagnostics(a: DtabAnalysis, uses: readonly K8sName
         if (!startsWith(path, prefix)) continue;
         const status = use.source.status();
         if (status.state === 'connecting' || status.state === 'unreachable' || status.state === 'unauthorized' || status.state === 'forbidden') break;
-        const needed = use.shape.kind === 'io.l5d.k8s.ns' ? 2 : 3;
+        // With a labelSelector, the label value is one more segment (it may come at run time too).
+        const needed = (use.shape.kind === 'io.l5d.k8s.ns' ? 2 : 3) + (use.shape.labelSelector !== undefined ? 1 : 0);
         const labels = leaf.path.labels;
         if (path.length < prefix.length + needed) {
           // A prefix target: only the namespace can be judged (the service comes at run time).
@@ -91,7 +92,9 @@ export async function clusterDiagnostics(a: DtabAnalysis, uses: readonly K8sName
           const known = use.source.namespaces();
           if (known.length > 0 && !known.includes(ns)) {
             const label = labels[prefix.length]!;
-            const problems = await k8sPathProblems([...path.slice(0, prefix.length + 1), 'http', '_'], use.source, use.shape);
+            // Judged as a whole path with that namespace: the rest filled in (port, service, label value).
+            const rest = ['http', '_', '_'].slice(0, needed - 1);
+            const problems = await k8sPathProblems([...path.slice(0, prefix.length + 1), ...rest], use.source, use.shape);
             const p = problems.find((x) => x.code === 'k8s-no-namespace');
             if (p) out.push(toDiagnostic(p.message, p.code, { start: label.start, end: label.end }, status.source, p.suggestion));
           }

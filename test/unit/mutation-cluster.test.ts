@@ -294,6 +294,16 @@ describe('cluster: clusterDiagnostics', () => {
     assert.deepEqual(await diags('', [K8S]), []);
   });
 
+  it('with a labelSelector the label value is one more segment: a path without it is a prefix target', async () => {
+    const sel = use({ kind: 'io.l5d.k8s', prefix: '/#/io.l5d.k8s', labelSelector: 'version' });
+    assert.deepEqual(await diags('/svc => /#/io.l5d.k8s/default/http/world;', [sel]), []);
+    assert.deepEqual(await diags('/svc => /#/io.l5d.k8s/defualt/http/world;', [sel]), [
+      warning(22, 29, 'k8s-no-namespace', 'no namespace `defualt` (namespaces: default, kube-system)', 'default'),
+    ]);
+    const selNs = use({ kind: 'io.l5d.k8s.ns', prefix: '/#/io.l5d.k8s.ns', labelSelector: 'version', namespace: 'default' });
+    assert.deepEqual(await diags('/svc => /#/io.l5d.k8s.ns/http/world;', [selNs]), []);
+  });
+
   it('a prefix target is judged on its namespace alone, and the bare prefix not at all', async () => {
     // Two segments of io.l5d.k8s: the service comes at run time.
     assert.deepEqual(await diags('/e => /#/io.l5d.k8s/default/http;', [K8S]), []);
