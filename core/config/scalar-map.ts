@@ -210,7 +210,9 @@ function flowLines(src: string, base: number, style: 'plain' | 'single' | 'doubl
         if (e === 'x' || e === 'u' || e === 'U') {
           const n = e === 'x' ? 2 : e === 'u' ? 4 : 8;
           const code = parseInt(text.slice(i + 2, i + 2 + n), 16);
-          for (const ch of String.fromCodePoint(code)) push(b, ch, start + i, start + i + 2 + n);
+          // One entry per UTF-16 unit (offsets in the value are UTF-16): `\U0001F600` is two.
+          const chars = String.fromCodePoint(code);
+          for (let k = 0; k < chars.length; k++) push(b, chars[k]!, start + i, start + i + 2 + n);
           i += 1 + n;
         } else {
           const v = ESCAPES[e];

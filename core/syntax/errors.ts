@@ -183,7 +183,7 @@ export function describeChar(c: number, atEnd: boolean): string {
       return 'a backtick (U+0060)';
   }
   if (c < 0x20 || c === 0x7f) return `the control character U+${hex4(c)}`;
-  if (c > 0x7e) return `\`${String.fromCharCode(c)}\` (U+${hex4(c)})`;
+  if (c > 0x7e) return `\`${String.fromCodePoint(c)}\` (U+${hex4(c)})`;
   return `\`${String.fromCharCode(c)}\``;
 }
 
@@ -205,7 +205,7 @@ export function charAdvice(c: number): string {
       : ` It looks like \`${look.replacement}\` but is not: type a plain \`${look.replacement}\`.`;
   }
   if (c > 0x7e && c !== EOI) {
-    const bytes = [...Buffer.from(String.fromCharCode(c), 'utf8')].map((b) => `\\x${b.toString(16).padStart(2, '0')}`);
+    const bytes = [...Buffer.from(String.fromCodePoint(c), 'utf8')].map((b) => `\\x${b.toString(16).padStart(2, '0')}`);
     return ` Labels are ASCII: write other characters as their UTF-8 bytes (${bytes.join('')}).`;
   }
   return '';

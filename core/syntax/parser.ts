@@ -127,7 +127,8 @@ class Parser {
   error(expected: string, code: SyntaxErrorCode, plain: string, found = this.peek(), span?: Span): DtabSyntaxError {
     const at = this.i;
     const atEnd = at >= this.n;
-    const where: Span = span ?? (atEnd ? { start: this.n, end: this.n } : { start: at, end: at + 1 });
+    // A character outside the BMP (two UTF-16 units) is underlined whole.
+    const where: Span = span ?? (atEnd ? { start: this.n, end: this.n } : { start: at, end: at + (this.codePoint() > 0xffff ? 2 : 1) });
     return this.syntaxError(at, expected, found, code, plain, where);
   }
 
@@ -151,12 +152,17 @@ class Parser {
     return line;
   }
 
+  /** The character at the cursor as a whole code point (an emoji is one character, not two halves). */
+  private codePoint(): number {
+    return this.i >= this.n ? EOI : this.src.codePointAt(this.i)!;
+  }
+
   found(): string {
-    return describeChar(this.peek(), this.atEnd());
+    return describeChar(this.codePoint(), this.atEnd());
   }
 
   advice(): string {
-    return charAdvice(this.peek());
+    return charAdvice(this.codePoint());
   }
 
   // ---- labels and paths -----------------------------------------------------------------------

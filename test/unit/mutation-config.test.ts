@@ -46,6 +46,11 @@ const YAML_OPTIONS = { keepSourceTokens: true, uniqueKeys: false, resolveKnownTa
 type Row = [string, unknown[][]];
 /** Each config and every diagnostic it gets. */
 const DIAGS: Row[] = [
+  // A \U escape of a character outside the BMP is two UTF-16 units of the value: later spans stay exact.
+  ["routers:\n- protocol: http\n  dtab: \"/\\U0001F600 => /b ; /a => /b ; /a => /b\"\n", [
+    ["expected-arrow","error",36,46,"Expected `=>` after the prefix `/`, found `\u{1f600}` (U+1F600). Labels are ASCII: write other characters as their UTF-8 bytes (\\xf0\\x9f\\x98\\x80)."],
+    ["duplicate-dentry","warning",66,74,"This dentry repeats an earlier one exactly: the earlier one is only tried if this one fails, with the same result.",[["Remove the duplicate dentry",[65,74,""]]],[[55,63,"the earlier dentry"]]],
+  ]],
   ["admin:\n  port: [1]\nrouters:\n- protocol: http\n", [
     ["wrong-type","error",15,18,"`admin.port` must be a port number (0-65535), not a list."],
   ]],

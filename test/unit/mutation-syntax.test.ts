@@ -225,6 +225,12 @@ describe('plain descriptions of characters', () => {
     assert.equal(charAdvice(0x41), '');
     assert.equal(charAdvice(0x7e), '');
     assert.equal(charAdvice(EOI), '');
+    // A character outside the BMP is one character: its own UTF-8 bytes, not a half's.
+    assert.equal(charAdvice(0x1f600), ' Labels are ASCII: write other characters as their UTF-8 bytes (\\xf0\\x9f\\x98\\x80).');
+    assert.equal(describeChar(0x1f600, false), '`\u{1f600}` (U+1F600)');
+    assert.deepEqual(checkDtabText('/a => /b\u{1f600} ;').diagnostics.map((d) => [d.code, d.span.start, d.span.end, d.message]), [
+      ['expected-end', 8, 10, 'Expected `;` or the end of the text after the dentry, found `\u{1f600}` (U+1F600). Labels are ASCII: write other characters as their UTF-8 bytes (\\xf0\\x9f\\x98\\x80).'],
+    ]);
     assert.equal(charAdvice(0x7f), ' Labels are ASCII: write other characters as their UTF-8 bytes (\\x7f).');
     assert.equal(charAdvice(0xe9), ' Labels are ASCII: write other characters as their UTF-8 bytes (\\xc3\\xa9).');
     assert.equal(charAdvice(0x200b), ' It is invisible: delete it.');
