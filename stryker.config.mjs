@@ -86,7 +86,7 @@ const SCOPES = {
   // Canary shifts: weights, rewrites, state, gates.
   canary: {
     mutate: ['core/canary/**/*.ts'],
-    tests: ['test/unit/canary-core.test.ts', 'test/unit/k8s-canary.test.ts'],
+    tests: ['test/unit/mutation-canary.test.ts', 'test/unit/canary-core.test.ts', 'test/unit/k8s-canary.test.ts'],
   },
 };
 

@@ -60,8 +60,9 @@ export function parseQuantity(text: string): number | undefined {
   if (!m) return undefined;
   const n = Number(m[1]);
   const suffix = m[2]!;
-  if (suffix in DECIMAL_SUFFIX) return scale10(n, DECIMAL_SUFFIX[suffix]!);
-  if (suffix in BINARY_SUFFIX) return n * 2 ** BINARY_SUFFIX[suffix]!;
+  // Own properties only: `1constructor` is not a quantity.
+  if (Object.hasOwn(DECIMAL_SUFFIX, suffix)) return scale10(n, DECIMAL_SUFFIX[suffix]!);
+  if (Object.hasOwn(BINARY_SUFFIX, suffix)) return n * 2 ** BINARY_SUFFIX[suffix]!;
   const e = /^[eE]([+-]?[0-9]+)$/.exec(suffix);
   return e ? scale10(n, Number(e[1])) : undefined;
 }
@@ -72,7 +73,9 @@ const scale10 = (n: number, exp: number): number => (exp < 0 ? n / 10 ** -exp : 
 /** A weight's value: a number as it is, a quantity parsed; undefined when neither. */
 export function weightValue(w: Weight): number | undefined {
   if (typeof w === 'number') return Number.isFinite(w) ? w : undefined;
-  return typeof w === 'string' ? parseQuantity(w) : undefined;
+  if (typeof w !== 'string') return undefined;
+  const v = parseQuantity(w);
+  return v !== undefined && Number.isFinite(v) ? v : undefined;
 }
 
 /**

@@ -229,14 +229,20 @@ describe('k8s-weights.ts', () => {
       ['-', undefined],
       ['+-1', undefined],
       ['', undefined],
+      // Suffixes are the grammar's own, not properties every object inherits.
+      ['1constructor', undefined],
+      ['1toString', undefined],
+      ['1__proto__', undefined],
+      ['5valueOf', undefined],
+      ['1hasOwnProperty', undefined],
     ];
     for (const [s, v] of table) assert.equal(parseQuantity(s), v, JSON.stringify(s));
   });
 
   it('weightValue: a finite number as it is, a quantity parsed, anything else undefined', () => {
     assert.deepEqual(
-      [5, 0, -2, Infinity, NaN, '500m', 'lots', [5], null, true].map((w) => weightValue(w as Weight)),
-      [5, 0, -2, undefined, undefined, 0.5, undefined, undefined, undefined, undefined],
+      [5, 0, -2, Infinity, NaN, '500m', 'lots', [5], null, true, '1e400', '1constructor', '1e308'].map((w) => weightValue(w as Weight)),
+      [5, 0, -2, undefined, undefined, 0.5, undefined, undefined, undefined, undefined, undefined, undefined, 1e308],
     );
   });
 
