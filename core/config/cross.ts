@@ -24,6 +24,9 @@ function eachMap(root: Node | null | undefined, f: (map: YAMLMap, key: string | 
 const num = (n: Node | null | undefined) => (isScalar(n) && typeof n.value === 'number' ? n.value : undefined);
 const bool = (n: Node | null | undefined) => (isScalar(n) && typeof n.value === 'boolean' ? n.value : undefined);
 
+/** Keys only a client TLS block has (a server's has certPath, keyPath, caCertPath, requireClientAuth). */
+const CLIENT_TLS_KEYS = ['disableValidation', 'commonName', 'trustCerts', 'trustCertsBundle', 'clientAuth'];
+
 /** Checks of single blocks, wherever they are. */
 function blockChecks(ctx: Ctx, root: Node | null): void {
   eachMap(root, (map, key) => {
@@ -33,12 +36,12 @@ function blockChecks(ctx: Ctx, root: Node | null): void {
     if (bool(get(map, 'streamingEnabled')) === false && get(map, 'streamAfterContentLengthKB') !== undefined)
       diag(ctx, at('streamAfterContentLengthKB'), 'error', 'conflicting-keys', '`streamAfterContentLengthKB` has no effect with `streamingEnabled: false`: Linkerd rejects the combination.');
     // Client TLS (a `tls` block with client keys): what Linkerd's TLS client config requires.
-    if (key === 'tls' && (get(map, 'disableValidation') !== undefined || get(map, 'commonName') !== undefined || get(map, 'trustCerts') !== undefined)) {
+    if (key === 'tls' && CLIENT_TLS_KEYS.some((k) => get(map, k) !== undefined)) {
       if (bool(get(map, 'disableValidation')) === true && get(map, 'clientAuth') !== undefined)
         diag(ctx, at('clientAuth'), 'error', 'conflicting-keys', '`clientAuth` cannot be used with `disableValidation: true`.');
       if (get(map, 'trustCerts') !== undefined && get(map, 'trustCertsBundle') !== undefined)
         diag(ctx, at('trustCertsBundle'), 'error', 'conflicting-keys', 'Give `trustCerts` or `trustCertsBundle`, not both.');
-      if (bool(get(map, 'disableValidation')) !== true && get(map, 'commonName') === undefined && (get(map, 'trustCerts') !== undefined || get(map, 'trustCertsBundle') !== undefined))
+      if (bool(get(map, 'disableValidation')) !== true && get(map, 'commonName') === undefined)
         diag(ctx, keyOrMap(map), 'error', 'missing-key', 'Client TLS needs `commonName` unless `disableValidation: true`.');
       if (get(map, 'trustCerts') !== undefined) diag(ctx, at('trustCerts'), 'information', 'deprecated-key', '`trustCerts` is deprecated: use `trustCertsBundle`.');
     }

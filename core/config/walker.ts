@@ -93,9 +93,10 @@ function checkPath(ctx: Ctx, node: Scalar, v: string, where: string): void {
 }
 
 /** Checks a value of type `t`; `strict` names the objects that must be in their strict form here. */
-function checkType(ctx: Ctx, node: Node | null, t: TypeRef, where: string, strict?: ReadonlySet<string>): void {
+function checkType(ctx: Ctx, node: Node | null, t: TypeRef, where: string, strict?: ReadonlySet<string>, key?: Node): void {
   if (node === null) {
-    diag(ctx, node, 'error', 'wrong-type', `\`${where}\` has no value.`);
+    // No value node at all (`{label}`): said at its key.
+    diag(ctx, key ?? node, 'error', 'wrong-type', `\`${where}\` has no value.`);
     return;
   }
   if (isAlias(node)) return aliasUsed(ctx, node, `\`${where}\``);
@@ -115,7 +116,7 @@ function checkType(ctx: Ctx, node: Node | null, t: TypeRef, where: string, stric
       diag(ctx, node, 'error', 'wrong-type', `\`${where}\` must be a mapping.`);
       return;
     }
-    for (const p of node.items) checkType(ctx, p.value as Node | null, t.map, sub(where, keyName(p) ?? '?'), strict);
+    for (const p of node.items) checkType(ctx, p.value as Node | null, t.map, sub(where, keyName(p) ?? '?'), strict, p.key as Node);
     return;
   }
   if (isSeq(node)) node.items.forEach((item, i) => checkType(ctx, item as Node, t.oneOrList, `${where}[${i}]`, strict));
@@ -152,7 +153,7 @@ function checkKeys(ctx: Ctx, map: YAMLMap, allowed: Keys, where: string, what: s
     if (skip.includes(k)) continue;
     const t = allowed[k];
     if (t !== undefined) {
-      checkType(ctx, p.value as Node | null, t, sub(where, k), strict);
+      checkType(ctx, p.value as Node | null, t, sub(where, k), strict, p.key as Node);
       continue;
     }
     const renamed = RENAMED_KEYS[k];
@@ -215,9 +216,18 @@ function checkPoly(ctx: Ctx, node: Node, slot: string, where: string): void {
       keysOf(ctx, node, where);
       return;
     }
-    const value = isScalar(v) ? String(v.value) : undefined;
+    const value = isScalar(v) && v.value !== null ? String(v.value) : undefined;
     if (value !== undefined && variants.includes(value)) variant = value;
-    else {
+    else if (value === undefined && (v === null || isScalar(v))) {
+      // `protocol:` with nothing after it.
+      diag(ctx, discPair.key as Node, 'error', 'missing-kind', `\`${sub(where, disc)}\` has no value: this ${word} needs one of ${variants.map((x) => `\`${x}\``).join(', ')}.`);
+      keysOf(ctx, node, where);
+      return;
+    } else if (value === undefined) {
+      diag(ctx, v, 'error', 'wrong-type', `\`${sub(where, disc)}\` must be a name (one of ${variants.map((x) => `\`${x}\``).join(', ')}), not a ${isSeq(v) ? 'list' : 'mapping'}.`);
+      keysOf(ctx, node, where);
+      return;
+    } else {
       const renamed = value !== undefined ? RENAMED_KINDS[value] : undefined;
       if (renamed) {
         const to = renamed.to && variants.includes(renamed.to) ? renamed.to : undefined;

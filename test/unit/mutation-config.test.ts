@@ -244,10 +244,35 @@ const DIAGS: Row[] = [
     ["unknown-kind","error",21,27,"Unknown protocol `zzzzzz` for this router: expected one of `http`, `h2`, `thrift`, `thriftmux`, `mux`."],
   ]],
   ["routers:\n- ? protocol\n", [
-    ["unknown-kind","error",13,21,"Unknown protocol `` for this router: expected one of `http`, `h2`, `thrift`, `thriftmux`, `mux`."],
+    ["missing-kind","error",13,21,"`routers[0].protocol` has no value: this router needs one of `http`, `h2`, `thrift`, `thriftmux`, `mux`."],
   ]],
   ["routers:\n- protocol: [http]\n", [
-    ["unknown-kind","error",21,27,"Unknown protocol `` for this router: expected one of `http`, `h2`, `thrift`, `thriftmux`, `mux`."],
+    ["wrong-type","error",21,27,"`routers[0].protocol` must be a name (one of `http`, `h2`, `thrift`, `thriftmux`, `mux`), not a list."],
+  ]],
+  ["routers:\n- protocol: {a: 1}\n", [
+    ["wrong-type","error",21,27,"`routers[0].protocol` must be a name (one of `http`, `h2`, `thrift`, `thriftmux`, `mux`), not a mapping."],
+  ]],
+  // Nothing after the discriminator: said at its key.
+  ["routers:\n- protocol:\n", [
+    ["missing-kind","error",11,19,"`routers[0].protocol` has no value: this router needs one of `http`, `h2`, `thrift`, `thriftmux`, `mux`."],
+  ]],
+  ["routers:\n- protocol: ~\n", [
+    ["missing-kind","error",11,19,"`routers[0].protocol` has no value: this router needs one of `http`, `h2`, `thrift`, `thriftmux`, `mux`."],
+  ]],
+  // A key with no value node at all (flow style): said at the key.
+  ["routers: [{protocol: http, label}]", [
+    ["wrong-type","error",27,32,"`routers[0].label` has no value."],
+  ]],
+  // Client TLS is known by any of its own keys; it needs commonName unless validation is off.
+  ["routers:\n- protocol: http\n  client:\n    tls:\n      trustCertsBundle: /b\n", [
+    ["missing-key","error",51,67,"Client TLS needs `commonName` unless `disableValidation: true`."],
+  ]],
+  ["routers:\n- protocol: http\n  client:\n    tls:\n      clientAuth:\n        certPath: /a\n        keyPath: /b\n", [
+    ["missing-key","error",51,61,"Client TLS needs `commonName` unless `disableValidation: true`."],
+  ]],
+  ["routers:\n- protocol: http\n  client:\n    tls:\n      commonName: x\n      clientAuth:\n        certPath: /a\n        keyPath: /b\n", [
+  ]],
+  ["routers:\n- protocol: http\n  servers:\n  - tls:\n      certPath: /a\n      keyPath: /b\n", [
   ]],
   ["routers:\n- protocol: http\ntelemetry:\n- kind: io.l5d.commonMetrics\n- kind: io.l5d.adminMetricsExport\n", [
     ["removed-kind","error",45,65,"`io.l5d.commonMetrics` was removed in Linkerd 0.9.0; use `io.l5d.prometheus`; Linkerd 1.7.5 rejects it.",[["Change to `io.l5d.prometheus`",[45,65,"io.l5d.prometheus"]]]],
