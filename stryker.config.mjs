@@ -25,7 +25,7 @@ const SCOPES = {
   },
   check: {
     mutate: ['core/check/**/*.ts'],
-    tests: ['test/unit/mutation-syntax.test.ts', 'test/unit/mutation-check.test.ts', 'test/unit/check.test.ts', 'test/unit/ide.test.ts'],
+    tests: ['test/unit/mutation-check2.test.ts', 'test/unit/mutation-syntax.test.ts', 'test/unit/mutation-check.test.ts', 'test/unit/check.test.ts', 'test/unit/ide.test.ts'],
   },
   ide: {
     // incremental.ts is held to a full analysis by the random-edit property (incremental.test.ts,
