@@ -147,7 +147,8 @@ function answerCycle(view: Dtab, prefix: Prefix): CycleAnswer {
   let outcome: CycleOutcome;
   try {
     const tree = cycleInterpreter.delegateSync(view, path, meter);
-    outcome = hasDepthException(tree) ? { kind: 'cycle', loop: traceLoop(view, path) } : NO_CYCLE;
+    const loop = routedLoop(tree);
+    outcome = loop ? { kind: 'cycle', loop } : NO_CYCLE;
   } catch (e) {
     if (e instanceof DelegateDepthError) outcome = { kind: 'cycle', loop: traceLoop(view, path) };
     else if (e instanceof DelegationBudgetError) {
@@ -369,23 +370,68 @@ export function findCycle(dtab: Dtab, index: number): Cycle | undefined {
   return r.kind === 'cycle' ? { index, loop: r.loop } : undefined;
 }
 
+const MAX_RECURSION = 'Max recursion level reached.';
+
 /**
- * Whether routing (not just the delegator's picture) runs into the recursion limit: the limit counts
- * only on the path Namer.bind takes, through the first alternative that is not negative. The
+ * The loop routing runs into, as traceLoop shows it, when the recursion limit is on the path
+ * Namer.bind takes: through the first alternative that is not negative (every union branch). The
  * delegator expands every alternative, so `/p => /p ; /p => /$/inet/127.1/80` shows a depth exception
- * in its second branch while routing uses the first and never loops.
+ * in its second branch while routing uses the first and never loops. Undefined when routing does not
+ * reach the limit. The loop follows the tree to that exception: `/a => /x | /a/y` loops through
+ * `/a/y`, not through the negative `/x`.
  */
-function hasDepthException(root: DelegateTree): boolean {
-  for (const t of primaryNodes(root)) if (t.type === 'exception' && t.message === 'Max recursion level reached.') return true;
-  return false;
+function routedLoop(root: DelegateTree): string[] | undefined {
+  const primary = primaryNodes(root);
+  const parent = new Map<DelegateTree, DelegateTree>();
+  const stack: DelegateTree[] = [root];
+  let hit: DelegateTree | undefined;
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (t.type === 'exception' && t.message === MAX_RECURSION) {
+      hit = t;
+      break;
+    }
+    const kids = t.type === 'delegate' ? [t.delegate] : t.type === 'alt' ? t.alt : t.type === 'union' ? t.union.map((w) => w.tree) : t.type === 'transformation' ? [t.tree] : [];
+    for (let i = kids.length - 1; i >= 0; i--) {
+      const c = kids[i]!;
+      if (primary.has(c) && !parent.has(c)) {
+        parent.set(c, t);
+        stack.push(c);
+      }
+    }
+  }
+  if (!hit) return undefined;
+  const chain: DelegateTree[] = [];
+  for (let t: DelegateTree | undefined = hit; t; t = parent.get(t)) chain.push(t);
+  chain.reverse();
+  const seen: string[] = [];
+  let prev: DelegateTree | undefined;
+  for (const t of chain) {
+    // A step is a rewrite: a node of the same path and dentry as the one before is the same step.
+    const same = prev !== undefined && prev.dentry?.index === t.dentry?.index && showPath(prev.path) === showPath(t.path);
+    prev = t;
+    if (same) continue;
+    const shown = shownInLoop(t.path);
+    seen.push(shown);
+    if (seen.indexOf(shown) !== seen.length - 1 || seen.length >= LOOP_STEPS) break;
+  }
+  return seen;
+}
+
+/** How many paths a loop shows at most. */
+const LOOP_STEPS = 12;
+
+/** A path as a loop shows it: the label standing for a wildcard as `*`. */
+function shownInLoop(path: Path): string {
+  return showPath(path).split(showPath([WILD]).slice(1)).join('*');
 }
 
 /** Follows first rewrites from `path` until a path repeats (showing the loop) or 12 steps. */
 function traceLoop(dtab: Dtab, start: Path): string[] {
   const seen: string[] = [];
   let path: Path | undefined = start;
-  for (let step = 0; step < 12 && path; step++) {
-    const shown = showPath(path).split(showPath([WILD]).slice(1)).join('*');
+  for (let step = 0; step < LOOP_STEPS && path; step++) {
+    const shown = shownInLoop(path);
     seen.push(shown);
     if (seen.indexOf(shown) !== seen.length - 1) break;
     const first: DentryMatch | undefined = dtab.matches(path)[0];

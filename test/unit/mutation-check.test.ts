@@ -155,6 +155,13 @@ describe('deep checks, exactly', () => {
     assert.deepEqual(await deep('/p => /p | /$/inet/127.1/1 ;'), [['delegation-cycle', 0, 2, loop]]);
     // A loop in a later branch that routing never reaches is none.
     assert.deepEqual(await deep('/p => /$/inet/127.1/1 | /p ;'), []);
+    // The loop shown is the one routing takes: past the negative `/x`, through `/a/y`.
+    const grows = ['/a', ...Array.from({ length: 11 }, (_, i) => `/a${'/y'.repeat(i + 1)}`)].map((p) => `\`${p}\``).join(' → ');
+    assert.deepEqual(await deep('/a => /x | /a/y ;'), [['delegation-cycle', 0, 2, `Delegation loops: ${grows} → …; Linkerd gives up after 100 rewrites ("Max recursion level reached").`]]);
+    assert.deepEqual(await deep('/a => /b ;\n/b => /x | /a ;'), [
+      ['delegation-cycle', 0, 2, 'Delegation loops: `/a` → `/b` → `/a` → …; Linkerd gives up after 100 rewrites ("Max recursion level reached").'],
+      ['delegation-cycle', 11, 13, 'Delegation loops: `/b` → `/a` → `/b` → …; Linkerd gives up after 100 rewrites ("Max recursion level reached").'],
+    ]);
     const d = lowerDtab(parseDtab('/p => /p ;\n/p => /$/inet/127.1/80 ;'));
     assert.equal(findCycle(d, 0), undefined);
     assert.equal(findCycle(d, 1), undefined);
