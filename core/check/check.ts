@@ -314,7 +314,7 @@ function checkPrintedWeight(w: WeightSyntax, out: Diagnostic[]): void {
 }
 
 function checkSystemNamer(src: string, t: LeafSyntax, out: Diagnostic[]): void {
-  if (!src.startsWith('/$/', t.start)) return;
+  // By the label's value, so that `/\x24/nope` (the same path) is checked too.
   const labels = t.path.labels;
   if (labels.length < 2 || labels[0]!.value !== '$') return;
   const kind = elemToText(labels[1]!.value);

@@ -21,6 +21,7 @@ const WARNINGS: Row[] = [
   ["/a => (0.5 * /b) ;", "weight-outside-union", "warning", 7, 12, "The weight `0.5` is ignored: weights only apply between the branches of a `&` union, and Finagle drops this one silently.", [["Remove the ignored weight",[7,13,""]]], []],
   ["/a => /b | 2 * /c ;", "weight-outside-union", "warning", 11, 14, "The weight `2` is ignored: weights only apply between the branches of a `&` union, and Finagle drops this one silently.", [["Remove the ignored weight",[11,15,""]]], []],
   ["/a => /$/nope/x ;", "unknown-system-namer", "warning", 9, 13, "`/$/nope` is not a namer Linkerd ships: requests routed here fail with \"Unknown namer: nope\".", [], []],
+  ["/a => /\\x24/nope ;", "unknown-system-namer", "warning", 12, 16, "`/$/nope` is not a namer Linkerd ships: requests routed here fail with \"Unknown namer: nope\".", [], []],
   ["/a => /$/com.acme.Namer/x ;", "unknown-system-namer", "warning", 9, 23, "`/$/com.acme.Namer` is not a namer Linkerd ships: requests routed here fail with \"Unknown namer: com.acme.Namer\" unless a namer class of that name is on linkerd's classpath.", [], []],
   ["/a => /#/io.l5d.k8s/http/ns/svc ;", "k8s-path-shape", "warning", 20, 24, "`http` looks like a port, but this is the namespace position: the shape is `/#/io.l5d.k8s/<namespace>/<port>/<service>`.", [], []],
   ["/a => /#/io.l5d.k8s/8080/http/svc ;", "k8s-path-shape", "warning", 20, 24, "`8080` looks like a port, but this is the namespace position: the shape is `/#/io.l5d.k8s/<namespace>/<port>/<service>`.", [], []],
