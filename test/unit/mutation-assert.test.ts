@@ -143,14 +143,17 @@ describe('file.ts: header comments', () => {
   });
 
   it('CRLF line ends: the CR is not part of the line', () => {
-    assert.deepEqual(parsed('# dtab: f\r\n\r\n/a => /b\r\n/c => /d\r'), {
+    assert.deepEqual(parsed('# dtab: f\r\n/a => /b\r\n\r\n/c => /d\r'), {
       ...EMPTY_FILE,
       header: { source: { kind: 'dtab', file: 'f' }, span: sp(0, 9), line: 0 },
       assertions: [
-        { line: 2, span: sp(13, 21), path: ['a'], pathSpan: sp(13, 15), expected: { type: 'leaf', value: ['b'] }, expectedSpan: sp(19, 21), addresses: undefined, pathText: '/a', expectedText: '/b' },
+        { line: 1, span: sp(11, 19), path: ['a'], pathSpan: sp(11, 13), expected: { type: 'leaf', value: ['b'] }, expectedSpan: sp(17, 19), addresses: undefined, pathText: '/a', expectedText: '/b' },
         { line: 3, span: sp(23, 31), path: ['c'], pathSpan: sp(23, 25), expected: { type: 'leaf', value: ['d'] }, expectedSpan: sp(29, 31), addresses: undefined, pathText: '/c', expectedText: '/d' },
       ],
     });
+    // The comment of a last line ends before its CR too; a lone CR is a line's own character.
+    assert.deepEqual(parsed('\n# snapshot: s\r').snapshot, { file: 's', span: sp(1, 14), line: 1 });
+    assert.deepEqual(parsed('# x\r# dtab: f\r\n'), EMPTY_FILE);
   });
 });
 
