@@ -71,7 +71,7 @@ const SCOPES = {
   // Routing assertions (.dtab-test) and Zipkin traces.
   assert: {
     mutate: ['core/assert/**/*.ts', 'core/trace/**/*.ts'],
-    tests: ['test/unit/dtab-test-core.test.ts', 'test/unit/dtab-test-deep.test.ts', 'test/unit/trace-render.test.ts', 'test/unit/trace-tree.test.ts', 'test/unit/trace-html.test.ts'],
+    tests: ['test/unit/mutation-assert.test.ts', 'test/unit/dtab-test-core.test.ts', 'test/unit/dtab-test-deep.test.ts', 'test/unit/trace-render.test.ts', 'test/unit/trace-tree.test.ts', 'test/unit/trace-html.test.ts'],
   },
   // Linkerd and namerd configs.
   config: {
