@@ -59,8 +59,8 @@ function locateSuffix(options: RenderOptions, index: number): string {
 }
 
 function percent(w: number, total: number, n: number): string {
-  const p = total > 0 ? (100 * w) / total : 100 / n;
-  return `[${Number.isInteger(p) ? p : p.toFixed(1)}%]`;
+  // As formatShare writes shares elsewhere: rounded first, so 99.96 is `100%`, not `100.0%`.
+  return `[${formatShare(total > 0 ? (100 * w) / total : 100 / n)}]`;
 }
 
 /** One line for people about a node: its path and what happened there. */
