@@ -145,7 +145,8 @@ export class SystemNamer implements Namer {
       if (port === undefined) return NEG;
       return this.bound(path.slice(0, 4), rest.slice(2), elemToText(rest[1]!), port);
     }
-    const rewriter = REWRITING[kind];
+    // Own properties only: `/$/toString` is an unknown namer, not Object.prototype's method.
+    const rewriter = Object.hasOwn(REWRITING, kind) ? REWRITING[kind] : undefined;
     if (rewriter) return rewrite(rewriter(rest.map(elemToText), rest));
     throw new UnknownNamerError(kind, showPath(path));
   }

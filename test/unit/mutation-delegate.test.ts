@@ -162,6 +162,9 @@ describe('system-namers.ts: SystemNamer', () => {
 
   it('fails other kinds with Linkerd’s "Unknown namer" message', () => {
     assert.throws(() => look('$', 'com.example.Namer', 'foo'), unknown('com.example.Namer', '/$/com.example.Namer/foo'));
+    // Names of Object.prototype's members are namers like any other: unknown.
+    for (const kind of ['toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__'])
+      assert.throws(() => look('$', kind, 'x'), unknown(kind, `/$/${kind}/x`));
     assert.throws(() => look('$', 'nope'), unknown('nope', '/$/nope'));
     assert.throws(() => look('$', 'io.buoyant.http'), unknown('io.buoyant.http', '/$/io.buoyant.http'));
   });
