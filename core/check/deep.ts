@@ -404,13 +404,9 @@ function routedLoop(root: DelegateTree): string[] | undefined {
   const chain: DelegateTree[] = [];
   for (let t: DelegateTree | undefined = hit; t; t = parent.get(t)) chain.push(t);
   chain.reverse();
+  // Each node on the way is a rewrite (simplify has merged the nodes of one lookup).
   const seen: string[] = [];
-  let prev: DelegateTree | undefined;
   for (const t of chain) {
-    // A step is a rewrite: a node of the same path and dentry as the one before is the same step.
-    const same = prev !== undefined && prev.dentry?.index === t.dentry?.index && showPath(prev.path) === showPath(t.path);
-    prev = t;
-    if (same) continue;
     const shown = shownInLoop(t.path);
     seen.push(shown);
     if (seen.indexOf(shown) !== seen.length - 1 || seen.length >= LOOP_STEPS) break;
