@@ -8,7 +8,7 @@ import { K8S_NAMER_KINDS, type K8sNamerKind } from '../k8s/namers.js';
 import { k8sCandidates, k8sCursorSegment, k8sPathProblems, type K8sPathShape } from '../k8s/paths.js';
 import type { K8sSource } from '../k8s/types.js';
 import { elemToText, startsWith } from '../model/path.js';
-import { leaves } from '../syntax/locate.js';
+import { leaves, locate } from '../syntax/locate.js';
 import { lowerPath } from '../syntax/lower.js';
 import type { DtabAnalysis } from './analysis.js';
 import type { Completion } from './completion.js';
@@ -47,9 +47,13 @@ function prefixOf(shape: K8sPathShape): string[] {
 
 /** Names for the segment under the cursor, when the term being typed is a Kubernetes path. */
 export function clusterCompletions(a: DtabAnalysis, offset: number, token: number, uses: readonly K8sNamerUse[]): Completion[] {
-  const typed = a.text.slice(token, offset);
+  // The whole term, so that the segments after the cursor count too (a port typed before an
+  // existing service is a port of that service); the edit still replaces only up to the cursor.
+  const path = locate(a.syntax, offset).find((l) => l.kind === 'path');
+  const end = path !== undefined && path.node.start === token && path.node.end > offset ? path.node.end : offset;
+  const term = a.text.slice(token, end);
   for (const use of uses) {
-    const cursor = k8sCursorSegment(typed, typed.length, use.shape);
+    const cursor = k8sCursorSegment(term, offset - token, use.shape);
     if (!cursor) continue;
     const span = { start: token + cursor.start, end: offset };
     const names = k8sCandidates(cursor, use.source, use.shape);

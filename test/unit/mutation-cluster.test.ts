@@ -169,6 +169,19 @@ describe('cluster: clusterCompletions', () => {
     ]);
   });
 
+  it('a port typed before a service already there: the ports of that service, named then numbered', () => {
+    // `/#/io.l5d.k8s/default/h|/world`: world's endpoints name http and admin; its service has ports 80 and 81.
+    const text = '/svc => /#/io.l5d.k8s/default/h/world;';
+    assert.deepEqual(at(text, 8, [K8S], 31), [
+      entry('admin', 0, 'port in snapshot cluster.yaml', 30, 31),
+      entry('http', 1, 'port in snapshot cluster.yaml', 30, 31),
+      entry('80', 2, 'port in snapshot cluster.yaml', 30, 31),
+      entry('81', 3, 'port in snapshot cluster.yaml', 30, 31),
+    ]);
+    // The term after the cursor is read, not the next entry: a service in another entry does not count.
+    assert.deepEqual(at('/svc => /#/io.l5d.k8s/default/h;/x => /y/world;', 8, [K8S], 31).map((c) => c.label), ['admin', 'http']);
+  });
+
   it('services of the namespace', () => {
     assert.deepEqual(at('/svc => /#/io.l5d.k8s/default/http/', 8, [K8S]), [
       entry('edge', 0, 'service in snapshot cluster.yaml', 35, 35),
