@@ -183,6 +183,8 @@ export function describeChar(c: number, atEnd: boolean): string {
       return 'a backtick (U+0060)';
   }
   if (c < 0x20 || c === 0x7f) return `the control character U+${hex4(c)}`;
+  // Half of a surrogate pair on its own is not a character: quoting it would show U+FFFD.
+  if (c >= 0xd800 && c <= 0xdfff) return `the lone surrogate U+${hex4(c)}`;
   if (c > 0x7e) return `\`${String.fromCodePoint(c)}\` (U+${hex4(c)})`;
   return `\`${String.fromCharCode(c)}\``;
 }
@@ -204,6 +206,7 @@ export function charAdvice(c: number): string {
       ? ` It is invisible: delete it.`
       : ` It looks like \`${look.replacement}\` but is not: type a plain \`${look.replacement}\`.`;
   }
+  if (c >= 0xd800 && c <= 0xdfff) return ' It is half of a UTF-16 surrogate pair, not a character (the text was cut or mis-encoded): delete it.';
   if (c > 0x7e && c !== EOI) {
     const bytes = [...Buffer.from(String.fromCodePoint(c), 'utf8')].map((b) => `\\x${b.toString(16).padStart(2, '0')}`);
     return ` Labels are ASCII: write other characters as their UTF-8 bytes (${bytes.join('')}).`;

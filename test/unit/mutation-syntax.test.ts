@@ -231,6 +231,16 @@ describe('plain descriptions of characters', () => {
     assert.deepEqual(checkDtabText('/a => /b\u{1f600} ;').diagnostics.map((d) => [d.code, d.span.start, d.span.end, d.message]), [
       ['expected-end', 8, 10, 'Expected `;` or the end of the text after the dentry, found `\u{1f600}` (U+1F600). Labels are ASCII: write other characters as their UTF-8 bytes (\\xf0\\x9f\\x98\\x80).'],
     ]);
+    // Half a surrogate pair is not a character: no UTF-8 bytes (it has none), not quoted (it would show as U+FFFD).
+    for (const c of [0xd800, 0xdbff, 0xdc00, 0xdfff]) {
+      assert.equal(charAdvice(c), ' It is half of a UTF-16 surrogate pair, not a character (the text was cut or mis-encoded): delete it.');
+      assert.equal(describeChar(c, false), `the lone surrogate U+${c.toString(16).toUpperCase()}`);
+    }
+    assert.equal(describeChar(0xd7ff, false), '`\ud7ff` (U+D7FF)');
+    assert.equal(describeChar(0xe000, false), '`\ue000` (U+E000)');
+    assert.deepEqual(checkDtabText('/a => /b\udc00 ;').diagnostics.map((d) => [d.code, d.span.start, d.span.end, d.message]), [
+      ['expected-end', 8, 9, 'Expected `;` or the end of the text after the dentry, found the lone surrogate U+DC00. It is half of a UTF-16 surrogate pair, not a character (the text was cut or mis-encoded): delete it.'],
+    ]);
     assert.equal(charAdvice(0x7f), ' Labels are ASCII: write other characters as their UTF-8 bytes (\\x7f).');
     assert.equal(charAdvice(0xe9), ' Labels are ASCII: write other characters as their UTF-8 bytes (\\xc3\\xa9).');
     assert.equal(charAdvice(0x200b), ' It is invisible: delete it.');
