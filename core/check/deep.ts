@@ -5,7 +5,7 @@ import { ANY, prefixMatches, type DentryMatch, type Dtab, type Prefix } from '..
 import type { NameTree } from '../model/nametree.js';
 import type { Path } from '../model/path.js';
 import { Interpreter } from '../delegate/interpreter.js';
-import { DelegateDepthError, DelegationBudgetError } from '../delegate/errors.js';
+import { BindDepthError, DelegateDepthError, DelegationBudgetError } from '../delegate/errors.js';
 import type { DelegateTree } from '../delegate/delegate-tree.js';
 import { primaryNodes } from '../delegate/explain.js';
 import { SystemNamer } from '../delegate/system-namers.js';
@@ -120,6 +120,8 @@ export type CycleCheck =
 
 const cycleInterpreter = new Interpreter([], new SystemNamer(), { stepBudget: 5_000, workBudget: CYCLE_WORK_BUDGET });
 
+
+
 /** What delegating a prefix showed, whichever dentry has it. */
 type CycleOutcome = { readonly kind: 'cycle'; readonly loop: readonly string[] } | { readonly kind: 'too-complex'; readonly message: string } | { readonly kind: 'none' };
 
@@ -155,10 +157,27 @@ function answerCycle(view: Dtab, prefix: Prefix): CycleAnswer {
       // A loop that fans out (`/s => /s & /s`) also runs out of budget: it is a cycle if following
       // first rewrites comes back to a path already seen.
       const loop = traceLoop(view, path);
-      outcome = loop.length > 1 && loop.indexOf(loop[loop.length - 1]!) !== loop.length - 1 ? { kind: 'cycle', loop } : { kind: 'too-complex', message: e.message };
+      const repeats = loop.length > 1 && loop.indexOf(loop[loop.length - 1]!) !== loop.length - 1;
+      // Alternatives that fan out at every step (`/ => /x ; /x => /y`: `/y | /x/x`, then …) make the
+      // whole tree too big to show, while routing, which tries the first alternative first, still
+      // recurses past Linkerd's limit: binding alone (as routing does) tells. It is only asked when
+      // the first rewrites go on past what the loop shows (when they end sooner, routing ends there
+      // unless that end is negative: rare, and then the prefix stays too complex to tell).
+      const goesOn = loop.length === LOOP_STEPS;
+      outcome = repeats || (goesOn && routingRecursesTooDeep(view, path, meter)) ? { kind: 'cycle', loop } : { kind: 'too-complex', message: e.message };
     } else outcome = NO_CYCLE;
   }
   return { outcome, work: meter.work };
+}
+
+/** Whether routing `path` (Finagle's bind: the first alternative that is not negative) passes the recursion limit. */
+function routingRecursesTooDeep(view: Dtab, path: Path, meter: { work: number }): boolean {
+  try {
+    cycleInterpreter.bindSync(view, path, meter);
+    return false;
+  } catch (e) {
+    return e instanceof BindDepthError;
+  }
 }
 
 /**

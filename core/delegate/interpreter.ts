@@ -263,9 +263,13 @@ export class Interpreter {
   }
 
   /** Namer.bind of `path` through `dtab`, synchronously: throws if a namer has not answered yet. */
-  bindSync(dtab: Dtab, path: Path): BoundTree {
+  bindSync(dtab: Dtab, path: Path, meter?: { work: number }): BoundTree {
     const run = new Run(this.stepBudget, this.workBudget);
-    return this.bindRun(run, dtab, path);
+    try {
+      return this.bindRun(run, dtab, path);
+    } finally {
+      if (meter) meter.work += run.work;
+    }
   }
 
   private bindRun(run: Run, dtab: Dtab, path: Path): BoundTree {

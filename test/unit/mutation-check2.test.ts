@@ -595,6 +595,17 @@ describe('checkCycle', () => {
     // A loop that fans out runs out of budget, and is still a loop.
     ['/s => /s & /s ;', 0, { kind: 'cycle', index: 0, loop: ['/s', '/s'] }, 9816],
     ['/a => /b & /c ;\n/b => /b & /b ;', 0, { kind: 'cycle', index: 0, loop: ['/a', '/b', '/b'] }, 9816],
+    // Alternatives that fan out at every step: the whole tree is too big, but routing (the first
+    // alternative first) recurses past the limit: a loop, shown along the first rewrites.
+    ['/ => /x ;\n/x => /y ;', 0, { kind: 'cycle', index: 0, loop: ['/', '/x', '/y', '/x/y', '/y/y', '/x/y/y', '/y/y/y', '/x/y/y/y', '/y/y/y/y', '/x/y/y/y/y', '/y/y/y/y/y', '/x/y/y/y/y/y'] }, 21278],
+    ['/ => /x ;\n/x => /y ;', 1, { kind: 'cycle', index: 1, loop: ['/x', '/y', '/x/y', '/y/y', '/x/y/y', '/y/y/y', '/x/y/y/y', '/y/y/y/y', '/x/y/y/y/y', '/y/y/y/y/y', '/x/y/y/y/y/y', '/y/y/y/y/y/y'] }, 21310],
+    // A `/` dentry rewrites `/$/…` paths too (the dtab is asked before the namers): still a loop.
+    ['/ => /x ;\n/x => /y ;\n/y => /$/inet/127.1/1 ;', 0, { kind: 'cycle', index: 0, loop: ['/', '/x', '/y', '/$/inet/127.1/1', '/x/$/inet/127.1/1', '/y/$/inet/127.1/1', '/$/inet/127.1/1/$/inet/127.1/1', '/x/$/inet/127.1/1/$/inet/127.1/1', '/y/$/inet/127.1/1/$/inet/127.1/1', '/$/inet/127.1/1/$/inet/127.1/1/$/inet/127.1/1', '/x/$/inet/127.1/1/$/inet/127.1/1/$/inet/127.1/1', '/y/$/inet/127.1/1/$/inet/127.1/1/$/inet/127.1/1'] }, 23098],
+    // A tree that fans out where routing ends (at /t): too complex to tell, not a loop.
+    ['/s => /t | (/s/a & /s/b) ;\n/t => /$/inet/127.1/1 ;', 0, { kind: 'too-complex', index: 0, message: WORK_MESSAGE }, 20055],
+    // First rewrites that go on (`/s/a/a/…`) in a union whose other branch ends: routing ends, so
+    // the budget, not a loop, is said.
+    ['/s => (/s/a & /t) | (/s/b & /s/c) ;\n/t => /$/inet/127.1/1 ;', 0, { kind: 'too-complex', index: 0, message: WORK_MESSAGE }, 31608],
     // Wildcard prefixes are delegated with a label no path has, shown as `*`.
     ['/a/* => /b/x ;\n/b/* => /a/x ;', 0, { kind: 'cycle', index: 0, loop: ['/a/*', '/b/x', '/a/x', '/b/x'] }, 202],
     ['/a/* => /b ;\n/b/* => /a ;', 0, { kind: 'none', index: 0 }, 3],
