@@ -63,6 +63,7 @@ class PendingSignal {}
 /** The namer answers of one delegation or bind, kept across re-runs. */
 class Run {
   readonly cache = new Map<string, LookupState>();
+  // Stryker disable next-line ArrayDeclaration: only settle() reads it, and it empties it before each attempt
   pending: Promise<void>[] = [];
   timedOut = false;
   steps = 0;
@@ -104,6 +105,7 @@ const sizes = new WeakMap<object, number>();
 function treeSize(t: NameTree<Path>): number {
   if (t.type !== 'alt' && t.type !== 'union') return 1;
   let n = sizes.get(t);
+  // Stryker disable next-line ConditionalExpression: a cache: computing the size again gives the same
   if (n !== undefined) return n;
   n = 1;
   if (t.type === 'alt') for (const c of t.trees) n += treeSize(c);
@@ -230,8 +232,7 @@ export class Interpreter {
       case 'empty':
         return tree;
       case 'union': {
-        if (tree.trees.length === 0) return NEG;
-        if (tree.trees.length === 1) return this.bindTree(run, dtab, depth, tree.trees[0]!.weight, tree.trees[0]!.tree);
+        // Finagle's union: the branches that bind; with none, the first failure, else waiting, else `~`.
         const ok: Weighted<BoundName>[] = [];
         let failure: unknown;
         let pending = false;
@@ -250,11 +251,9 @@ export class Interpreter {
         return NEG;
       }
       case 'alt': {
-        if (tree.trees.length === 0) return NEG;
-        if (tree.trees.length === 1) return this.bindTree(run, dtab, depth, weight, tree.trees[0]!);
         for (const child of tree.trees) {
           const r = this.bindTree(run, dtab, depth, weight, child);
-          if (r.type === 'fail') return r;
+          // The first that is not `~` (a failure included) is the answer.
           if (r.type !== 'neg') return r;
         }
         return NEG;
@@ -284,6 +283,7 @@ export class Interpreter {
   /** Namer.bind, waiting (up to timeoutMs) for namers that answer later; then the transformers. */
   async bind(dtab: Dtab, path: Path): Promise<BoundTree> {
     const tree = await this.bindUntransformed(dtab, path);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast path: with no transformers, transforming gives an equal tree
     if (this.transformers.length === 0) return tree;
     return transformBound(tree, (b) => this.transform(b));
   }
@@ -314,6 +314,7 @@ export class Interpreter {
   /** Linkerd's delegator, waiting (up to timeoutMs) for namers that answer later; then the transformers. */
   async delegate(dtab: Dtab, path: Path): Promise<DelegateTree> {
     const tree = await this.settle((run) => this.delegateRun(run, dtab, path));
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast path: with no transformers, transforming gives an equal tree
     if (this.transformers.length === 0) return tree;
     return transformDelegateTree(tree, this.transformers);
   }
@@ -418,11 +419,13 @@ export class Interpreter {
       run.nesting = 0;
       const r = attempt(run);
       if (run.pending.length === 0) {
+        // Stryker disable next-line ConditionalExpression,StringLiteral: never taken: an attempt gives undefined only on a PendingSignal, which always adds to run.pending
         if (r === undefined) throw new NamingError('No answer from the namers');
         return r;
       }
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((res) => (timer = setTimeout(() => res('timeout'), Math.max(0, deadline - Date.now()))));
+      // Stryker disable next-line ArrowFunction: only 'timeout' is told apart; undefined is not 'timeout' either
       const outcome = await Promise.race([Promise.all(run.pending).then(() => 'done' as const), timeout]);
       clearTimeout(timer);
       // Past the deadline, what is still pending fails with a clear message on the next run.
@@ -487,24 +490,17 @@ function asError(e: unknown): Error {
 }
 
 
-/** The bound leaves of a tree, each replaced (transformers keep the tree's shape). */
+/**
+ * Each bound leaf replaced, in order (transformers keep the tree's shape). A bound tree holds no
+ * alternatives (an alternative binds to its first child that is not `~`): leaves and unions.
+ * Recursion is bounded by the engine's nesting limit, which bounded the bind that made the tree.
+ */
 async function transformBound(tree: BoundTree, f: (b: BoundName) => Promise<BoundName>): Promise<BoundTree> {
-  const leaves: BoundName[] = [];
-  const collect = (t: BoundTree): void => {
-    if (t.type === 'leaf') leaves.push(t.value);
-    else if (t.type === 'alt') t.trees.forEach(collect);
-    else if (t.type === 'union') t.trees.forEach((w) => collect(w.tree));
-  };
-  collect(tree);
-  const done = new Map<BoundName, BoundName>();
-  for (const b of leaves) if (!done.has(b)) done.set(b, await f(b));
-  const rebuild = (t: BoundTree): BoundTree => {
-    if (t.type === 'leaf') return leaf(done.get(t.value)!);
-    if (t.type === 'alt') return alt(t.trees.map(rebuild));
-    if (t.type === 'union') return union(t.trees.map((w) => ({ weight: w.weight, tree: rebuild(w.tree) })));
-    return t;
-  };
-  return rebuild(tree);
+  if (tree.type === 'leaf') return leaf(await f(tree.value));
+  if (tree.type !== 'union') return tree;
+  const trees: Weighted<BoundName>[] = [];
+  for (const w of tree.trees) trees.push({ weight: w.weight, tree: await transformBound(w.tree, f) });
+  return union(trees);
 }
 
 /** Each bound leaf wrapped in one transformation node per transformer, innermost first (Linkerd's delegateBind). */
