@@ -61,7 +61,7 @@ const SCOPES = {
   // Delegation, its rendering and the plain-language explanation.
   delegate: {
     mutate: ['core/delegate/**/*.ts', 'core/explain.ts'],
-    tests: ['test/unit/mutation-delegate.test.ts', 'test/unit/mutation-render.test.ts', 'test/unit/mutation-interpreter.test.ts', 'test/unit/delegate.test.ts', 'test/unit/namerd-core.test.ts', 'test/unit/dtab-test-core.test.ts', 'test/unit/ide.test.ts', 'test/unit/mutation-ide.test.ts', 'test/unit/deep-trees.test.ts', 'test/unit/impact.test.ts', 'test/unit/k8s-namers.test.ts'],
+    tests: ['test/unit/mutation-delegate.test.ts', 'test/unit/mutation-render.test.ts', 'test/unit/mutation-interpreter.test.ts', 'test/unit/mutation-status.test.ts', 'test/unit/delegate.test.ts', 'test/unit/namerd-core.test.ts', 'test/unit/dtab-test-core.test.ts', 'test/unit/ide.test.ts', 'test/unit/mutation-ide.test.ts', 'test/unit/deep-trees.test.ts', 'test/unit/impact.test.ts', 'test/unit/k8s-namers.test.ts'],
   },
   // Text utilities, routing impact, namerd and linkerd formats.
   text: {

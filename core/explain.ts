@@ -19,11 +19,14 @@ function dest(p: Path, residual: boolean): string {
   return `\`${showPath(p)}${residual ? (p.length ? '/…' : '…') : ''}\``;
 }
 
+/** How a leaf's description starts. */
+const SENT_TO = 'are sent to ';
+
 /** What a destination does with a request, as a sentence fragment ("are sent to …"). */
 export function describeDestination(tree: NameTree<Path>, residual = true): string {
   switch (tree.type) {
     case 'leaf':
-      return `are sent to ${dest(tree.value, residual)}`;
+      return `${SENT_TO}${dest(tree.value, residual)}`;
     case 'neg':
       return 'are not handled here (`~`, negative): earlier dentries, then the namers, are tried instead';
     case 'fail':
@@ -35,14 +38,15 @@ export function describeDestination(tree: NameTree<Path>, residual = true): stri
         .map((t, i) => {
           const d = describeDestination(t, residual);
           if (i === 0) return d;
-          return `if that is negative (\`~\`), ${d.startsWith('are sent to ') ? d.replace(/^are sent /, 'they go ') : `they ${d}`}`;
+          return `if that is negative (\`~\`), ${d.startsWith(SENT_TO) ? `they go to ${d.slice(SENT_TO.length)}` : `they ${d}`}`;
         })
         .join('; ');
     case 'union': {
       const total = tree.trees.reduce((s, w) => s + w.weight, 0);
       const parts = tree.trees.map((w) => {
         const pct = total > 0 ? (100 * w.weight) / total : 100 / tree.trees.length;
-        return `${formatPercent(pct)} ${describeDestination(w.tree, residual).replace(/^are sent to /, 'to ')}`;
+        const d = describeDestination(w.tree, residual);
+        return `${formatPercent(pct)} ${d.startsWith(SENT_TO) ? `to ${d.slice(SENT_TO.length)}` : d}`;
       });
       return `are split by weight: ${parts.join(', ')}`;
     }
@@ -73,7 +77,7 @@ export function explainDentry(dtab: Dtab, index: number): DentryExplanation {
   const d = dtab.dentries[index]!;
   const summary = `Requests for ${describePrefix(d.prefix)} ${describeDestination(d.dst)}.`;
   // Dentries that also match every path this one matches.
-  const general = dtab.generalizations(d.prefix).filter((j) => j !== index);
+  const general = dtab.generalizations(d.prefix);
   return {
     summary,
     overrides: general.filter((j) => j < index),
@@ -88,7 +92,6 @@ export function explainDentry(dtab: Dtab, index: number): DentryExplanation {
 export const CONFIGURED_NAMERS: readonly { kind: string; shape: string; doc: string }[] = NAMER_KINDS.filter((n) => n.defaultPrefix === `/#/${n.kind}`).map(({ kind, shape, doc }) => ({ kind, shape, doc }));
 
 export function namerDoc(path: Path): { shape: string; doc: string; system: boolean } | undefined {
-  if (path.length < 2) return undefined;
   if (path[0] === '$') {
     const n = SYSTEM_NAMERS.find((x) => x.kind === path[1]);
     return n && { shape: n.shape, doc: n.doc, system: true };

@@ -128,7 +128,7 @@ function encode(tree: DelegateTree): Record<string, Encodable> {
 }
 
 function isFailPath(p: Path): boolean {
-  return p.length >= 2 && p[0] === '$' && p[1] === 'fail';
+  return p[0] === '$' && p[1] === 'fail';
 }
 
 /** The JSON value (numbers as JS numbers): deep-equal to what Linkerd serves. */

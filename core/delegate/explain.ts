@@ -33,6 +33,7 @@ export function nodeStatuses(root: DelegateTree): Map<DelegateTree, NodeStatus> 
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     const t = top.t;
+    // Stryker disable next-line ConditionalExpression,BlockStatement: a node shared by two parents is read again to the same status (only work is saved)
     if (memo.has(t)) {
       stack.pop();
       continue;
@@ -40,6 +41,7 @@ export function nodeStatuses(root: DelegateTree): Map<DelegateTree, NodeStatus> 
     const kids = statusChildren(t);
     if (!top.ready) {
       top.ready = true;
+      // Stryker disable next-line ConditionalExpression: a child already read is popped at once above
       for (const c of kids) if (!memo.has(c)) stack.push({ t: c, ready: false });
       // What a transformation was made from does not decide its status, but has statuses of its own.
       if (t.type === 'transformation' && !memo.has(t.tree)) stack.push({ t: t.tree, ready: false });
@@ -84,6 +86,7 @@ export function primaryNodes(tree: DelegateTree): Set<DelegateTree> {
   const stack: DelegateTree[] = [tree];
   while (stack.length > 0) {
     const t = stack.pop()!;
+    // Stryker disable next-line ConditionalExpression: a node reached twice is added once by the Set anyway (only work is saved)
     if (out.has(t)) continue;
     out.add(t);
     switch (t.type) {

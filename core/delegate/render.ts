@@ -81,7 +81,7 @@ export function describeNode(t: DelegateTree): string {
       if (t.path.length >= 2 && t.path[0] === '#') return `${path}  (negative: no namer has this name)`;
       return `${path}  (negative: nothing matches)`;
     case 'fail':
-      return `${t.path.length >= 2 && t.path[0] === '$' && t.path[1] === 'fail' ? path : '!'}  (fail: the request fails, no fallback)`;
+      return `${t.path[0] === '$' && t.path[1] === 'fail' ? path : '!'}  (fail: the request fails, no fallback)`;
     case 'empty':
       return `${path}  (empty: exists but has no endpoints)`;
     case 'exception':

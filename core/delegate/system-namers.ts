@@ -48,6 +48,7 @@ function splitHostPort(hp: string): [string, string] | undefined {
 /** Scala's String.split("\\.") drops trailing empty strings. */
 function splitDots(s: string): string[] {
   const parts = s.split('.');
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: at length 0, parts[-1] is undefined, which ends the loop too
   while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   return parts;
 }
@@ -59,38 +60,46 @@ function rewrite(path: Path | undefined): NameTree<Name> {
 
 const t = (elems: readonly string[]): Path => elems.map(textToElem);
 
-/** Linkerd's rewriting namers: each turns a path into another path, looked up again in the dtab. */
-const REWRITING: Record<string, (p: string[], rest: Path) => Path | undefined> = {
-  'io.buoyant.hostportPfx': ([pfx, hp], rest) => {
-    const s = hp === undefined ? undefined : splitHostPort(hp);
-    return pfx === undefined || !s ? undefined : [...t([pfx, s[0], s[1]]), ...rest.slice(2)];
+/**
+ * Linkerd's rewriting namers: each turns a path into another path, looked up again in the dtab.
+ * Each needs `segments` elements after `/$/<kind>` (Linkerd's patterns: `Path.Utf8(pfx, hostPort, rest @ _*)`);
+ * with fewer, the namer is negative.
+ */
+const REWRITING: Record<string, { readonly segments: number; readonly rewrite: (p: readonly string[], rest: Path) => Path | undefined }> = {
+  'io.buoyant.hostportPfx': {
+    segments: 2,
+    rewrite: ([pfx, hp], rest) => {
+      const s = splitHostPort(hp!);
+      return s && [...t([pfx!, s[0], s[1]]), ...rest.slice(2)];
+    },
   },
-  'io.buoyant.porthostPfx': ([pfx, hp], rest) => {
-    const s = hp === undefined ? undefined : splitHostPort(hp);
-    return pfx === undefined || !s ? undefined : [...t([pfx, s[1], s[0]]), ...rest.slice(2)];
+  'io.buoyant.porthostPfx': {
+    segments: 2,
+    rewrite: ([pfx, hp], rest) => {
+      const s = splitHostPort(hp!);
+      return s && [...t([pfx!, s[1], s[0]]), ...rest.slice(2)];
+    },
   },
-  'io.buoyant.http.domainToPathPfx': ([pfx, host], rest) =>
-    pfx === undefined || host === undefined ? undefined : [...t([pfx, ...splitDots(host).reverse()]), ...rest.slice(2)],
-  'io.buoyant.http.domainToPath': ([host], rest) =>
-    host === undefined ? undefined : [...t(splitDots(host).reverse()), ...rest.slice(1)],
-  'io.buoyant.http.subdomainOfPfx': ([domain, pfx, host], rest) => {
-    if (domain === undefined || pfx === undefined || host === undefined) return undefined;
-    const sub = subdomain(host, domain);
-    return sub === undefined ? undefined : [...t([pfx, sub]), ...rest.slice(3)];
+  'io.buoyant.http.domainToPathPfx': { segments: 2, rewrite: ([pfx, host], rest) => [...t([pfx!, ...splitDots(host!).reverse()]), ...rest.slice(2)] },
+  'io.buoyant.http.domainToPath': { segments: 1, rewrite: ([host], rest) => [...t(splitDots(host!).reverse()), ...rest.slice(1)] },
+  'io.buoyant.http.subdomainOfPfx': {
+    segments: 3,
+    rewrite: ([domain, pfx, host], rest) => {
+      const sub = subdomain(host!, domain!);
+      return sub === undefined ? undefined : [...t([pfx!, sub]), ...rest.slice(3)];
+    },
   },
-  'io.buoyant.http.subdomainOf': ([domain, host], rest) => {
-    if (domain === undefined || host === undefined) return undefined;
-    const sub = subdomain(host, domain);
-    return sub === undefined ? undefined : [...t([sub]), ...rest.slice(2)];
+  'io.buoyant.http.subdomainOf': {
+    segments: 2,
+    rewrite: ([domain, host], rest) => {
+      const sub = subdomain(host!, domain!);
+      return sub === undefined ? undefined : [...t([sub]), ...rest.slice(2)];
+    },
   },
-  'io.buoyant.http.anyMethod': ([method], rest) =>
-    method !== undefined && /^[A-Z]+$/.test(method) ? rest.slice(1) : undefined,
-  'io.buoyant.http.anyMethodPfx': ([pfx, method], rest) =>
-    pfx !== undefined && method !== undefined && /^[A-Z]+$/.test(method) ? [...t([pfx]), ...rest.slice(2)] : undefined,
-  'io.buoyant.http.anyHost': ([host], rest) =>
-    host !== undefined && /^[A-Za-z0-9.:_-]+$/.test(host) ? rest.slice(1) : undefined,
-  'io.buoyant.http.anyHostPfx': ([pfx, host], rest) =>
-    pfx !== undefined && host !== undefined && /^[A-Za-z0-9.:_-]+$/.test(host) ? [...t([pfx]), ...rest.slice(2)] : undefined,
+  'io.buoyant.http.anyMethod': { segments: 1, rewrite: ([method], rest) => (/^[A-Z]+$/.test(method!) ? rest.slice(1) : undefined) },
+  'io.buoyant.http.anyMethodPfx': { segments: 2, rewrite: ([pfx, method], rest) => (/^[A-Z]+$/.test(method!) ? [...t([pfx!]), ...rest.slice(2)] : undefined) },
+  'io.buoyant.http.anyHost': { segments: 1, rewrite: ([host], rest) => (/^[A-Za-z0-9.:_-]+$/.test(host!) ? rest.slice(1) : undefined) },
+  'io.buoyant.http.anyHostPfx': { segments: 2, rewrite: ([pfx, host], rest) => (/^[A-Za-z0-9.:_-]+$/.test(host!) ? [...t([pfx!]), ...rest.slice(2)] : undefined) },
 };
 
 function subdomain(hostPort: string, domain: string): string | undefined {
@@ -147,7 +156,7 @@ export class SystemNamer implements Namer {
     }
     // Own properties only: `/$/toString` is an unknown namer, not Object.prototype's method.
     const rewriter = Object.hasOwn(REWRITING, kind) ? REWRITING[kind] : undefined;
-    if (rewriter) return rewrite(rewriter(rest.map(elemToText), rest));
+    if (rewriter) return rewrite(rest.length < rewriter.segments ? undefined : rewriter.rewrite(rest.map(elemToText), rest));
     throw new UnknownNamerError(kind, showPath(path));
   }
 

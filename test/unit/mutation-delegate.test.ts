@@ -190,6 +190,8 @@ describe('system-namers.ts: SystemNamer', () => {
       assert.deepEqual(look('$', hp, 'ia', 'h:HTTP'), NEG);
       assert.deepEqual(look('$', hp, 'ia', 'h:-a'), NEG);
       assert.deepEqual(look('$', hp, 'ia', 'h:a_b'), NEG);
+      assert.deepEqual(look('$', hp, 'ia', 'h:a_'), NEG);
+      assert.deepEqual(look('$', hp, 'ia', 'h:a.'), NEG);
       assert.deepEqual(look('$', hp, 'ia', '::1:80'), NEG);
       assert.deepEqual(look('$', hp, 'ia', '[::1]:80'), NEG);
       assert.deepEqual(look('$', hp, 'ia'), NEG);
@@ -402,6 +404,19 @@ describe('decode.ts: decodeBoundName', () => {
 });
 
 describe('decode.ts: decodeDelegateTree', () => {
+  it('a union at the root keeps its weights', () => {
+    const t = ok({ type: 'union', path: '/a', union: [{ weight: 2, tree: { type: 'neg', path: '/x' } }, { weight: 3, tree: { type: 'neg', path: '/y' } }] });
+    assert.deepEqual(t, {
+      path: ['a'],
+      dentry: undefined,
+      type: 'union',
+      union: [
+        { weight: 2, tree: { path: ['x'], dentry: undefined, type: 'neg' } },
+        { weight: 3, tree: { path: ['y'], dentry: undefined, type: 'neg' } },
+      ],
+    });
+  });
+
   it('decodes every node type, from JSON text or a value', () => {
     const json = {
       type: 'delegate',

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BindDepthError, DelegateDepthError, DelegationBudgetError, NamingError, UnknownNamerError } from '../../core/delegate/errors.js';
 import { Interpreter, type BoundTransformer, type ConfiguredNamer } from '../../core/delegate/interpreter.js';
+import { assumedNamers, unresolvedNamer } from '../../core/delegate/namer-registry.js';
 import type { Namer } from '../../core/delegate/system-namers.js';
 import { parseDtab } from '../../core/index.js';
 import { leaf, NEG, union, type NameTree } from '../../core/model/nametree.js';
@@ -373,5 +374,39 @@ describe('interpreter: transformers', () => {
     assert.deepEqual(calls, ['t1:$/inet/127.1/1', 't1:$/inet/127.1/2', 't2:$/inet/127.1/1/t1', 't2:$/inet/127.1/2/t1']);
     // Without transformers, the tree is the synchronous delegator's.
     assert.deepEqual(await new Interpreter().delegate(d, ['b']), new Interpreter().delegateSync(d, ['b']));
+  });
+});
+
+describe('namer-registry: namers this process cannot ask', () => {
+  const pending = (kind: string, id: string[], residual: string[]) => leaf({ kind: 'bound', id, residual, addr: { type: 'pending', unresolvedBy: kind } });
+
+  it('bind the segments the namer binds (its shape), the rest is the residual; too few is `~`', () => {
+    const k = unresolvedNamer({ kind: 'io.l5d.k8s', prefix: '/#/k8s/', params: {} });
+    assert.deepEqual(k.lookup(['default', 'http', 'world', 'extra']), pending('io.l5d.k8s', ['#', 'k8s', 'default', 'http', 'world'], ['extra']));
+    assert.deepEqual(k.lookup(['default', 'http', 'world']), pending('io.l5d.k8s', ['#', 'k8s', 'default', 'http', 'world'], []));
+    assert.deepEqual(k.lookup(['default', 'http']), NEG);
+    assert.deepEqual(k.lookup([]), NEG);
+    const ns = unresolvedNamer({ kind: 'io.l5d.k8s.ns', prefix: '/#/io.l5d.k8s.ns', params: {} });
+    assert.deepEqual(ns.lookup(['http', 'world', 'x']), pending('io.l5d.k8s.ns', ['#', 'io.l5d.k8s.ns', 'http', 'world'], ['x']));
+    assert.deepEqual(ns.lookup(['http']), NEG);
+  });
+
+  it('a namer whose shape ends in a path of any length (`<zk path…>`), or of a kind not known, binds every segment; none is `~`', () => {
+    for (const kind of ['io.l5d.serversets', 'com.example.custom']) {
+      const n = unresolvedNamer({ kind, prefix: '/#/x', params: {} });
+      assert.deepEqual(n.lookup(['a', 'b', 'c']), pending(kind, ['#', 'x', 'a', 'b', 'c'], []));
+      assert.deepEqual(n.lookup(['a']), pending(kind, ['#', 'x', 'a'], []));
+      assert.deepEqual(n.lookup([]), NEG);
+    }
+  });
+
+  it('assumedNamers: every shipped namer at its default prefix, its params only its kind', () => {
+    const a = assumedNamers();
+    assert.deepEqual(a[0], { kind: 'io.l5d.fs', prefix: '/#/io.l5d.fs', params: { kind: 'io.l5d.fs' } });
+    assert.ok(a.every((s) => s.prefix === `/#/${s.kind}` && JSON.stringify(s.params) === JSON.stringify({ kind: s.kind })));
+    assert.deepEqual(
+      a.map((s) => s.kind),
+      ['io.l5d.fs', 'io.l5d.serversets', 'io.l5d.consul', 'io.l5d.k8s', 'io.l5d.k8s.external', 'io.l5d.k8s.ns', 'io.l5d.k8s.istio', 'io.l5d.marathon', 'io.l5d.zkLeader', 'io.l5d.curator', 'io.l5d.dnssrv', 'io.l5d.rancher'],
+    );
   });
 });

@@ -427,6 +427,9 @@ describe('explain.ts', () => {
     assert.deepEqual(namerDoc(p('/$/fail')), { shape: '/$/fail', doc: 'Fails the request: no fallback to other alternatives (same as `!`).', system: true });
     assert.deepEqual(namerDoc(p('/$/inet/h/80')), { shape: '/$/inet/<host>/<port>', doc: 'Binds to host:port, resolved by DNS (or `/$/inet/<port>`: this host).', system: true });
     assert.equal(namerDoc(p('/$/nope')), undefined);
+    assert.equal(namerDoc([]), undefined);
+    assert.equal(namerDoc(['$']), undefined);
+    assert.equal(namerDoc(['#']), undefined);
     const fs = CONFIGURED_NAMERS.find((n) => n.kind === 'io.l5d.fs')!;
     assert.deepEqual(namerDoc(p('/#/io.l5d.fs/x')), { shape: '/#/io.l5d.fs/<file>', doc: fs.doc, system: false });
     assert.equal(namerDoc(p('/#/nope')), undefined);
