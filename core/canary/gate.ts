@@ -53,6 +53,7 @@ export function gateMetrics(snapshot: MetricsSnapshot, ids: GateIds): Record<str
     for (const c of COUNTERS) {
       const k = `${clientScope(ids.router, id)}/${c}`;
       const v = snapshot[k];
+      // Stryker disable next-line ConditionalExpression: Number.isFinite is false for anything but a number
       if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
     }
   }
@@ -79,6 +80,7 @@ export function evaluateGate(gate: CanaryGate, before: MetricsSnapshot, after: M
   ];
   for (const [role, id] of branches) {
     const scope = clientScope(ids.router, id);
+    // Stryker disable next-line ObjectLiteral: every counter is set in the loop below
     const d = { requests: 0, success: 0, failures: 0 };
     let wentDown = false;
     for (const c of COUNTERS) {
@@ -92,6 +94,7 @@ export function evaluateGate(gate: CanaryGate, before: MetricsSnapshot, after: M
     perBranch.push({ role, id, ...d, successRate: completed > 0 ? d.success / completed : null });
   }
   const canary = perBranch[1]!;
+  // Stryker disable next-line ConditionalExpression: a number is never < undefined
   if (gate.minRequests !== undefined && canary.requests < gate.minRequests) {
     reasons.push(`the canary ${canary.id} had ${canary.requests} request${canary.requests === 1 ? '' : 's'}, fewer than the ${gate.minRequests} required`);
   }

@@ -15,9 +15,11 @@ export type Weight = number | string;
 
 /** `percent` (0–100, at most two decimals) in basis points (0–10000); RangeError otherwise. */
 export function basisPoints(percent: number): number {
+  // Stryker disable next-line ConditionalExpression: Number.isFinite is false for anything but a number
   if (typeof percent !== 'number' || !Number.isFinite(percent)) throw new RangeError(`a percentage is a number from 0 to 100 (got ${String(percent)})`);
   if (percent < 0 || percent > 100) throw new RangeError(`a percentage is from 0 to 100 (got ${percent})`);
   const bp = Math.round(percent * 100);
+  // Stryker disable next-line EqualityOperator: a difference of exactly 1e-6 does not occur (two decimals round within 1e-9, more are far off)
   if (Math.abs(percent * 100 - bp) > 1e-6) throw new RangeError(`a percentage has at most two decimals (got ${percent})`);
   return bp;
 }
@@ -30,6 +32,7 @@ export function basisPoints(percent: number): number {
  * - `quantity`: the shares as Kubernetes quantities summing to 1, in canonical form
  *   (10 % → `900m` / `100m`, 0 % → `1` / `0`, 12.25 % → `877500u` / `122500u`).
  */
+// Stryker disable next-line StringLiteral: any style but 'quantity' is integer weights
 export function weightsForPercent(percent: number, stable: string, canary: string, style: WeightStyle = 'integer'): Record<string, Weight> {
   if (stable === canary) throw new RangeError(`the stable and the canary backend are both ${stable}`);
   const bp = basisPoints(percent);
@@ -68,6 +71,7 @@ export function parseQuantity(text: string): number | undefined {
 }
 
 /** n·10^exp, dividing for negative exponents (100u is 0.0001, not 0.00009999…). */
+// Stryker disable next-line EqualityOperator: at exp = 0 both branches give n
 const scale10 = (n: number, exp: number): number => (exp < 0 ? n / 10 ** -exp : n * 10 ** exp);
 
 /** A weight's value: a number as it is, a quantity parsed; undefined when neither. */
@@ -75,6 +79,7 @@ export function weightValue(w: Weight): number | undefined {
   if (typeof w === 'number') return Number.isFinite(w) ? w : undefined;
   if (typeof w !== 'string') return undefined;
   const v = parseQuantity(w);
+  // Stryker disable next-line ConditionalExpression: Number.isFinite(undefined) is false
   return v !== undefined && Number.isFinite(v) ? v : undefined;
 }
 

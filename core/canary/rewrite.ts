@@ -53,6 +53,7 @@ function readPrefix(prefix: string): Prefix {
 
 function samePrefix(a: Prefix, b: Prefix): boolean {
   if (a.length !== b.length) return false;
+  // Stryker disable next-line EqualityOperator: a[length] and b[length] are both undefined
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
@@ -61,7 +62,7 @@ function firstError(syntax: DtabSyntax): string {
   const e = syntax.errors[0]!;
   let line = 1;
   let col = 1;
-  for (let i = 0; i < e.span.start && i < syntax.text.length; i++) {
+  for (let i = 0; i < e.span.start; i++) {
     if (syntax.text.charCodeAt(i) === 10) {
       line++;
       col = 1;
@@ -160,7 +161,8 @@ export function restoreDentry(text: string, restore: DentryRestore): DentryEdit 
   const syntax = parseDtab(text);
   const { start, end } = restore.range;
   let at: Span | undefined;
-  if (start >= 0 && end <= text.length && start <= end && text.slice(start, end) === restore.written) {
+  // Out of range, slice() gives other text or none: the entry check below then fails.
+  if (text.slice(start, end) === restore.written) {
     const e = syntax.entries.find((x) => x.start === start);
     if (e && e.kind === 'dentry' && e.end === end) at = restore.range;
   }

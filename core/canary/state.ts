@@ -153,6 +153,7 @@ class Check {
     return v === undefined ? undefined : this.str(v, path);
   }
   num(v: unknown, path: string, min = -Infinity, max = Infinity): number {
+    // Stryker disable next-line ConditionalExpression: Number.isFinite is false for anything but a number
     if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(path, 'must be a number');
     if (v < min || v > max) this.fail(path, `must be from ${min} to ${max}, not ${v}`);
     return v;
@@ -168,6 +169,7 @@ class Check {
     return v;
   }
   oneOf<T extends string>(v: unknown, path: string, values: readonly T[]): T {
+    // Stryker disable next-line ConditionalExpression: values holds only strings: includes() is false for anything else
     if (typeof v !== 'string' || !values.includes(v as T)) this.fail(path, `must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}`);
     return v as T;
   }
@@ -234,6 +236,7 @@ export function validatePlan(plan: unknown, where = 'plan', path = 'plan', kind:
     } catch (e) {
       c.fail(`${path}.steps[${i}]`, (e as Error).message);
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: at i = 0, steps[-1] is undefined and s <= undefined is false
     if (i > 0 && s <= steps[i - 1]!) c.fail(`${path}.steps`, `must increase: ${steps[i - 1]} then ${s}`);
   });
   const out: { -readonly [K in keyof CanaryPlan]: CanaryPlan[K] } = { name, stable, canary, steps };
