@@ -241,6 +241,7 @@ export class Interpreter {
             ok.push({ weight: w.weight, tree: this.bindTree(run, dtab, depth, w.weight, w.tree) });
           } catch (e) {
             if (e instanceof DelegationBudgetError) throw e;
+            // Stryker disable next-line ConditionalExpression: ('false') a PendingSignal kept as the failure is thrown on all the same
             if (e instanceof PendingSignal) pending = true;
             else failure ??= e;
           }
