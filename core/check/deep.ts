@@ -120,8 +120,6 @@ export type CycleCheck =
 
 const cycleInterpreter = new Interpreter([], new SystemNamer(), { stepBudget: 5_000, workBudget: CYCLE_WORK_BUDGET });
 
-
-
 /** What delegating a prefix showed, whichever dentry has it. */
 type CycleOutcome = { readonly kind: 'cycle'; readonly loop: readonly string[] } | { readonly kind: 'too-complex'; readonly message: string } | { readonly kind: 'none' };
 
