@@ -14,7 +14,7 @@ export function configActions(analysis: ConfigAnalysis, range: Range): CodeActio
 /** The config context at a position, with a way to map its spans back to the file. */
 function contextAt(a: ConfigAnalysis, position: Position): { ctx: ConfigContext; range: (s: { start: number; end: number }) => Range } | undefined {
   const offset = a.lines.offset(position);
-  const found = a.result.configs.find((c) => c.span.start <= offset && offset <= c.span.end);
+  const found = a.configAt(offset);
   if (!found) return undefined;
   const ctx = configContext(found.doc, found.text, found.kind, found.fromFile(offset));
   if (!ctx) return undefined;

@@ -36,9 +36,13 @@ export class ConfigAnalysis {
     return this.result.dtabs.find((x) => x.span.start <= offset && offset <= x.span.end);
   }
 
-  /** The config that holds a file offset. */
+  /**
+   * The config that holds a file offset; on the blank lines after a config that is a whole document
+   * (where a new key is typed at the end of the file), that config.
+   */
   configAt(offset: number): FoundConfig | undefined {
-    return this.result.configs.find((c) => c.span.start <= offset && offset <= c.span.end);
+    const configs = this.result.configs;
+    return configs.find((c) => c.span.start <= offset && offset <= c.span.end) ?? configs.find((c) => !c.inConfigMap && c.span.end < offset && blank(this.text, c.span.end, offset));
   }
 
   /**
@@ -74,6 +78,15 @@ export class ConfigAnalysis {
     }
     return a;
   }
+}
+
+/** Whether text[from, to) is only spaces, tabs and line breaks. */
+function blank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
+  }
+  return true;
 }
 
 /** Positions of an embedded dtab's text, as positions in the file (and back). */
