@@ -158,7 +158,10 @@ export class CanaryView implements vscode.TreeDataProvider<Item>, vscode.Disposa
   }
 
   async act(action: CanaryActionParams['action'], extra: { percent?: number; keepFallback?: boolean } = {}): Promise<CanaryResult> {
-    const r = await send(await this.client(), CanaryAction, { action, ...extra, files: await this.files() });
+    // A canary in namerd writes there at every step: with the credentials stored for that server.
+    const backend = this.state?.backend;
+    const authorization = backend?.kind === 'namerd' && backend.url ? await this.credentials.authorization(backend.url) : undefined;
+    const r = await send(await this.client(), CanaryAction, { action, ...extra, files: await this.files(), ...(authorization ? { authorization } : {}) });
     return this.after(r, action);
   }
 
@@ -204,16 +207,28 @@ export class CanaryView implements vscode.TreeDataProvider<Item>, vscode.Disposa
         target = { kind: 'deployments', stable, canary };
       }
     }
-    let name = from?.prefix;
-    if (!name) {
-      const suggested = uri ? await send(await this.client(), SuggestPaths, { uri: uri.toString() }) : [];
-      name = target.kind === 'file' || target.kind === 'namerd' ? (await vscode.window.showQuickPick(suggested.length ? suggested : ['/svc/'], { title: 'The logical name whose dentry shifts (its prefix)' })) : await vscode.window.showInputBox({ title: 'The logical name (for the status)', value: '/svc/' });
-      if (!name) return undefined;
+    // What each target needs (as `dtab canary start`): a dtab canary the dentry's prefix and the
+    // destinations; a TrafficSplit its stable and canary backend services; Deployments nothing more.
+    let name: string | undefined;
+    let stable: string | undefined;
+    let to: string | undefined;
+    if (target.kind === 'file' || target.kind === 'namerd') {
+      name = from?.prefix;
+      if (!name) {
+        const suggested = uri ? await send(await this.client(), SuggestPaths, { uri: uri.toString() }) : [];
+        name = await vscode.window.showQuickPick(suggested.length ? suggested : ['/svc/'], { title: 'The logical name whose dentry shifts (its prefix)' });
+        if (!name) return undefined;
+      }
+      stable = from?.destination ?? (await vscode.window.showInputBox({ title: `Stable destination of ${name} (empty: where its dentry routes now)`, value: '' }));
+      if (stable === undefined) return undefined;
+      to = await vscode.window.showInputBox({ title: `Canary destination for ${name}`, value: stable ? stable.replace(/v(\d+)$/, (_, n: string) => `v${Number(n) + 1}`) : '', prompt: 'e.g. /srv/world-v2' });
+      if (!to) return undefined;
+    } else if (target.kind === 'traffic-split') {
+      stable = await vscode.window.showInputBox({ title: `Stable backend service of ${target.namespace}/${target.name}`, placeHolder: 'world-v1' });
+      if (!stable) return undefined;
+      to = await vscode.window.showInputBox({ title: `Canary backend service of ${target.namespace}/${target.name}`, value: stable.replace(/v(\d+)$/, (_, n: string) => `v${Number(n) + 1}`) });
+      if (!to) return undefined;
     }
-    const stable = from?.destination ?? (await vscode.window.showInputBox({ title: `Stable destination of ${name} (empty: where its dentry routes now)`, value: '' }));
-    if (stable === undefined) return undefined;
-    const to = await vscode.window.showInputBox({ title: `Canary destination for ${name}`, value: stable ? stable.replace(/v(\d+)$/, (_, n: string) => `v${Number(n) + 1}`) : '', prompt: 'e.g. /srv/world-v2 (a dtab backend), or the canary service/Deployment (Kubernetes)' });
-    if (!to) return undefined;
     const stepsText = await vscode.window.showInputBox({ title: 'Steps (percent of traffic to the canary)', value: '10, 25, 50, 100', validateInput: (v) => (/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/.test(v) ? undefined : 'numbers separated by commas') });
     if (!stepsText) return undefined;
     const steps = stepsText.split(',').map((s) => Number(s.trim()));
@@ -231,7 +246,7 @@ export class CanaryView implements vscode.TreeDataProvider<Item>, vscode.Disposa
       metrics = { admin: await this.credentials.ref(gatePick.admin), router: gatePick.router };
       gate = { ...(rate ? { minSuccessRate: Number(rate) } : {}), ...(min ? { minRequests: Number(min) } : {}) };
     }
-    return { target, name, ...(stable ? { from: stable } : {}), to, steps, ...(metrics ? { metrics } : {}), ...(gate ? { gate } : {}) };
+    return { target, ...(name ? { name } : {}), ...(stable ? { from: stable } : {}), ...(to ? { to } : {}), steps, ...(metrics ? { metrics } : {}), ...(gate ? { gate } : {}) };
   }
 
   // ---- the view ----

@@ -299,13 +299,19 @@ export type CanaryTarget =
   | { readonly kind: 'traffic-split'; readonly namespace: string; readonly name: string }
   | { readonly kind: 'deployments'; readonly stable: string; readonly canary: string };
 
+/**
+ * What `dtab canary start` takes: a dtab canary (file, namerd) needs `name` and `to` (`from` defaults
+ * to the dentry's destination); a TrafficSplit needs `from` and `to` (its stable and canary backend
+ * services) and no `name`; Deployments need none of the three (the target names both).
+ */
 export interface CanaryStartParams {
   readonly target: CanaryTarget;
   /** The logical name's dentry prefix (`/host/world`). */
-  readonly name: string;
-  /** Where it goes now (default: the dentry's destination). */
+  readonly name?: string;
+  /** Where it goes now (a dtab canary: default the dentry's destination; a TrafficSplit: the stable service). */
   readonly from?: string;
-  readonly to: string;
+  /** The canary destination (a TrafficSplit: the canary service). */
+  readonly to?: string;
   readonly steps?: readonly number[];
   readonly pauseSeconds?: readonly number[];
   /** linkerd's admin (from linkerdDtab.linkerd.admins) and router, for the per-branch metrics and the gate. */
@@ -322,6 +328,8 @@ export interface CanaryActionParams {
   readonly keepFallback?: boolean;
   /** The open document's text when the canary writes a dtab file (what is written is its edit). */
   readonly files?: Readonly<Record<string, string>>;
+  /** A canary in namerd: the Authorization for its server (the client's stored credentials), as at start. */
+  readonly authorization?: string;
 }
 
 /** A canary after a command: what the engine said (exactly what `dtab canary` prints), its state, and the edits to make. */

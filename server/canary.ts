@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeStatus, LineIndex, parseCanaryState, serializeCanaryState, type CanaryState } from '../core/index.js';
 import type { CanaryActionParams, CanaryResult, CanaryStartParams, Range } from '../protocol/messages.js';
 import { canaryCommand } from '../cli/canary.js';
-import type { Io } from '../cli/common.js';
+import { ReadError, UsageError, type Io } from '../cli/common.js';
 
 export const STATE_FILE = '.dtab-canary.json';
 
@@ -20,6 +20,8 @@ export interface CanaryHost {
   folder(): string | undefined;
   /** The URLs the settings allow (namerd servers and linkerd admins). */
   allowed(url: string, list: 'namerd' | 'linkerdAdmins'): Promise<string | undefined>;
+  /** The kubeconfig and context of the editor's cluster settings (empty: KUBECONFIG, then ~/.kube/config; its current context). */
+  kube(): { readonly kubeconfig: string; readonly context: string };
 }
 
 /** The smallest edit from `before` to `after`: one range, the text between the common ends. */
@@ -79,7 +81,14 @@ export class Canaries {
       env: { ...env },
       cwd: this.host.folder() ?? process.cwd(),
     };
-    const code = await canaryCommand([...args, '--state', stateFile], io);
+    let code: number;
+    try {
+      code = await canaryCommand([...args, '--state', stateFile], io);
+    } catch (e) {
+      // What `dtab canary` exits 2 for (a usage error, an unreadable state or file), said the same way.
+      if (!(e instanceof UsageError || e instanceof ReadError || /^ERR_PARSE_ARGS_/.test(String((e as NodeJS.ErrnoException).code)))) throw e;
+      return this.result(2, `${output}dtab: ${(e as Error).message}\n`);
+    }
     const edits = [...written].map(([f, text]) => ({ uri: pathToFileURL(f).href, ...minimalEdit(buffers.get(f)!, text) }));
     return this.result(code, output, edits);
   }
@@ -93,7 +102,9 @@ export class Canaries {
   async start(p: CanaryStartParams & { readonly files?: Readonly<Record<string, string>> }): Promise<CanaryResult> {
     const no = await this.common();
     if (no) return no;
-    const args = ['start', '--name', p.name, '--to', p.to];
+    // Only what was given: the engine says what a target needs (a dtab canary --name and --to, a
+    // TrafficSplit --from and --to, Deployments neither), in the CLI's words.
+    const args = ['start', ...(p.name !== undefined ? ['--name', p.name] : []), ...(p.to !== undefined ? ['--to', p.to] : [])];
     const env: NodeJS.ProcessEnv = {};
     switch (p.target.kind) {
       case 'file':
@@ -104,15 +115,16 @@ export class Canaries {
         const url = await this.host.allowed(p.target.server.url, 'namerd');
         if (!url) return this.refuse(`${p.target.server.url} is not in linkerdDtab.namerd.servers: add it to the settings first`);
         args.push('--namerd', url, '--ns', p.target.ns);
-        const auth = p.target.server.authorization;
-        if (auth?.startsWith('Bearer ')) env.DTAB_NAMERD_TOKEN = auth.slice('Bearer '.length);
+        Object.assign(env, namerdToken(p.target.server.authorization));
         break;
       }
       case 'traffic-split':
-        args.push('--traffic-split', `${p.target.namespace}/${p.target.name}`);
+        args.push('--traffic-split', `${p.target.namespace}/${p.target.name}`, ...this.kubeArgs());
+        Object.assign(env, kubeEnv());
         break;
       case 'deployments':
-        args.push('--deployments', `${p.target.stable},${p.target.canary}`);
+        args.push('--deployments', `${p.target.stable},${p.target.canary}`, ...this.kubeArgs());
+        Object.assign(env, kubeEnv());
         break;
     }
     if (p.from !== undefined) args.push('--from', p.from);
@@ -131,6 +143,12 @@ export class Canaries {
     return this.run(args, p.files ?? {}, env);
   }
 
+  /** The cluster settings' kubeconfig and context, as the CLI's options (kept in the state for later steps). */
+  private kubeArgs(): string[] {
+    const { kubeconfig, context } = this.host.kube();
+    return [...(kubeconfig ? ['--kubeconfig', kubeconfig] : []), ...(context ? ['--context', context] : [])];
+  }
+
   /** Whether a failed gate aborts (the editor's choice at start; the CLI's --abort-on-gate). */
   private abortOnGate = false;
 
@@ -138,6 +156,8 @@ export class Canaries {
     const no = await this.common();
     if (no) return no;
     const files = p.files ?? {};
+    // A canary in namerd writes there at every step: with the server's credentials, as at start.
+    const env = namerdToken(p.authorization);
     switch (p.action) {
       case 'status':
         return this.result(this.state() ? 0 : 2, this.state() ? '' : 'no canary in this workspace\n');
@@ -152,11 +172,22 @@ export class Canaries {
         return this.result(0, `canary ${state.plan.name} ${want === 'paused' ? 'paused' : 'resumed'} at ${state.percent}%\n`);
       }
       case 'step':
-        return this.run(['step', ...(p.percent !== undefined ? ['--percent', String(p.percent)] : []), ...(this.abortOnGate ? ['--abort-on-gate'] : [])], files);
+        return this.run(['step', ...(p.percent !== undefined ? ['--percent', String(p.percent)] : []), ...(this.abortOnGate ? ['--abort-on-gate'] : [])], files, env);
       case 'abort':
-        return this.run(['abort'], files);
+        return this.run(['abort'], files, env);
       case 'finish':
-        return this.run(['finish', ...(p.keepFallback ? ['--keep-fallback'] : []), ...(this.abortOnGate ? ['--abort-on-gate'] : [])], files);
+        return this.run(['finish', ...(p.keepFallback ? ['--keep-fallback'] : []), ...(this.abortOnGate ? ['--abort-on-gate'] : [])], files, env);
     }
   }
+}
+
+/** A bearer token for namerd as the CLI takes it (DTAB_NAMERD_TOKEN). */
+function namerdToken(authorization: string | undefined): NodeJS.ProcessEnv {
+  const m = authorization === undefined ? null : /^bearer +(.+)$/i.exec(authorization);
+  return m ? { DTAB_NAMERD_TOKEN: m[1]! } : {};
+}
+
+/** The server's KUBECONFIG, which the CLI reads from its environment when no --kubeconfig is given. */
+function kubeEnv(): NodeJS.ProcessEnv {
+  return process.env.KUBECONFIG ? { KUBECONFIG: process.env.KUBECONFIG } : {};
 }

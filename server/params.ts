@@ -63,6 +63,8 @@ const CHECKS: Record<string, Check> = {
   line: natural,
   action: (v, where) => (v === 'step' || v === 'abort' || v === 'finish' || v === 'pause' || v === 'resume' || v === 'status' ? undefined : `${where} must be step, abort, finish, pause, resume or status`),
   to: string,
+  from: string,
+  authorization: string,
   percent: (v, where) => (typeof v === 'number' && v >= 0 && v <= 100 ? undefined : `${where} must be a number from 0 to 100`),
   names: (v, where) => (Array.isArray(v) && v.every((n) => typeof n === 'string') ? undefined : `${where} must be an array of strings`),
   path: (v, where) => (typeof v === 'string' ? undefined : `${where} must be a string`),

@@ -604,8 +604,13 @@ export function startServer(reader: GateReader, writer: MessageWriter): void {
   }, false);
   onRequest(TestOverride, ['request'], (p) => network.testOverride(p), false);
 
-  const canaries = new Canaries({ trusted: () => trusted, folder: () => folders[0], allowed: (url, list) => network.configured(url, list) });
-  onRequest(CanaryStart, ['target', 'name', 'to'], (p) => canaries.start(p), false);
+  const canaries = new Canaries({
+    trusted: () => trusted,
+    folder: () => folders[0],
+    allowed: (url, list) => network.configured(url, list),
+    kube: () => ({ kubeconfig: clusterSettings.kubeconfig, context: clusterSettings.context }),
+  });
+  onRequest(CanaryStart, ['target'], (p) => canaries.start(p), false);
   onRequest(CanaryAction, ['action'], (p) => canaries.action(p), false);
   // ---- Zipkin traces (the same trust and settings checks) ----
   const zipkin = new Zipkin({ trusted: () => trusted, settings: networkSettings });
