@@ -42,7 +42,7 @@ import type {
   TestOverrideResult,
 } from '../protocol/messages.js';
 import { HttpError, parseBaseUrl, type LineStream } from '../remote/http.js';
-import { LinkerdAdmin, sendThroughRouter } from '../remote/linkerd.js';
+import { LinkerdAdmin, LinkerdError, sendThroughRouter } from '../remote/linkerd.js';
 import { NamerdClient, NamerdError } from '../remote/namerd.js';
 import { delegationNodes } from './delegation.js';
 
@@ -70,6 +70,14 @@ export interface NetworkHost {
 
 const fail = (kind: Failure['kind'], message: string): Failure => ({ ok: false, kind, message });
 
+/** A followed namerd list or namespace: its stream, the reconnect timer and wait, and how many reads of the namespace it asked for. */
+interface Watch {
+  stream: LineStream | undefined;
+  timer?: NodeJS.Timeout;
+  backoff: number;
+  reads: number;
+}
+
 /** A same-URL check that ignores a trailing slash and letter case in the scheme and host. */
 function normal(url: string): string | undefined {
   const u = parseBaseUrl(url);
@@ -79,6 +87,8 @@ function normal(url: string): string | undefined {
 function failureOf(e: unknown): Failure {
   if (e instanceof NamerdError) return fail(e.kind, e.message);
   if (e instanceof HttpError) return fail('network', e.message);
+  // linkerd's admin: a status it should not have answered, or an answer that is not what it sends.
+  if (e instanceof LinkerdError) return fail(e.status === undefined ? 'protocol' : 'server', e.message);
   if (e instanceof RemoteError) return fail(e.kind, e.message);
   return fail('server', (e as Error).message);
 }
@@ -125,7 +135,7 @@ export async function allowedUrl(host: Pick<NetworkHost, 'trusted' | 'settings'>
 }
 
 export class Network {
-  private readonly watches = new Map<string, { stream: LineStream | undefined; timer?: NodeJS.Timeout; backoff: number }>();
+  private readonly watches = new Map<string, Watch>();
 
   constructor(private readonly host: NetworkHost) {}
 
@@ -208,7 +218,8 @@ export class Network {
 
   /** Follows a server's namespace list, or one namespace; reconnects with a backoff while wanted. */
   async watch(server: NamerdRef, ns: string | undefined, stop = false): Promise<{ ok: true } | Failure> {
-    const key = `${server.url}\n${ns ?? ''}`;
+    // One watch per server however its URL is spelled (a trailing slash, the host's case).
+    const key = `${normal(server.url) ?? server.url}\n${ns ?? ''}`;
     const old = this.watches.get(key);
     if (stop) {
       if (old) {
@@ -225,7 +236,7 @@ export class Network {
     } catch (e) {
       return failureOf(e);
     }
-    const entry: { stream: LineStream | undefined; timer?: NodeJS.Timeout; backoff: number } = { stream: undefined, backoff: 1000 };
+    const entry: Watch = { stream: undefined, backoff: 1000, reads: 0 };
     this.watches.set(key, entry);
     const open = () => {
       if (this.watches.get(key) !== entry) return;
@@ -243,12 +254,17 @@ export class Network {
             }, onEnd)
           : client.watchNamespace(
               ns,
-              ({ dentries }) => {
+              () => {
                 entry.backoff = 1000;
-                // The stream carries no version: ask for it (HEAD) so an edit is based on the right one.
-                void client.version(ns).then(
-                  (version) => this.host.notify({ url: server.url, ns, text: prettyDtab(dentries), ...(version !== undefined ? { version } : {}) }),
-                  (e: unknown) => this.host.notify({ url: server.url, ns, error: (e as Error).message }),
+                // The stream carries no version: read the dtab again with its version (one GET, so the
+                // text and the version are of the same moment; a HEAD after the line could give a newer
+                // version with this older text, and a push based on that pair would overwrite the change
+                // in between without a 412). Only the latest read is told, and only while watched.
+                const read = ++entry.reads;
+                const current = () => this.watches.get(key) === entry && entry.reads === read;
+                void client.get(ns).then(
+                  (got) => current() && this.host.notify({ url: server.url, ns, text: prettyDtab(got.dentries), ...(got.version !== undefined ? { version: got.version } : {}) }),
+                  (e: unknown) => current() && this.host.notify({ url: server.url, ns, error: (e as Error).message }),
                 );
               },
               onEnd,
