@@ -33,7 +33,8 @@ export function findWorkspaceSnapshot(folders: readonly string[], maxDepth = 3):
     } catch {
       continue;
     }
-    for (const n of names) if (/\.k8s-snapshot\.(ya?ml|json)$/.test(n)) return join(dir, n);
+    // A regular file (through links): a directory or a dangling link with the name is not one.
+    for (const n of names) if (/\.k8s-snapshot\.(ya?ml|json)$/.test(n) && isFile(join(dir, n))) return join(dir, n);
     if (depth >= maxDepth) continue;
     for (const n of names) {
       if (n.startsWith('.') || n === 'node_modules') continue;
@@ -48,10 +49,20 @@ export function findWorkspaceSnapshot(folders: readonly string[], maxDepth = 3):
   return undefined;
 }
 
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export class Cluster {
   private sources: Sources | undefined;
   private registryCache: NamerRegistry | undefined;
   private described: ClusterStatus = { state: 'none', source: 'no cluster', detail: 'No cluster data: /#/ paths are shown unresolved.' };
+  /** Why the current settings give no cluster data (a snapshot that cannot be read, a kubeconfig that cannot be loaded), if that is why. */
+  private problem: ClusterStatus | undefined;
   private lastSent = '';
   private changeTimer: NodeJS.Timeout | undefined;
 
@@ -72,6 +83,7 @@ export class Cluster {
     this.sources?.close();
     this.sources = undefined;
     this.registryCache = undefined;
+    this.problem = undefined;
     this.sources = this.makeSources();
     // The default source, made now so the status bar names it; listing namespaces says whether it answers.
     const d = this.sources?.defaultSource();
@@ -94,6 +106,7 @@ export class Cluster {
         return { text: readFileSync(file, 'utf8'), name: file };
       } catch (e) {
         this.log(`cannot read the snapshot ${file}: ${(e as Error).message}`);
+        this.problem = { state: 'error', source: 'cluster', detail: `Cannot read the snapshot ${file}: ${(e as Error).message}` };
         return undefined;
       }
     };
@@ -118,7 +131,7 @@ export class Cluster {
       return new Sources(o);
     } catch (e) {
       this.log(`cluster data unavailable: ${(e as Error).message}`);
-      this.described = { state: 'error', source: 'cluster', detail: (e as Error).message };
+      this.problem = { state: 'error', source: 'cluster', detail: (e as Error).message };
       return undefined;
     }
   }
@@ -193,8 +206,10 @@ export class Cluster {
   private describe(): ClusterStatus {
     if (!this.sources) {
       if (this.settings.source === 'off') return { state: 'none', source: 'cluster data off', detail: 'linkerdDtab.kubernetes.source is off: /#/ paths are shown unresolved.' };
+      // What these settings ran into (a snapshot is read in untrusted workspaces too), before what they lack.
+      if (this.problem) return this.problem;
       if (!this.trusted) return { state: 'none', source: 'no cluster (untrusted workspace)', detail: 'Cluster access is off in untrusted workspaces: /#/ paths are shown unresolved.' };
-      return this.described.state === 'error' ? this.described : { state: 'none', source: 'no cluster', detail: 'No kubeconfig and no *.k8s-snapshot.yaml: /#/ paths are shown unresolved.' };
+      return { state: 'none', source: 'no cluster', detail: 'No kubeconfig and no *.k8s-snapshot.yaml: /#/ paths are shown unresolved.' };
     }
     for (const p of this.sources.problems) return { state: 'error', source: 'cluster', detail: p };
     const all = this.sources.statuses();
