@@ -50,7 +50,23 @@ const SCOPES = {
   // set below): its mutants are in the sources, which a spawned dist/server.js would not run.
   'server-all': {
     mutate: filesIn('server', ['lsp.ts', 'main.ts']),
-    tests: ['test/lsp/server.test.ts', 'test/lsp/config.test.ts', 'test/lsp/dtab-test.test.ts', 'test/lsp/protocol.test.ts', 'test/lsp/cluster.test.ts', 'test/lsp/network.test.ts', 'test/lsp/zipkin.test.ts'],
+    // The services directly first (fast, exact), then the LSP suites through the wiring (server.ts).
+    tests: [
+      'test/unit/mutation-server.test.ts',
+      'test/unit/mutation-lsp.test.ts',
+      'test/unit/server-offsets.test.ts',
+      'test/unit/mutation-network.test.ts',
+      'test/unit/mutation-server-tests.test.ts',
+      'test/unit/mutation-server-infra.test.ts',
+      'test/unit/server-canary-k8s.test.ts',
+      'test/lsp/server.test.ts',
+      'test/lsp/config.test.ts',
+      'test/lsp/dtab-test.test.ts',
+      'test/lsp/protocol.test.ts',
+      'test/lsp/cluster.test.ts',
+      'test/lsp/network.test.ts',
+      'test/lsp/zipkin.test.ts',
+    ],
     env: { LSP_SERVER: 'in-process' },
   },
   // The model and Finagle's printed forms.

@@ -58,6 +58,11 @@ import { DtabTestService, isDtabTestDocument } from './test-service.js';
 import { readSmallFile } from '../remote/sources.js';
 
 /** Starts the language server on a transport: its state lives as long as the connection. */
+/** Sends a notification; once the connection is closed (the client is gone) there is no one to tell. */
+function quiet(sent: Promise<void>): void {
+  sent.catch(() => undefined);
+}
+
 export function startServer(reader: GateReader, writer: MessageWriter): void {
   const connection = createConnection(ProposedFeatures.all, reader, writer, { messageStrategy: reader.handling });
   const service = new DtabService();
@@ -168,9 +173,9 @@ export function startServer(reader: GateReader, writer: MessageWriter): void {
 
   const cluster = new Cluster(
     {
-      status: (st) => void connection.sendNotification(ClusterStatusNotification.method, st),
+      status: (st) => quiet(connection.sendNotification(ClusterStatusNotification.method, st)),
       changed: () => {
-        void connection.sendNotification(ClusterChanged.method, {});
+        quiet(connection.sendNotification(ClusterChanged.method, {}));
         // What the cluster says of the open dtabs' paths may have changed.
         for (const doc of documents.all()) if (isDtab(doc)) validate(doc);
       },
@@ -195,7 +200,7 @@ export function startServer(reader: GateReader, writer: MessageWriter): void {
       .then(
         (run) => {
           if (testGeneration.get(doc.uri) !== gen) return;
-          void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: tests.diagnostics(run) });
+          quiet(connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: tests.diagnostics(run) }));
         },
         (e: unknown) => connection.console.error(`dtab tests failed: ${(e as Error).stack ?? String(e)}`),
       );
@@ -293,7 +298,10 @@ export function startServer(reader: GateReader, writer: MessageWriter): void {
     for (const doc of documents.all()) validate(doc);
     void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   });
+  let shutDown = false;
   connection.onShutdown(() => {
+    // Deep checks under way stop at their next pause.
+    shutDown = true;
     cluster.close();
     network.close();
     tests.close();
@@ -309,7 +317,7 @@ export function startServer(reader: GateReader, writer: MessageWriter): void {
   function publish(doc: TextDocument, quick: Diagnostic[]): void {
     const deep = deepResults.get(doc.uri);
     const extra = deep && deep.version === doc.version ? deep.diagnostics : [];
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [...quick, ...extra] });
+    quiet(connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [...quick, ...extra] }));
   }
 
   /** YAML documents that held a config, so that their diagnostics are cleared when it goes. */
@@ -324,7 +332,7 @@ export function startServer(reader: GateReader, writer: MessageWriter): void {
     if (!isDtab(doc)) {
       const diagnostics = configs.diagnostics(doc);
       const holds = configs.analyze(doc).result.configs.length > 0;
-      if (holds || configUris.has(doc.uri)) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+      if (holds || configUris.has(doc.uri)) quiet(connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics }));
       if (holds) configUris.add(doc.uri);
       else configUris.delete(doc.uri);
       return;
@@ -339,7 +347,7 @@ export function startServer(reader: GateReader, writer: MessageWriter): void {
     }
     const pause = () =>
       new Promise<void>((resolve, reject) =>
-        setImmediate(() => (generation.get(doc.uri) === gen && documents.get(doc.uri)?.version === doc.version ? resolve() : reject(new Stale()))),
+        setImmediate(() => (!shutDown && generation.get(doc.uri) === gen && documents.get(doc.uri)?.version === doc.version ? resolve() : reject(new Stale()))),
       );
     // Let pending requests (completion, hover) run before the deep checks start.
     setTimeout(() => {
@@ -397,7 +405,7 @@ export function startServer(reader: GateReader, writer: MessageWriter): void {
     testGeneration.delete(document.uri);
     // A test of this document now reads it from the disk.
     revalidateDependents(document.uri);
-    void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    quiet(connection.sendDiagnostics({ uri: document.uri, diagnostics: [] }));
   });
 
   // ---- features ----------------------------------------------------------------------------------
@@ -566,7 +574,7 @@ export function startServer(reader: GateReader, writer: MessageWriter): void {
   const network = new Network({
     trusted: () => trusted,
     settings: networkSettings,
-    notify: (change) => void connection.sendNotification(NamerdChanged.method, change),
+    notify: (change) => quiet(connection.sendNotification(NamerdChanged.method, change)),
     dtabOf: (uri, position) => {
       const a = dtabAnalysis(uri, position);
       if (!a) return undefined;
