@@ -166,7 +166,10 @@ export function sameShown<A, B>(a: NameTree<A>, b: NameTree<B>, pathA: (v: A) =>
       const p = pathA(x.value);
       const q = pathB((y as typeof y & { type: 'leaf' }).value);
       if (p.length !== q.length) return false;
-      for (let i = 0; i < p.length; i++) if (p[i] !== q[i]) return false;
+      // Stryker disable next-line EqualityOperator: the lengths are equal here, so p[n] and q[n] are both undefined
+      for (let i = 0; i < p.length; i++) {
+        if (p[i] !== q[i]) return false;
+      }
       return true;
     }
     case 'alt': {
@@ -216,10 +219,12 @@ export function parseDtabTestFile(text: string): DtabTestFile {
   let header: TestHeader | undefined;
   let snapshot: SnapshotHeader | undefined;
   let lineNo = 0;
-  for (let start = 0; start <= text.length; lineNo++) {
+  // Line by line, the last one too (empty after a last line break); start never passes the end.
+  for (let start = 0; ; lineNo++) {
     const nl = text.indexOf('\n', start);
     const end = nl < 0 ? text.length : nl;
-    const contentEnd = end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
+    // On an empty line, end - 1 is the line break before it, or -1 (NaN): never a CR.
+    const contentEnd = text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
     readLine(text.slice(start, contentEnd), start, lineNo);
     if (nl < 0) break;
     start = nl + 1;
@@ -232,12 +237,12 @@ export function parseDtabTestFile(text: string): DtabTestFile {
 
   function readLine(line: string, at: number, lineNo: number): void {
     // Blank lines and comments: what the dtab parser reads as an empty dtab (one parse as a
-    // dentry first: it fails at the end of the text exactly when the line holds no dentry).
+    // dentry first: it fails at the end of the text exactly when the line holds no dentry, only
+    // spaces and comments, which the dtab parser reads the same way: no entry, no error).
     let r = parseDentry(line);
     if (!r.ok && r.error.code === 'expected-slash' && r.error.index === line.length) {
-      const asDtab = parseDtab(line);
-      if (asDtab.entries.length > 0 || asDtab.errors.length > 0) return;
       if (assertions.length > 0) return;
+      const asDtab = parseDtab(line);
       for (const c of asDtab.comments) {
         const m = HEADER.exec(line.slice(c.start, c.end));
         if (!m) continue;
@@ -269,6 +274,7 @@ export function parseDtabTestFile(text: string): DtabTestFile {
     if (d.prefix.elems.some((e) => e.kind === 'wildcard')) {
       const p = parsePath(line.slice(d.prefix.start, d.prefix.end));
       const e = p.ok ? undefined : p.error;
+      // Stryker disable next-line OptionalChaining: parsePath refuses every `*` (no label character), so e is defined
       problem(e ? shift(e.span, at + d.prefix.start) : shift(d.prefix, at), lineNo, 'path', 'The path of an assertion is one name: `*` is only for dentry prefixes.', e?.finagleMessageShort);
       return;
     }
@@ -282,7 +288,7 @@ export function parseDtabTestFile(text: string): DtabTestFile {
       addresses = list;
     }
     const simple = simplify(expected);
-    if (simple !== expected && !sameShown(simple, expected, pathOf)) {
+    if (!sameShown(simple, expected, pathOf)) {
       problem(shift(d.dst, at), lineNo, 'not-simplified', `Results are compared simplified, as Finagle simplifies them, so this never holds: write \`${showPathTree(simple)}\`.`, undefined, 'warning');
     }
     const lastEnd = addresses ? addresses.span.end - at : d.dst.end;
@@ -292,7 +298,7 @@ export function parseDtabTestFile(text: string): DtabTestFile {
   /** `@ a, b, …` from `from` (the `@`) to the end of the line or a `#` comment. */
   function readAddresses(line: string, from: number, at: number, lineNo: number): DtabAssertion['addresses'] | undefined {
     const hash = line.indexOf('#', from);
-    const end = hash < 0 ? line.length : hash;
+    const end = hash === -1 ? line.length : hash;
     const list: AddressSyntax[] = [];
     let i = from + 1;
     for (const part of line.slice(from + 1, end).split(',')) {
@@ -302,8 +308,8 @@ export function parseDtabTestFile(text: string): DtabTestFile {
       i += part.length + 1;
       const canonical = readAddress(item);
       if (canonical === undefined) {
-        const where = item === '' ? { start: at + i - 1, end: at + i - 1 } : span;
-        problem(where, lineNo, 'address', item === '' ? 'An address is missing: write `@ IP:PORT, IP:PORT, …` (e.g. `@ 10.1.1.1:7777`).' : `\`${item}\` is not an address: write IP:PORT (e.g. \`10.1.1.1:7777\`, \`[::1]:80\`).`);
+        // An empty item (spaces only) is the empty place after its spaces.
+        problem(span, lineNo, 'address', item === '' ? 'An address is missing: write `@ IP:PORT, IP:PORT, …` (e.g. `@ 10.1.1.1:7777`).' : `\`${item}\` is not an address: write IP:PORT (e.g. \`10.1.1.1:7777\`, \`[::1]:80\`).`);
         return undefined;
       }
       list.push({ text: canonical, span });

@@ -54,7 +54,8 @@ export function normalizeTraceId(text: string): string | undefined {
 function shown(v: unknown): string {
   let s: string;
   try {
-    s = v === undefined ? 'undefined' : (JSON.stringify(v) ?? String(v));
+    // What JSON cannot show (undefined, a function, a symbol): JSON.stringify gives undefined.
+    s = JSON.stringify(v) ?? String(v);
   } catch {
     s = String(v);
   }

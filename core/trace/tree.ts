@@ -13,35 +13,37 @@ export interface SpanNode {
   readonly detached?: 'orphan' | 'cycle';
 }
 
-export interface SpanTree {
+interface SpanTreeBase {
   /** The first span's trace id (undefined for no spans). */
   readonly traceId: string | undefined;
   /** Real roots (no parentId) first, then the detached ones; each group by start time. */
   readonly roots: readonly SpanNode[];
   /** How many spans. */
   readonly size: number;
-  /** The earliest span start, epoch µs. */
-  readonly startUs?: number;
-  /** The latest span end (timestamp + duration), epoch µs. */
-  readonly endUs?: number;
 }
+
+/**
+ * The earliest span start (`startUs`) and the latest span end (`endUs`: timestamp + duration), epoch
+ * µs: both, or neither when no span has a timestamp.
+ */
+export type SpanTree = SpanTreeBase & ({ readonly startUs: number; readonly endUs: number } | { readonly startUs?: undefined; readonly endUs?: undefined });
 
 interface MutableNode {
   span: Span;
   children: MutableNode[];
   detached?: 'orphan' | 'cycle';
-  index: number;
 }
 
-const byStart = (a: MutableNode, b: MutableNode): number => {
-  const ta = a.span.timestamp ?? Number.POSITIVE_INFINITY;
-  const tb = b.span.timestamp ?? Number.POSITIVE_INFINITY;
-  return ta === tb ? a.index - b.index : ta < tb ? -1 : 1;
-};
+/**
+ * By start time, spans without a timestamp last (two of them: Infinity - Infinity is NaN, which a
+ * sort reads as 0). Ties keep their order: the sort is stable, and children and roots are gathered
+ * in the order the spans are listed.
+ */
+const byStart = (a: MutableNode, b: MutableNode): number => (a.span.timestamp ?? Number.POSITIVE_INFINITY) - (b.span.timestamp ?? Number.POSITIVE_INFINITY);
 
 export function buildSpanTree(spans: readonly Span[]): SpanTree {
   const n = spans.length;
-  const nodes: MutableNode[] = spans.map((span, index) => ({ span, children: [], index }));
+  const nodes: MutableNode[] = spans.map((span) => ({ span, children: [] }));
   // The first span of each id, apart for the shared (server) side.
   const plain = new Map<string, number>();
   const shared = new Map<string, number>();
@@ -53,30 +55,34 @@ export function buildSpanTree(spans: readonly Span[]): SpanTree {
   const parent = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     const s = spans[i]!;
+    // (plain holds no shared span: the client span is never this one.)
     const client = s.shared ? plain.get(s.id) : undefined;
-    if (client !== undefined && client !== i) {
+    if (client !== undefined) {
       parent[i] = client;
       continue;
     }
     if (s.parentId === undefined) continue;
     const p = shared.get(s.parentId) ?? plain.get(s.parentId);
+    // A self-parent is a loop of one: cut below.
     if (p === undefined) nodes[i]!.detached = 'orphan';
-    else if (p === i) nodes[i]!.detached = 'cycle';
     else parent[i] = p;
   }
   // Loops of parent links: walk up from each span; a loop is cut at the span where the walk met itself.
+  // A walk stops at a span walked before (a walk from one walks nothing) or past a root: its parent
+  // is -1, and state[-1] is undefined (out of the typed array).
   const state = new Uint8Array(n); // 0 unseen, 1 on the current walk, 2 done
+  // Stryker disable next-line ArrayDeclaration: emptied before each walk
   const walk: number[] = [];
+  // Stryker disable next-line EqualityOperator: state[n] is undefined: a turn for i = n walks nothing
   for (let i = 0; i < n; i++) {
-    if (state[i] !== 0) continue;
     walk.length = 0;
     let j = i;
-    while (j !== -1 && state[j] === 0) {
+    while (state[j] === 0) {
       state[j] = 1;
       walk.push(j);
       j = parent[j]!;
     }
-    if (j !== -1 && state[j] === 1) {
+    if (state[j] === 1) {
       parent[j] = -1;
       nodes[j]!.detached = 'cycle';
     }
@@ -88,23 +94,17 @@ export function buildSpanTree(spans: readonly Span[]): SpanTree {
     if (p === -1) roots.push(nodes[i]!);
     else nodes[p]!.children.push(nodes[i]!);
   }
-  for (const node of nodes) if (node.children.length > 1) node.children.sort(byStart);
+  for (const node of nodes) node.children.sort(byStart);
   roots.sort((a, b) => Number(a.detached !== undefined) - Number(b.detached !== undefined) || byStart(a, b));
-  let startUs: number | undefined;
-  let endUs: number | undefined;
+  let startUs = Number.POSITIVE_INFINITY;
+  let endUs = Number.NEGATIVE_INFINITY;
   for (const s of spans) {
     if (s.timestamp === undefined) continue;
-    const end = s.timestamp + (s.duration ?? 0);
-    if (startUs === undefined || s.timestamp < startUs) startUs = s.timestamp;
-    if (endUs === undefined || end > endUs) endUs = end;
+    startUs = Math.min(startUs, s.timestamp);
+    endUs = Math.max(endUs, s.timestamp + (s.duration ?? 0));
   }
-  return {
-    traceId: spans[0]?.traceId,
-    roots,
-    size: n,
-    ...(startUs !== undefined ? { startUs } : {}),
-    ...(endUs !== undefined ? { endUs } : {}),
-  };
+  const tree = { traceId: spans[0]?.traceId, roots, size: n };
+  return startUs !== Number.POSITIVE_INFINITY ? { ...tree, startUs, endUs } : tree;
 }
 
 export interface TreeRow {

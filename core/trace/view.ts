@@ -51,10 +51,12 @@ export function traceView(spans: readonly Span[], maxRows = MAX_ROWS): TraceView
   const rows = flat.rows.map(({ node, depth }): TraceRowData => {
     const s = node.span;
     const lv = linkerdView(s);
-    const tags = Object.entries(s.tags ?? {})
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    const own = s.tags ?? {};
+    // Sorted by key in code units (sort's own order for strings).
+    const tags = Object.keys(own)
+      .sort()
       .slice(0, MAX_TAGS)
-      .map(([k, v]) => [cut(k), cut(v)] as const);
+      .map((k) => [cut(k), cut(own[k]!)] as const);
     const service = serviceOf(s);
     return {
       depth,
@@ -65,7 +67,8 @@ export function traceView(spans: readonly Span[], maxRows = MAX_ROWS): TraceView
       ...(s.kind !== undefined ? { kind: s.kind } : {}),
       ...(s.shared ? { shared: true } : {}),
       ...(node.detached !== undefined ? { detached: node.detached } : {}),
-      ...(s.timestamp !== undefined && tree.startUs !== undefined ? { offsetUs: s.timestamp - tree.startUs } : {}),
+      // A span with a timestamp gives the trace a start.
+      ...(s.timestamp !== undefined ? { offsetUs: s.timestamp - tree.startUs! } : {}),
       ...(s.duration !== undefined ? { durationUs: s.duration } : {}),
       ...(lv.failure !== undefined ? { failure: cut(lv.failure) } : {}),
       linkerd: Object.fromEntries(Object.entries(lv).map(([k, v]) => [k, typeof v === 'string' ? cut(v) : v])) as LinkerdView,
@@ -76,7 +79,7 @@ export function traceView(spans: readonly Span[], maxRows = MAX_ROWS): TraceView
     traceId: tree.traceId ?? '',
     spans: tree.size,
     ...(tree.startUs !== undefined ? { startUs: tree.startUs } : {}),
-    durationUs: tree.startUs !== undefined && tree.endUs !== undefined ? tree.endUs - tree.startUs : 0,
+    durationUs: tree.startUs !== undefined ? tree.endUs - tree.startUs : 0,
     errors,
     rows,
     cut: flat.cut,

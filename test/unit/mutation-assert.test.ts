@@ -435,9 +435,10 @@ describe('run.ts: the actual result of a delegation', () => {
     assert.deepEqual(r.tree, union([{ weight: 9, tree: leaf(inet(1, ['x'], addrs(['10.0.0.2', 1], ['10.0.0.1', 1]))) }, { weight: 1, tree: leaf(inet(2, [], addrs(['10.0.0.1', 1], ['FE80::1', 3]))) }]));
     assert.equal(r.text, '9.00*/$/inet/127.1/1/x & /$/inet/127.1/2');
     assert.deepEqual(r.addresses, ['10.0.0.1:1', '10.0.0.2:1', '[fe80::1]:3']);
-    // Read again: the same.
+    // Read again: the same (the addresses made once: the very same array).
     assert.equal(r.text, '9.00*/$/inet/127.1/1/x & /$/inet/127.1/2');
     assert.deepEqual(r.addresses, ['10.0.0.1:1', '10.0.0.2:1', '[fe80::1]:3']);
+    assert.equal(r.addresses, r.addresses);
     // Only the first alternative that is not negative is reached.
     assert.deepEqual(routingResult(T.alt(T.leaf(inet(1)), T.leaf(inet(2)))).addresses, ['127.0.0.1:1']);
     // No destination, or one with no endpoints: none.
@@ -1019,6 +1020,8 @@ describe('render.ts: text for terminals', () => {
       ['0.4us', 0],
       ['100ms', 100_000],
       ['2.5ms', 2500],
+      ['1.25ms', 1250],
+      ['0.125s', 125_000],
       ['1.5s', 1_500_000],
       ['2m', 120_000_000],
       ['1h', 3_600_000_000],
@@ -1069,6 +1072,8 @@ describe('render.ts: text for terminals', () => {
     assert.deepEqual(client(undefined, { 'dst.id': '/x' }), ['client: /x']);
     assert.deepEqual(client('web', { 'dst.id': '/web' }), []);
     assert.deepEqual(client('#/a', { 'dst.id': '/#/a' }, 'SERVER'), ['client: /#/a']);
+    // No tags at all: the client named by the service alone.
+    assert.deepEqual(linkerdTagLines({ traceId: TID, id: sid(1), kind: 'CLIENT', localEndpoint: { serviceName: '#/a' } }), []);
   });
 
   it('renderTraceText: a heading, a line a span (indented, errors marked), Linkerd\'s tags below, orphans and loops said', () => {
