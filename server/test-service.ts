@@ -244,7 +244,8 @@ export class DtabTestService {
     const assertions: TestAssertionResult[] = run.file.assertions.map((a, i) => {
       const o = run.outcomes?.[i];
       const range = spanRange(run.lines, a.span);
-      if (!o) return { line: a.line, range, path: a.pathText, expected: a.expectedText, state: 'skipped' as const, message: run.problem ?? 'not run' };
+      // Plain text, as in the diagnostics: the Test Explorer shows no Markdown.
+      if (!o) return { line: a.line, range, path: a.pathText, expected: a.expectedText, state: 'skipped' as const, message: run.problem ? plainText(run.problem) : 'not run' };
       const steps = o.delegation
         ? delegationSteps(o.delegation).map((s) => ({
             text: s.dentryText ? `${s.text}  <- ${s.dentryText}` : s.text,
@@ -264,7 +265,7 @@ export class DtabTestService {
       };
     });
     const problems = this.diagnostics(run).filter((d) => d.severity === DiagnosticSeverity.Error && d.code !== 'assertion-failed').map((d) => ({ range: d.range, message: d.message }));
-    return { ok: true, uri: run.uri, ...(run.version !== undefined ? { version: run.version } : {}), dependencies: [...run.dependencies], ...(run.problem ? { problem: run.problem } : {}), problems, assertions };
+    return { ok: true, uri: run.uri, ...(run.version !== undefined ? { version: run.version } : {}), dependencies: [...run.dependencies], ...(run.problem ? { problem: plainText(run.problem) } : {}), problems, assertions };
   }
 }
 
