@@ -10,23 +10,17 @@ import { describe, it } from 'node:test';
 import { analyzeDtab, clusterCompletions, clusterDiagnostics, completionContext, explainNegative, k8sNamerUses, type K8sNamerUse, type NamerSpec } from '../../core/index.js';
 import { snapshotSource } from '../../core/k8s/snapshot.js';
 import type { K8sSource, SourceStatus } from '../../core/k8s/types.js';
-
-const item = (kind: string, ns: string, name: string, rest: object) => ({ apiVersion: 'v1', kind, metadata: { name, namespace: ns, resourceVersion: '7' }, ...rest });
+import { listItem as item, snapshotList } from '../support/snapshot.js';
 
 /** Namespaces default and kube-system; services edge, hello, starting, world in default. */
-const CLUSTER = JSON.stringify({
-  apiVersion: 'v1',
-  kind: 'List',
-  metadata: { resourceVersion: '' },
-  items: [
-    item('Endpoints', 'default', 'world', { subsets: [{ addresses: [{ ip: '10.0.0.1', nodeName: 'node-a' }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'admin', port: 9990, protocol: 'TCP' }] }] }),
-    item('Endpoints', 'default', 'hello', { subsets: [{ addresses: [{ ip: '10.0.0.2' }], ports: [{ name: 'http', port: 7777, protocol: 'TCP' }] }] }),
-    item('Endpoints', 'default', 'starting', { subsets: [{ notReadyAddresses: [{ ip: '10.0.0.3' }, { ip: '10.0.0.4' }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }] }),
-    item('Service', 'default', 'world', { spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }, { name: 'grpc', port: 81, protocol: 'TCP', targetPort: 'grpc' }] }, status: { loadBalancer: {} } }),
-    item('Service', 'default', 'edge', { spec: { ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 8443 }], type: 'LoadBalancer' }, status: { loadBalancer: { ingress: [{ ip: '35.0.0.1' }] } } }),
-    item('Service', 'kube-system', 'kube-dns', { spec: { ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }, status: { loadBalancer: {} } }),
-  ],
-});
+const CLUSTER = snapshotList([
+  item('Endpoints', 'default', 'world', { subsets: [{ addresses: [{ ip: '10.0.0.1', nodeName: 'node-a' }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'admin', port: 9990, protocol: 'TCP' }] }] }),
+  item('Endpoints', 'default', 'hello', { subsets: [{ addresses: [{ ip: '10.0.0.2' }], ports: [{ name: 'http', port: 7777, protocol: 'TCP' }] }] }),
+  item('Endpoints', 'default', 'starting', { subsets: [{ notReadyAddresses: [{ ip: '10.0.0.3' }, { ip: '10.0.0.4' }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }] }),
+  item('Service', 'default', 'world', { spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }, { name: 'grpc', port: 81, protocol: 'TCP', targetPort: 'grpc' }] }, status: { loadBalancer: {} } }),
+  item('Service', 'default', 'edge', { spec: { ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 8443 }], type: 'LoadBalancer' }, status: { loadBalancer: { ingress: [{ ip: '35.0.0.1' }] } } }),
+  item('Service', 'kube-system', 'kube-dns', { spec: { ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }, status: { loadBalancer: {} } }),
+]);
 const source = snapshotSource(CLUSTER, 'cluster.yaml');
 /** A snapshot with no objects: no namespaces, no services. */
 const emptySource = snapshotSource('{"apiVersion": "v1", "kind": "List", "items": []}', 'empty.yaml');

@@ -44,21 +44,13 @@ import { GateReader, transport } from '../../server/gate.js';
 import { endpoints, service } from '../k8s/fixtures.js';
 import { startK8sStandin, type K8sStandin } from '../k8s/standin.js';
 import { path } from '../support/dtab.js';
+import { snapshotList, worldService } from '../support/snapshot.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared fixtures
 
 /** Service world in namespace prod, port http: 10.0.0.1:8080. */
-const item = (kind: string, ns: string, name: string, rest: object) => ({ apiVersion: 'v1', kind, metadata: { name, namespace: ns, resourceVersion: '7' }, ...rest });
-const SNAPSHOT = JSON.stringify({
-  apiVersion: 'v1',
-  kind: 'List',
-  metadata: { resourceVersion: '' },
-  items: [
-    item('Endpoints', 'prod', 'world', { subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }] }),
-    item('Service', 'prod', 'world', { spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }] } }),
-  ],
-});
+const SNAPSHOT = snapshotList(worldService('prod', '10.0.0.1'));
 
 const INITIAL: ClusterStatus = { state: 'none', source: 'no cluster', detail: 'No cluster data: /#/ paths are shown unresolved.' };
 const NO_CLUSTER: ClusterStatus = { state: 'none', source: 'no cluster', detail: 'No kubeconfig and no *.k8s-snapshot.yaml: /#/ paths are shown unresolved.' };
@@ -770,48 +762,50 @@ class Gate {
   }
 }
 
-describe('GateReader: the server lifetime', () => {
-  it('before initialize: requests answered ServerNotInitialized with their id, notifications dropped but exit, responses passed', async () => {
-    const g = new Gate();
-    try {
-      const response = { jsonrpc: '2.0', id: 9, result: null };
-      const nullId = { jsonrpc: '2.0', id: null, method: 'textDocument/hover', params: HOVER };
-      assert.deepEqual(
-        await g.send(req(1, 'textDocument/hover', HOVER), note('initialized', {}), note('textDocument/didOpen', { textDocument: { uri: 'file:///a.dtab', languageId: 'linkerd-dtab', version: 1, text: '' } }), req('s', 'shutdown'), req(0, 'exit'), note('$/cancelRequest', { id: 1 }), response, nullId, note('exit')),
-        [notInitialized(1, 'textDocument/hover'), notInitialized('s', 'shutdown'), notInitialized(0, 'exit'), pass(response), pass(nullId), pass(note('exit'))],
-      );
-      // An initialize whose params are not an object is refused, and the server is still not initialized.
-      assert.deepEqual(await g.send(req(2, 'initialize', [INIT]), req(3, 'textDocument/hover', HOVER)), [badParams(2, 'initialize'), notInitialized(3, 'textDocument/hover')]);
-      assert.deepEqual(await g.send(req(4, 'initialize'), req(5, 'initialize', null), req(6, 'initialize', 'x')), [badParams(4, 'initialize'), badParams(5, 'initialize'), badParams(6, 'initialize')]);
-      // initialize: then requests and notifications pass.
-      assert.deepEqual(await g.send(req(7, 'initialize', INIT), note('initialized', {}), req(8, 'textDocument/hover', HOVER)), [pass(req(7, 'initialize', INIT)), pass(note('initialized', {})), pass(req(8, 'textDocument/hover', HOVER))]);
-    } finally {
-      g.close();
-    }
-  });
+/** A gate for one test, closed after it. */
+async function withGate(use: (g: Gate) => Promise<void>): Promise<void> {
+  const g = new Gate();
+  try {
+    await use(g);
+  } finally {
+    g.close();
+  }
+}
 
-  it('running: InvalidParams for params that are not an object (shutdown needs none); after shutdown InvalidRequest, notifications still pass', async () => {
-    const g = new Gate();
-    try {
-      await g.send(req(1, 'initialize', INIT));
-      assert.deepEqual(
-        await g.send(req(2, 'textDocument/hover', null), req(3, 'textDocument/hover', [HOVER]), req(4, 'textDocument/hover', 'x'), req(5, 'textDocument/hover', 7), req(6, 'textDocument/hover'), req('h', 'textDocument/hover', HOVER), req(7, 'initialize', INIT)),
-        [badParams(2, 'textDocument/hover'), badParams(3, 'textDocument/hover'), badParams(4, 'textDocument/hover'), badParams(5, 'textDocument/hover'), badParams(6, 'textDocument/hover'), pass(req('h', 'textDocument/hover', HOVER)), pass(req(7, 'initialize', INIT))],
-      );
-      assert.deepEqual(await g.send(req(8, 'shutdown', null), note('textDocument/didClose', { textDocument: { uri: 'file:///a.dtab' } })), [pass(req(8, 'shutdown', null)), pass(note('textDocument/didClose', { textDocument: { uri: 'file:///a.dtab' } }))]);
-      // Shut down: every request, even with bad params, even initialize or shutdown again.
-      assert.deepEqual(await g.send(req(9, 'textDocument/hover', HOVER), req(10, 'textDocument/hover', null), req(11, 'initialize', INIT), req(12, 'shutdown'), note('initialized', {}), note('exit')), [
-        shuttingDown(9, 'textDocument/hover'),
-        shuttingDown(10, 'textDocument/hover'),
-        shuttingDown(11, 'initialize'),
-        shuttingDown(12, 'shutdown'),
-        pass(note('initialized', {})),
-        pass(note('exit')),
-      ]);
-    } finally {
-      g.close();
-    }
-  });
+describe('GateReader: the server lifetime', () => {
+  it('before initialize: requests answered ServerNotInitialized with their id, notifications dropped but exit, responses passed', () =>
+    withGate(async (g) => {
+    const response = { jsonrpc: '2.0', id: 9, result: null };
+    const nullId = { jsonrpc: '2.0', id: null, method: 'textDocument/hover', params: HOVER };
+    assert.deepEqual(
+      await g.send(req(1, 'textDocument/hover', HOVER), note('initialized', {}), note('textDocument/didOpen', { textDocument: { uri: 'file:///a.dtab', languageId: 'linkerd-dtab', version: 1, text: '' } }), req('s', 'shutdown'), req(0, 'exit'), note('$/cancelRequest', { id: 1 }), response, nullId, note('exit')),
+      [notInitialized(1, 'textDocument/hover'), notInitialized('s', 'shutdown'), notInitialized(0, 'exit'), pass(response), pass(nullId), pass(note('exit'))],
+    );
+    // An initialize whose params are not an object is refused, and the server is still not initialized.
+    assert.deepEqual(await g.send(req(2, 'initialize', [INIT]), req(3, 'textDocument/hover', HOVER)), [badParams(2, 'initialize'), notInitialized(3, 'textDocument/hover')]);
+    assert.deepEqual(await g.send(req(4, 'initialize'), req(5, 'initialize', null), req(6, 'initialize', 'x')), [badParams(4, 'initialize'), badParams(5, 'initialize'), badParams(6, 'initialize')]);
+    // initialize: then requests and notifications pass.
+    assert.deepEqual(await g.send(req(7, 'initialize', INIT), note('initialized', {}), req(8, 'textDocument/hover', HOVER)), [pass(req(7, 'initialize', INIT)), pass(note('initialized', {})), pass(req(8, 'textDocument/hover', HOVER))]);
+    }));
+
+  it('running: InvalidParams for params that are not an object (shutdown needs none); after shutdown InvalidRequest, notifications still pass', () =>
+    withGate(async (g) => {
+    await g.send(req(1, 'initialize', INIT));
+    assert.deepEqual(
+      await g.send(req(2, 'textDocument/hover', null), req(3, 'textDocument/hover', [HOVER]), req(4, 'textDocument/hover', 'x'), req(5, 'textDocument/hover', 7), req(6, 'textDocument/hover'), req('h', 'textDocument/hover', HOVER), req(7, 'initialize', INIT)),
+      [badParams(2, 'textDocument/hover'), badParams(3, 'textDocument/hover'), badParams(4, 'textDocument/hover'), badParams(5, 'textDocument/hover'), badParams(6, 'textDocument/hover'), pass(req('h', 'textDocument/hover', HOVER)), pass(req(7, 'initialize', INIT))],
+    );
+    assert.deepEqual(await g.send(req(8, 'shutdown', null), note('textDocument/didClose', { textDocument: { uri: 'file:///a.dtab' } })), [pass(req(8, 'shutdown', null)), pass(note('textDocument/didClose', { textDocument: { uri: 'file:///a.dtab' } }))]);
+    // Shut down: every request, even with bad params, even initialize or shutdown again.
+    assert.deepEqual(await g.send(req(9, 'textDocument/hover', HOVER), req(10, 'textDocument/hover', null), req(11, 'initialize', INIT), req(12, 'shutdown'), note('initialized', {}), note('exit')), [
+      shuttingDown(9, 'textDocument/hover'),
+      shuttingDown(10, 'textDocument/hover'),
+      shuttingDown(11, 'initialize'),
+      shuttingDown(12, 'shutdown'),
+      pass(note('initialized', {})),
+      pass(note('exit')),
+    ]);
+    }));
 
   it('a message whose id is undefined (possible only from a reader that is not JSON) is no request: never answered', () => {
     let deliver: (m: Message) => void = () => undefined;
@@ -825,73 +819,61 @@ describe('GateReader: the server lifetime', () => {
     assert.deepEqual(events, [['pass', odd], notInitialized(1, 'textDocument/hover')]);
   });
 
-  it('shutdown without params passes', async () => {
-    const g = new Gate();
-    try {
-      await g.send(req(1, 'initialize', INIT));
-      assert.deepEqual(await g.send(req(2, 'shutdown'), req(3, 'textDocument/hover', HOVER)), [pass(req(2, 'shutdown')), shuttingDown(3, 'textDocument/hover')]);
-    } finally {
-      g.close();
-    }
-  });
+  it('shutdown without params passes', () =>
+    withGate(async (g) => {
+    await g.send(req(1, 'initialize', INIT));
+    assert.deepEqual(await g.send(req(2, 'shutdown'), req(3, 'textDocument/hover', HOVER)), [pass(req(2, 'shutdown')), shuttingDown(3, 'textDocument/hover')]);
+    }));
 });
 
 describe('GateReader: didChange notifications waiting to be handled', () => {
   const A = 'file:///a.dtab';
   const B = 'file:///b.dtab';
 
-  it('counts each didChange read, and says when the last of a document has been handled (after next)', async () => {
-    const g = new Gate();
-    try {
-      // Dropped before initialize: not waiting.
-      assert.deepEqual(await g.send(change(A)), []);
-      assert.equal(g.reader.changeQueued(A), false);
-      await g.send(req(1, 'initialize', INIT));
-      assert.deepEqual(await g.send(change(A), change(B), change(A)), [pass(change(A)), pass(change(B)), pass(change(A))]);
-      assert.deepEqual([g.reader.changeQueued(A), g.reader.changeQueued(B), g.reader.changeQueued('file:///c.dtab')], [true, true, false]);
-      const order: string[] = [];
-      const next = (m: Message) => order.push(`next ${(m as NotificationMessage).method}`);
-      g.reader.onChangesHandled = (uri) => order.push(`handled ${uri}`);
-      g.reader.handling.handleMessage(change(A) as Message, next);
-      assert.deepEqual(order, ['next textDocument/didChange']);
-      assert.equal(g.reader.changeQueued(A), true, 'one change of A still waits');
-      g.reader.handling.handleMessage(change(A) as Message, next);
-      assert.deepEqual(order, ['next textDocument/didChange', 'next textDocument/didChange', `handled ${A}`]);
-      assert.equal(g.reader.changeQueued(A), false);
-      assert.equal(g.reader.changeQueued(B), true);
-      // A handler that throws: the change is counted out all the same, and the error goes on.
-      assert.throws(
-        () =>
-          g.reader.handling.handleMessage(change(B) as Message, () => {
-            throw new Error('handler failed');
-          }),
-        { message: 'handler failed' },
-      );
-      assert.deepEqual(order.slice(3), [`handled ${B}`]);
-      assert.equal(g.reader.changeQueued(B), false);
-    } finally {
-      g.close();
-    }
-  });
+  it('counts each didChange read, and says when the last of a document has been handled (after next)', () =>
+    withGate(async (g) => {
+    // Dropped before initialize: not waiting.
+    assert.deepEqual(await g.send(change(A)), []);
+    assert.equal(g.reader.changeQueued(A), false);
+    await g.send(req(1, 'initialize', INIT));
+    assert.deepEqual(await g.send(change(A), change(B), change(A)), [pass(change(A)), pass(change(B)), pass(change(A))]);
+    assert.deepEqual([g.reader.changeQueued(A), g.reader.changeQueued(B), g.reader.changeQueued('file:///c.dtab')], [true, true, false]);
+    const order: string[] = [];
+    const next = (m: Message) => order.push(`next ${(m as NotificationMessage).method}`);
+    g.reader.onChangesHandled = (uri) => order.push(`handled ${uri}`);
+    g.reader.handling.handleMessage(change(A) as Message, next);
+    assert.deepEqual(order, ['next textDocument/didChange']);
+    assert.equal(g.reader.changeQueued(A), true, 'one change of A still waits');
+    g.reader.handling.handleMessage(change(A) as Message, next);
+    assert.deepEqual(order, ['next textDocument/didChange', 'next textDocument/didChange', `handled ${A}`]);
+    assert.equal(g.reader.changeQueued(A), false);
+    assert.equal(g.reader.changeQueued(B), true);
+    // A handler that throws: the change is counted out all the same, and the error goes on.
+    assert.throws(
+      () =>
+        g.reader.handling.handleMessage(change(B) as Message, () => {
+          throw new Error('handler failed');
+        }),
+      { message: 'handler failed' },
+    );
+    assert.deepEqual(order.slice(3), [`handled ${B}`]);
+    assert.equal(g.reader.changeQueued(B), false);
+    }));
 
-  it('only didChange notifications with a string uri count; other messages go to next untouched', async () => {
-    const g = new Gate();
-    try {
-      await g.send(req(1, 'initialize', INIT));
-      const open = note('textDocument/didOpen', { textDocument: { uri: A, languageId: 'linkerd-dtab', version: 1, text: '' } });
-      const asRequest = req(2, 'textDocument/didChange', { textDocument: { uri: A } });
-      const odd = [change(7), note('textDocument/didChange', {}), note('textDocument/didChange'), note('textDocument/didChange', { textDocument: {} })];
-      assert.deepEqual(await g.send(open, asRequest, ...odd), [pass(open), pass(asRequest), ...odd.map(pass)]);
-      assert.equal(g.reader.changeQueued(A), false);
-      assert.equal(g.reader.changeQueued('7'), false);
-      const seen: Message[] = [];
-      for (const m of [open, asRequest, ...odd]) g.reader.handling.handleMessage(m as Message, (x) => seen.push(x));
-      assert.deepEqual(seen, [open, asRequest, ...odd]);
-      assert.deepEqual(g.handled, []);
-    } finally {
-      g.close();
-    }
-  });
+  it('only didChange notifications with a string uri count; other messages go to next untouched', () =>
+    withGate(async (g) => {
+    await g.send(req(1, 'initialize', INIT));
+    const open = note('textDocument/didOpen', { textDocument: { uri: A, languageId: 'linkerd-dtab', version: 1, text: '' } });
+    const asRequest = req(2, 'textDocument/didChange', { textDocument: { uri: A } });
+    const odd = [change(7), note('textDocument/didChange', {}), note('textDocument/didChange'), note('textDocument/didChange', { textDocument: {} })];
+    assert.deepEqual(await g.send(open, asRequest, ...odd), [pass(open), pass(asRequest), ...odd.map(pass)]);
+    assert.equal(g.reader.changeQueued(A), false);
+    assert.equal(g.reader.changeQueued('7'), false);
+    const seen: Message[] = [];
+    for (const m of [open, asRequest, ...odd]) g.reader.handling.handleMessage(m as Message, (x) => seen.push(x));
+    assert.deepEqual(seen, [open, asRequest, ...odd]);
+    assert.deepEqual(g.handled, []);
+    }));
 
   it('a change handled that was never counted is said handled; the default listener does nothing', () => {
     const inner = { listen: () => ({ dispose: () => undefined }), dispose: () => undefined } as unknown as MessageReader;
@@ -939,33 +921,24 @@ describe('transport', () => {
   /** The reader's inner reader and writer (private fields, read here to check the wiring). */
   const wiring = (r: GateReader) => r as unknown as { inner: MessageReader; writer: MessageWriter };
 
-  it('stdio by default: a gate over stdin, answering on the writer it returns (stdout)', () => {
+  /** transport() with these arguments: the classes of its reader, inner reader and writer, and whether the gate answers on that writer. */
+  const made = (args: string[]) => {
     const argv = process.argv;
-    process.argv = argv.filter((a) => a !== '--node-ipc');
+    process.argv = args;
     try {
       const { reader, writer } = transport();
-      assert.ok(reader instanceof GateReader);
-      assert.ok(writer instanceof StreamMessageWriter);
-      assert.ok(wiring(reader).inner instanceof StreamMessageReader);
-      assert.equal(wiring(reader).writer, writer);
       writer.dispose();
+      return [reader.constructor, wiring(reader).inner.constructor, writer.constructor, wiring(reader).writer === writer];
     } finally {
       process.argv = argv;
     }
+  };
+
+  it('stdio by default: a gate over stdin, answering on the writer it returns (stdout)', () => {
+    assert.deepEqual(made(process.argv.filter((a) => a !== '--node-ipc')), [GateReader, StreamMessageReader, StreamMessageWriter, true]);
   });
 
   it('--node-ipc: a gate over the IPC channel', () => {
-    const argv = process.argv;
-    process.argv = [...argv, '--node-ipc'];
-    try {
-      const { reader, writer } = transport();
-      assert.ok(reader instanceof GateReader);
-      assert.ok(writer instanceof IPCMessageWriter);
-      assert.ok(wiring(reader).inner instanceof IPCMessageReader);
-      assert.equal(wiring(reader).writer, writer);
-      writer.dispose();
-    } finally {
-      process.argv = argv;
-    }
+    assert.deepEqual(made([...process.argv, '--node-ipc']), [GateReader, IPCMessageReader, IPCMessageWriter, true]);
   });
 });

@@ -25,6 +25,7 @@ import { Canaries, minimalEdit, STATE_FILE, type CanaryHost } from '../../server
 import { DtabTestService, isDtabTestDocument, type TestHost } from '../../server/test-service.js';
 import { startLinkerdStandin, type LinkerdStandin } from '../linkerd/standin.js';
 import { startNamerdStandin, type NamerdStandin } from '../namerd/standin.js';
+import { snapshotList, worldService } from '../support/snapshot.js';
 
 const pos = (line: number, character: number) => ({ line, character });
 const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: pos(l1, c1), end: pos(l2, c2) });
@@ -68,18 +69,8 @@ class Host implements TestHost {
   }
 }
 
-const item = (kind: string, ns: string, name: string, rest: object) => ({ apiVersion: 'v1', kind, metadata: { name, namespace: ns, resourceVersion: '7' }, ...rest });
 /** A cluster with one service, world, in namespace default (port http), at `ip`. */
-const cluster = (ip: string) =>
-  JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'List',
-    metadata: { resourceVersion: '' },
-    items: [
-      item('Endpoints', 'default', 'world', { subsets: [{ addresses: [{ ip }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }] }),
-      item('Service', 'default', 'world', { spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }] } }),
-    ],
-  });
+const cluster = (ip: string) => snapshotList(worldService('default', ip));
 const registryOf = (ip: string) => new Sources({ snapshot: { text: cluster(ip), name: 'editor' }, live: false }).registry();
 
 /** The tested dtab: a comment, then dentries 0 to 3 on lines 1 to 4. */

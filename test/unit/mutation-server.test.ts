@@ -11,6 +11,7 @@ import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { CompletionItemKind, DiagnosticSeverity, DiagnosticTag, FoldingRangeKind, InsertTextFormat, SymbolKind } from 'vscode-languageserver-types';
 import { interpreterFor, RenameError, type Interpreter, type K8sNamerUse } from '../../core/index.js';
 import { snapshotSource } from '../../core/k8s/snapshot.js';
+import { snapshotList, worldService } from '../support/snapshot.js';
 import { configActions, configCompletion, configHover } from '../../server/config-features.js';
 import { ConfigService, formatEmbeddedDtabs } from '../../server/config-service.js';
 import { delegateInDocument, delegationNodes } from '../../server/delegation.js';
@@ -24,17 +25,8 @@ const pos = (line: number, character: number) => ({ line, character });
 const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: pos(l1, c1), end: pos(l2, c2) });
 const loc = (uri: string, l1: number, c1: number, l2: number, c2: number) => ({ uri, range: range(l1, c1, l2, c2) });
 
-const item = (kind: string, ns: string, name: string, rest: object) => ({ apiVersion: 'v1', kind, metadata: { name, namespace: ns, resourceVersion: '7' }, ...rest });
 /** One service, world, in namespace default, with a port named http. */
-const CLUSTER = JSON.stringify({
-  apiVersion: 'v1',
-  kind: 'List',
-  metadata: { resourceVersion: '' },
-  items: [
-    item('Endpoints', 'default', 'world', { subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }] }),
-    item('Service', 'default', 'world', { spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }] } }),
-  ],
-});
+const CLUSTER = snapshotList(worldService('default', '10.0.0.1'));
 const USES: K8sNamerUse[] = [{ shape: { kind: 'io.l5d.k8s', prefix: '/#/io.l5d.k8s' }, source: snapshotSource(CLUSTER, 'cluster.yaml') }];
 
 const TEXT = '# routes\n/svc => /#/io.l5d.k8s/default/http ;\n/a=>/svc/x|/b;\n/b => /$/inet/127.1/8080 ;\n';
