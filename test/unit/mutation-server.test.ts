@@ -9,13 +9,13 @@ import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { CompletionItemKind, DiagnosticSeverity, DiagnosticTag, FoldingRangeKind, InsertTextFormat, SymbolKind } from 'vscode-languageserver-types';
-import { interpreterFor, RenameError, type Interpreter, type K8sNamerUse } from '../../core/index.js';
+import { IncrementalDtab, interpreterFor, RenameError, type Interpreter, type K8sNamerUse } from '../../core/index.js';
 import { snapshotSource } from '../../core/k8s/snapshot.js';
 import { snapshotList, worldService } from '../support/snapshot.js';
 import { configActions, configCompletion, configHover } from '../../server/config-features.js';
 import { ConfigService, formatEmbeddedDtabs } from '../../server/config-service.js';
 import { delegateInDocument, delegationNodes } from '../../server/delegation.js';
-import { DtabService } from '../../server/dtab-service.js';
+import { DtabService, offsetOf } from '../../server/dtab-service.js';
 import { checked, checkParams } from '../../server/params.js';
 
 const URI = 'file:///x.dtab';
@@ -73,11 +73,73 @@ describe('DtabService: one analysis per document version', () => {
     doc = config.update(doc, [{ text: '/q => /r ;' }], 4);
     assert.deepEqual(s.symbols(doc).map((x) => x.name), ['/q']);
   });
+  it('tells the engine where each noted edit is (so it re-reads only that dentry); a burst combined; anything else compared whole', (t) => {
+    const calls: [string, unknown][] = [];
+    const update = IncrementalDtab.prototype.update;
+    t.mock.method(IncrementalDtab.prototype, 'update', function (this: IncrementalDtab, text: string, change?: unknown) {
+      calls.push([text, change]);
+      return update.call(this, text, change as never);
+    });
+    const s = new DtabService();
+    const config = s.documents();
+    let doc = config.create(URI, 'linkerd-dtab', 1, '/a => /b ;\n/c => /d ;\n');
+    s.analyze(doc);
+    s.analyze(doc);
+    assert.deepEqual(calls, [], 'the same version: no update');
+    // One ranged change: its place (the line offsets read without the text).
+    doc = config.update(doc, [{ range: range(1, 6, 1, 8), text: '/e' }], 2);
+    s.analyze(doc);
+    assert.deepEqual(calls, [['/a => /b ;\n/c => /e ;\n', { start: 17, oldEnd: 19, newEnd: 19 }]]);
+    // A burst of two before the analysis reads them: combined into one change.
+    doc = config.update(doc, [{ range: range(0, 1, 0, 2), text: 'xy' }], 3);
+    doc = config.update(doc, [{ range: range(1, 7, 1, 7), text: 'z' }], 4);
+    s.analyze(doc);
+    assert.deepEqual(calls[1], ['/xy => /b ;\n/c => /ze ;\n', { start: 1, oldEnd: 18, newEnd: 20 }]);
+    // Two changes in one event, or a whole-text change: no place, compared whole.
+    doc = config.update(doc, [{ range: range(0, 0, 0, 0), text: '#\n' }, { range: range(0, 0, 0, 0), text: '#\n' }], 5);
+    s.analyze(doc);
+    doc = config.update(doc, [{ text: '/q => /r ;' }], 6);
+    s.analyze(doc);
+    assert.deepEqual(calls.slice(2), [
+      ['#\n#\n/xy => /b ;\n/c => /ze ;\n', undefined],
+      ['/q => /r ;', undefined],
+    ]);
+    // Opened again without a close: compared whole.
+    doc = config.create(URI, 'linkerd-dtab', 7, '/q => /s ;');
+    s.analyze(doc);
+    assert.deepEqual(calls[4], ['/q => /s ;', undefined]);
+  });
+
   it('noteChanges on a document it never analysed does nothing', () => {
     const s = new DtabService();
     const doc = dtab('/a => /b ;');
     s.noteChanges(doc, [{ range: range(0, 0, 0, 0), text: 'x' }]);
     assert.deepEqual(s.symbols(doc).map((x) => x.name), ['/a']);
+  });
+});
+
+describe('offsetOf: the line offsets where they suffice', () => {
+  /** offsetOf's answer, and the positions it asked doc.offsetAt for. */
+  const asked = (text: string, p: { line: number; character: number }) => {
+    const doc = dtab(text);
+    const calls: unknown[] = [];
+    const offsetAt = doc.offsetAt.bind(doc);
+    doc.offsetAt = (q) => (calls.push({ ...q }), offsetAt(q));
+    return [offsetOf(doc, p), calls];
+  };
+  it('inside a line: the starts of the line and the next, never the position itself', () => {
+    assert.deepEqual(asked('/a => /b ;\n/c => /d ;\n', pos(1, 3)), [14, [pos(1, 0), pos(2, 0)]]);
+    assert.deepEqual(asked('/a => /b ;\n/c => /d ;', pos(1, 3)), [14, [pos(1, 0)]], 'the last line ends at the text');
+    assert.deepEqual(asked('/a => /b ;\n', pos(0, 9)), [9, [pos(0, 0), pos(1, 0)]]);
+  });
+  it('where the line break may be (the last two characters), at the line start, or off the text: offsetAt itself', () => {
+    assert.deepEqual(asked('/a => /b ;\r\n/c', pos(0, 10)), [10, [pos(0, 0), pos(1, 0)]], 'two characters before the next line: this line still');
+    assert.deepEqual(asked('/a => /b ;\r\n/c', pos(0, 11)), [10, [pos(0, 0), pos(1, 0), pos(0, 11)]], 'between \\r and \\n: offsetAt puts it before the break');
+    assert.deepEqual(asked('/a => /b ;\n', pos(0, 10)), [10, [pos(0, 0), pos(1, 0), pos(0, 10)]]);
+    assert.deepEqual(asked('/a => /b ;\n', pos(0, 0)), [0, [pos(0, 0)]]);
+    assert.deepEqual(asked('/a => /b ;\n', pos(-1, 2)), [0, [pos(-1, 2)]]);
+    assert.deepEqual(asked('/a => /b ;\n', pos(2, 2)), [11, [pos(2, 2)]]);
+    assert.deepEqual(asked('/a => /b ;\n', pos(1, 0)), [11, [pos(1, 0)]]);
   });
 });
 
