@@ -52,6 +52,17 @@ import { snapshotList, worldService } from '../support/snapshot.js';
 /** Service world in namespace prod, port http: 10.0.0.1:8080. */
 const SNAPSHOT = snapshotList(worldService('prod', '10.0.0.1'));
 
+/** A kubeconfig: one cluster at `server`, one user, these contexts (all of that cluster and user), the current one. */
+const kubeconfigText = (server: string, user: object, contexts: string[], current: string) =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'c', cluster: { server, 'insecure-skip-tls-verify': true } }],
+    users: [{ name: 'u', user }],
+    contexts: contexts.map((name) => ({ name, context: { cluster: 'c', user: 'u' } })),
+    'current-context': current,
+  });
+
 const INITIAL: ClusterStatus = { state: 'none', source: 'no cluster', detail: 'No cluster data: /#/ paths are shown unresolved.' };
 const NO_CLUSTER: ClusterStatus = { state: 'none', source: 'no cluster', detail: 'No kubeconfig and no *.k8s-snapshot.yaml: /#/ paths are shown unresolved.' };
 const OFF: ClusterStatus = { state: 'none', source: 'cluster data off', detail: 'linkerdDtab.kubernetes.source is off: /#/ paths are shown unresolved.' };
@@ -495,18 +506,7 @@ describe('Cluster: settings, trust and the workspace choose the source', () => {
   });
 
   it('contexts: of the kubeconfig in the settings, the pinned context first; an unreadable one is logged', () => {
-    const kubeconfig = put(
-      t.dir,
-      'kc.json',
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'c', cluster: { server: 'http://127.0.0.1:9', 'insecure-skip-tls-verify': true } }],
-        users: [{ name: 'u', user: {} }],
-        contexts: [{ name: 'one', context: { cluster: 'c', user: 'u' } }, { name: 'two', context: { cluster: 'c', user: 'u' } }],
-        'current-context': 'two',
-      }),
-    );
+    const kubeconfig = put(t.dir, 'kc.json', kubeconfigText('http://127.0.0.1:9', {}, ['one', 'two'], 'two'));
     const r = new Recorder();
     // Untrusted: the cluster is never contacted, the contexts are still listed.
     r.configure({ kubeconfig }, false, [t.dir]);
@@ -598,18 +598,7 @@ describe('Cluster: a live cluster (stand-in API on 127.0.0.1)', { timeout: 30_00
   });
 
   it('the context in the settings, not the current one; only what the dtabs reach is watched; the worst source speaks', async () => {
-    const kubeconfig = put(
-      t.dir,
-      'kc.json',
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'standin', cluster: { server: k8s.url, 'insecure-skip-tls-verify': true } }],
-        users: [{ name: 'u', user: { token: 'secret' } }],
-        contexts: [{ name: 'other', context: { cluster: 'standin', user: 'u' } }, { name: 'standin', context: { cluster: 'standin', user: 'u' } }],
-        'current-context': 'other',
-      }),
-    );
+    const kubeconfig = put(t.dir, 'kc.json', kubeconfigText(k8s.url, { token: 'secret' }, ['other', 'standin'], 'other'));
     const name = `context standin (${k8s.url})`;
     const r = new Recorder();
     assert.deepEqual(r.configure({ kubeconfig, context: 'standin' }, true, [t.dir]), [['status', connecting(name)]]);
