@@ -545,11 +545,12 @@ describe('namerd: watches', () => {
     try {
       // The read after the first line is held while the namespace changes; a HEAD after the line
       // would have paired /a=>/b with the newer version, and a push based on that pair would pass.
-      const held = await w.fault({ kind: 'delay', ms: 300, match: { method: 'GET', watch: false }, times: 1 });
+      const held = await w.fault({ kind: 'delay', match: { method: 'GET', watch: false }, times: 1 });
       assert.deepEqual(await net.watch(server, 'prod'), { ok: true });
       await until(() => held.hits === 1);
       w.set('prod', '/a=>/c');
       w.set('prod', '/a=>/d');
+      await held.clear();
       const texts: Record<string, string> = { [V1]: '/a  => /b ;\n', [V2]: '/a  => /c ;\n', [V3]: '/a  => /d ;\n' };
       for (let n = await host.next(); n.version !== V3; n = await host.next()) assert.equal(n.text, texts[n.version!], JSON.stringify(n));
       assert.deepEqual(host.notes.at(-1), { url: w.url, ns: 'prod', text: '/a  => /d ;\n', version: V3 });
@@ -571,18 +572,22 @@ describe('namerd: watches', () => {
     });
     const { host, net, server } = await start();
     try {
-      const held = await w.fault({ kind: 'delay', ms: 200, match: { method: 'GET', watch: false }, times: 1 });
+      const held = await w.fault({ kind: 'delay', match: { method: 'GET', watch: false }, times: 1 });
       assert.deepEqual(await net.watch(server, 'prod'), { ok: true });
       await until(() => held.hits === 1);
       assert.deepEqual(await net.watch(server, 'prod', true), { ok: true });
+      await held.clear();
       // The held read answers (and its callback has run: a turn later than the read itself).
       await until(() => reads === 1);
       assert.deepEqual(host.notes, []);
       // Watched again: the late answer of a first read is not told once a second one was asked.
-      const slow = await w.fault({ kind: 'delay', ms: 200, match: { method: 'GET', watch: false }, times: 1 });
+      const slow = await w.fault({ kind: 'delay', match: { method: 'GET', watch: false }, times: 1 });
       assert.deepEqual(await net.watch(server, 'prod'), { ok: true });
       await until(() => slow.hits === 1);
       w.set('prod', '/a=>/c');
+      // The second read (after the change) answers first; then the first is let go.
+      await until(() => reads === 2);
+      await slow.clear();
       await until(() => reads === 3);
       assert.deepEqual(host.notes, [{ url: w.url, ns: 'prod', text: '/a  => /c ;\n', version: V2 }]);
     } finally {
